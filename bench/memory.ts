@@ -1,0 +1,46 @@
+/**
+ * Idle memory per service: after every service has served for a while,
+ * the benchmark leaves them alone until the garbage collector has settled —
+ * V8 shrinks a heap that stopped growing (its "memory reducer"), measured
+ * here between 20 and 80 s after the traffic stops — and then reads each
+ * process's resident set. The figure right after the traffic is kept too,
+ * and when each process last changed by more than 1 MiB (its settling).
+ */
+import { load } from "./load";
+import { memoryOf, type Memory } from "./processes";
+
+export interface MemoryReport {
+  readonly afterLoad: Readonly<Record<string, Memory>>;
+  readonly idle: Readonly<Record<string, Memory>>;
+  readonly idleS: number;
+  /** Seconds after the traffic when each process's RSS last moved by more than 1 MiB (0: it never did). */
+  readonly settledS: Readonly<Record<string, number>>;
+}
+
+export interface WarmupRequest {
+  readonly url: string;
+  readonly method?: "GET" | "POST";
+  readonly headers?: Record<string, string>;
+  readonly body?: string;
+}
+
+/** A few seconds of traffic to each service, so each has run its code paths before it is measured idle. */
+export async function warmEveryService(requests: readonly WarmupRequest[], seconds: number): Promise<void> {
+  for (const request of requests) await load(request.url, { connections: 10, durationS: seconds, ...(request.method ? { method: request.method } : {}), ...(request.headers ? { headers: request.headers } : {}), ...(request.body ? { body: request.body } : {}) });
+}
+
+export async function idleMemory(pids: Readonly<Record<string, number>>, idleS: number): Promise<MemoryReport> {
+  const sample = () => Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, memoryOf(pid)]));
+  const afterLoad = sample();
+  const started = performance.now();
+  const last = { ...afterLoad };
+  const settledS = Object.fromEntries(Object.keys(pids).map((name) => [name, 0]));
+  while (performance.now() - started < idleS * 1000) {
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    for (const [name, memory] of Object.entries(sample())) {
+      if (Math.abs(memory.rssMiB - last[name]!.rssMiB) > 1) settledS[name] = Math.round((performance.now() - started) / 1000);
+      last[name] = memory;
+    }
+  }
+  return { afterLoad, idle: sample(), idleS, settledS };
+}

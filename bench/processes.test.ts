@@ -1,0 +1,21 @@
+import { expect } from "chai";
+import { cpuTimeMs, memoryOf, parseStatus } from "./processes";
+
+describe("bench: reading /proc", () => {
+  it("reads the resident set and its anonymous and file-backed parts", () => {
+    const status = "Name:\tnode\nVmRSS:\t   81920 kB\nRssAnon:\t   40960 kB\nRssFile:\t   40960 kB\nRssShmem:\t       0 kB\n";
+    expect(parseStatus(status)).to.deep.equal({ rssMiB: 80, anonMiB: 40, fileMiB: 40 });
+  });
+
+  it("reads this process's own CPU time and memory", () => {
+    const before = cpuTimeMs(process.pid);
+    let spin = 0;
+    const until = Date.now() + 60;
+    while (Date.now() < until) spin++;
+    expect(spin).to.be.above(0);
+    expect(cpuTimeMs(process.pid)).to.be.at.least(before);
+    const memory = memoryOf(process.pid);
+    expect(memory.rssMiB).to.be.above(10);
+    expect(memory.anonMiB + memory.fileMiB).to.be.at.most(memory.rssMiB + 1);
+  });
+});

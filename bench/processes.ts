@@ -1,0 +1,61 @@
+/**
+ * What the benchmark reads about processes from Linux's /proc: CPU time
+ * (to charge each request its CPU cost, a figure other work on the machine
+ * disturbs far less than throughput), resident memory, and CPU affinity
+ * (so the load generator and the servers get a core each instead of
+ * starving each other).
+ */
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { cpus } from "node:os";
+
+/** User + system CPU time of a process so far, in milliseconds. */
+export function cpuTimeMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  const ticksPerSecond = 100; // USER_HZ on Linux
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
+}
+
+export interface Memory {
+  /** Resident set size, MiB: what the goal is about. */
+  readonly rssMiB: number;
+  /** Of which anonymous memory, private to the process (heap, stacks, buffers). */
+  readonly anonMiB: number;
+  /** Of which file-backed pages: mostly the node binary's code, shared by every node process. */
+  readonly fileMiB: number;
+}
+
+/** Parses the Rss lines of /proc/<pid>/status. */
+export function parseStatus(status: string): Memory {
+  const kib = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? Number.NaN);
+  return { rssMiB: kib("VmRSS") / 1024, anonMiB: kib("RssAnon") / 1024, fileMiB: kib("RssFile") / 1024 };
+}
+
+export function memoryOf(pid: number): Memory {
+  return parseStatus(readFileSync(`/proc/${pid}/status`, "utf8"));
+}
+
+/** Whether cores can be split: Linux taskset present and at least two cores. */
+export function canPin(): boolean {
+  if (cpus().length < 2) return false;
+  try {
+    execFileSync("taskset", ["-V"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Pins this process: `threads: "main"` moves only the calling thread (what
+ * processes spawned from now on inherit), `"all"` every thread (the load
+ * generator's, libuv's pool, V8's helpers).
+ */
+export function pinSelf(core: number, threads: "main" | "all"): void {
+  execFileSync("taskset", [...(threads === "all" ? ["-a"] : []), "-p", "-c", String(core), String(process.pid)], { stdio: "ignore" });
+}
+
+/** Lets every thread of this process run on every core again. */
+export function unpinSelf(): void {
+  execFileSync("taskset", ["-a", "-p", "-c", `0-${cpus().length - 1}`, String(process.pid)], { stdio: "ignore" });
+}

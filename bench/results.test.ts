@@ -1,0 +1,85 @@
+import { expect } from "chai";
+import { PATHS } from "./paths";
+import { explanations, imageTable, renderResults, type BenchReport } from "./results";
+import type { Summary } from "./throughput";
+
+function summary(rps: number, p99: number, cpu: Record<string, number>): Summary {
+  const total = Object.values(cpu).reduce((a, b) => a + b, 0);
+  return { requestsPerSecond: rps, p50Ms: 1, p99Ms: p99, cpuUs: cpu, cpuUsTotal: total, requests: rps * 5, failed: 0 };
+}
+
+const memory = (rss: number) => ({ rssMiB: rss, anonMiB: rss - 42, fileMiB: 42 });
+
+function report(options: { ratio: number; coldMs: number; rss: number }): BenchReport {
+  return {
+    date: "2026-11-23T00:00:00.000Z",
+    machine: { cpuModel: "Test CPU", cores: 2, memoryGiB: 8, node: "v20.20.2", platform: "linux x64", loadBefore: 0.5, loadAfter: 0.7 },
+    settings: { rounds: 5, seconds: 5, warmupS: 3, connections: 10, pinned: false, coldRuns: 5, ladderRate: 2000 },
+    paths: PATHS.map((path) => ({
+      path,
+      ours: summary(1000 * options.ratio, 10, Object.fromEntries(path.chain.map((name) => [name, 100 / options.ratio]))),
+      floor: summary(1000, 10, Object.fromEntries(path.chain.map((name) => [name, 100]))),
+      rounds: { ours: [], floor: [] },
+    })),
+    coldStarts: [{ service: "users", runsMs: [options.coldMs], medianMs: options.coldMs }],
+    memory: { afterLoad: { users: memory(options.rss + 20) }, idle: { users: memory(options.rss) }, idleS: 100, settledS: { users: 31 } },
+    floorMemory: { afterLoad: { users: memory(53) }, idle: { users: memory(53) }, idleS: 100, settledS: { users: 0 } },
+    ladder: [
+      { id: "node-http", title: "node:http", cpuUs: 30 },
+      { id: "hono", title: "Hono", cpuUs: 35 },
+      { id: "routes", title: "routes", cpuUs: 40 },
+      { id: "kit-quiet", title: "kit", cpuUs: 70 },
+      { id: "kit", title: "kit + log", cpuUs: 80 },
+    ],
+    resilience: {
+      finished: "2026-11-23T00:05:00.000Z",
+      scenarios: [{ scenario: "Redis killed", traffic: "8 clients, 5 s", requests: 1000, outcomes: { "200": 900, "503": 100 }, lost: 0, checked: "fine" }],
+      hostile: { inputs: 92, routes: 47, requests: 4429, outcomes: { "400": 4000, "404": 429 }, stateChanged: false, crashed: 0 },
+    },
+    images: "| image | size |\n| --- | --- |\n| meshmart/users:local | 177 MB |",
+  };
+}
+
+describe("bench: RESULTS.md", () => {
+  it("marks each goal met or not from the figures", () => {
+    const good = renderResults(report({ ratio: 0.9, coldMs: 200, rss: 55 }));
+    expect(good).to.match(/\| throughput ≥ 0\.8× floor, orders \| 0\.90× \(900 vs 1000 req\/s\) \| met \|/);
+    expect(good).to.match(/\| cold start ≤ 300 ms, every service \| slowest: users 200 ms \| met \|/);
+    expect(good).not.to.include("not met");
+    expect(good).not.to.include("What costs the difference");
+    const bad = renderResults(report({ ratio: 0.4, coldMs: 350, rss: 80 }));
+    expect(bad).to.match(/\| throughput ≥ 0\.8× floor, gateway-orders \| 0\.40× .*\*\*not met\*\* \|/);
+    expect(bad).to.match(/\| idle RSS ≤ 60 MB, every service \| largest: users 80\.0 MiB \| \*\*not met\*\* \|/);
+    expect(bad).to.include("### What costs the difference");
+  });
+
+  it("says what costs the difference, with the measured numbers, only for goals not met", () => {
+    const lines = explanations(report({ ratio: 0.4, coldMs: 350, rss: 80 }));
+    expect(lines.join("\n")).to.include("orders 500 µs against 200 µs (2.50×)");
+    expect(lines.join("\n")).to.include("zod validation and JSON errors 5 µs");
+    expect(lines.join("\n")).to.include("users 350 ms");
+    expect(lines.join("\n")).to.include("42 MiB or more of each process's RSS is file-backed");
+    expect(explanations(report({ ratio: 1, coldMs: 100, rss: 50 }))).to.deep.equal([]);
+  });
+
+  it("includes the machine, the resilience figures and the image table", () => {
+    const text = renderResults(report({ ratio: 0.9, coldMs: 200, rss: 55 }));
+    expect(text).to.include("Machine: Test CPU, 2 cores");
+    expect(text).to.include("| Redis killed | 8 clients, 5 s | 1000 | 200: 900, 503: 100 | 0 | fine |");
+    expect(text).to.include("requests or acknowledged writes lost: **0**");
+    expect(text).to.include("Hostile inputs: 92 inputs against 47 public routes, 4429 requests");
+    expect(text).to.include("| meshmart/users:local | 177 MB |");
+    expect(text).to.match(/\| users \| 75\.0 \| \*\*55\.0\*\* \| 13\.0 \| 42\.0 \| 31 s \|/);
+    expect(text).to.match(/\| floor users \| 53\.0 \| \*\*53\.0\*\* \| 11\.0 \| 42\.0 \| – \|/);
+  });
+
+  it("reports a suite that did not run instead of figures", () => {
+    const text = renderResults({ ...report({ ratio: 0.9, coldMs: 200, rss: 55 }), resilience: { error: "skipped (BENCH_RESILIENCE=0)" } });
+    expect(text).to.include("The suite did not produce figures in this run: skipped (BENCH_RESILIENCE=0)");
+  });
+
+  it("takes the image table out of bench/images.md", () => {
+    expect(imageTable("# Image sizes\n\ntext\n\n| image | size |\n| --- | ---: |\n| a | 1 |\n\n- after")).to.equal("| image | size |\n| --- | ---: |\n| a | 1 |");
+    expect(imageTable("no table")).to.equal(undefined);
+  });
+});

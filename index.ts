@@ -1,0 +1,158 @@
+/**
+ * meshmart: one program, three stacks (dev, istio, linkerd). Reads like a table
+ * of contents: config → mesh → platform → workloads → policy → outputs. What
+ * differs between stacks lives in stacks/<stack>.ts; the building blocks in
+ * infra/.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { authzEdges } from "./infra/authz/graph";
+import { ServiceImages } from "./infra/images/service-images";
+import { ShopIngress } from "./infra/ingress";
+import { AppNamespace } from "./infra/namespace";
+import { Observability } from "./infra/observability/observability";
+import { IngressNginx, INGRESS_NAMESPACE } from "./infra/platform/ingress-nginx";
+import { MetricsServer } from "./infra/platform/metrics-server";
+import { DASHBOARD_LABEL, Monitoring } from "./infra/platform/monitoring";
+import { addResources, quotaFor } from "./infra/quota";
+import { REDIS_RESOURCES } from "./infra/redis/spec";
+import { Shop } from "./infra/shop";
+import { podBudgets, workloadPlan } from "./infra/workload/plan";
+import { SERVICE_RESOURCES } from "./infra/workload/spec";
+import { SERVICE_NAMES, SERVICES } from "./services/topology";
+import { bundleServices } from "./stacks/bundle";
+import { loadConfig } from "./stacks/config";
+import { STACK_PLANS } from "./stacks/index";
+import * as outputs from "./stacks/outputs";
+
+// ── config ──────────────────────────────────────────────────────────────────
+const { config, secrets } = loadConfig();
+const plan = STACK_PLANS[config.mesh];
+const provider = new k8s.Provider("k8s", {
+  kubeconfig: config.kubernetes.kubeconfig,
+  context: config.kubernetes.context,
+  enableServerSideApply: true,
+});
+// A password the user did not set is generated, never defaulted; secret from the start.
+const generated = (name: string) => pulumi.secret(new random.RandomPassword(name, { length: 32, special: false }).result);
+const grafanaPassword = secrets.grafanaAdminPassword ?? generated("grafana-admin-password");
+const redisPassword = secrets.redisPassword ?? generated("redis-password");
+
+// ── mesh ────────────────────────────────────────────────────────────────────
+// First: the ingress controller and Prometheus join the mesh too, so its
+// injector must be up before their pods start.
+const meshSetup = plan.installMesh({ config, provider });
+
+// ── platform ────────────────────────────────────────────────────────────────
+const ingress = new IngressNginx(
+  "ingress-nginx",
+  {
+    namespace: INGRESS_NAMESPACE,
+    className: config.ingress.className,
+    serviceType: config.ingress.serviceType,
+    nodePort: config.ingress.nodePort,
+    podLabels: meshSetup.ingress?.pods.labels,
+    podAnnotations: meshSetup.ingress?.pods.annotations,
+  },
+  { provider, dependsOn: meshSetup.dependsOn },
+);
+const monitoring = config.monitoring.enabled
+  ? new Monitoring(
+      "monitoring",
+      { namespace: config.monitoring.namespace, grafanaAdminPassword: grafanaPassword, prometheusPod: meshSetup.prometheus?.pods },
+      { provider, dependsOn: meshSetup.dependsOn },
+    )
+  : undefined;
+if (config.metricsServer.enabled) {
+  new MetricsServer("metrics-server", { kubeletInsecureTls: config.metricsServer.kubeletInsecureTls }, { provider });
+}
+
+// ── workloads ───────────────────────────────────────────────────────────────
+if (config.images.bundle) bundleServices(__dirname);
+const images = new ServiceImages("images", {
+  services: SERVICE_NAMES,
+  registry: { server: config.images.registryServer, username: config.images.registryUsername, password: secrets.registryPassword },
+  repository: config.images.repository,
+  tag: config.images.tag,
+  push: config.images.push,
+  context: ".",
+  dockerfile: "services/Dockerfile",
+  baseImage: config.images.baseImage,
+  platform: config.images.platform,
+});
+
+const workloads = workloadPlan({
+  replicas: config.workloads.replicas,
+  maxReplicas: config.workloads.maxReplicas,
+  targetCpuUtilization: config.workloads.targetCpuUtilization,
+  canary: { mode: plan.canary, weight: config.canary.weight, replicas: config.canary.replicas },
+});
+const perPod = meshSetup.podOverhead ? addResources(SERVICE_RESOURCES, meshSetup.podOverhead) : SERVICE_RESOURCES;
+const redisPod = meshSetup.podOverhead ? addResources(REDIS_RESOURCES, meshSetup.podOverhead) : REDIS_RESOURCES;
+const namespace = new AppNamespace(
+  "namespace",
+  {
+    name: config.namespace,
+    labels: meshSetup.namespaceLabels,
+    annotations: meshSetup.namespaceAnnotations,
+    quota: quotaFor([...podBudgets(workloads, perPod), { count: 2, resources: redisPod }]),
+  },
+  { provider, dependsOn: meshSetup.dependsOn },
+);
+
+const shop = new Shop(
+  "shop",
+  {
+    namespace: namespace.name,
+    images,
+    imagePullPolicy: "IfNotPresent",
+    plan: workloads,
+    upstreamTimeoutMs: config.workloads.upstreamTimeoutMs,
+    upstreamRetries: config.workloads.upstreamRetries,
+    logLevel: config.workloads.logLevel,
+    faults: config.faults,
+    podAnnotations: meshSetup.podAnnotations,
+    redis: { image: config.redis.image, storage: config.redis.storage, storageClass: config.redis.storageClass, password: redisPassword },
+    serviceMonitorDependsOn: monitoring ? [monitoring.release] : undefined,
+    scrape: meshSetup.prometheus?.scrape,
+  },
+  { provider, dependsOn: meshSetup.dependsOn },
+);
+
+new ShopIngress(
+  "ingress",
+  {
+    namespace: namespace.name,
+    className: config.ingress.className,
+    host: config.ingress.host,
+    serviceName: shop.services.gateway.serviceName,
+    servicePort: SERVICES.gateway.port,
+    annotations: meshSetup.ingress?.ingressAnnotations,
+  },
+  // The controller's admission webhook must be up before an Ingress is accepted.
+  { provider, dependsOn: [ingress.release] },
+);
+
+if (monitoring) {
+  new Observability(
+    "observability",
+    { namespace: namespace.name, dashboardLabel: DASHBOARD_LABEL, crdRelease: monitoring.release },
+    { provider },
+  );
+}
+
+// ── policy ──────────────────────────────────────────────────────────────────
+plan.applyPolicy({ config, provider, monitoring, ingress, namespace: namespace.name, edges: authzEdges(), shop, mesh: meshSetup });
+
+// ── outputs ─────────────────────────────────────────────────────────────────
+export const stack = config.stack;
+export const mesh = config.mesh;
+export const namespaceName = config.namespace;
+export const ingressUrl = outputs.ingressUrl(config);
+export const grafanaPortForward = monitoring ? outputs.grafanaPortForward(config) : "monitoring is off";
+export const prometheusPortForward = monitoring ? outputs.prometheusPortForward(config) : "monitoring is off";
+/** `pulumi stack output --show-secrets grafanaAdminPassword` (generated unless configured). */
+export const grafanaAdminPassword = monitoring ? pulumi.secret(grafanaPassword) : undefined;
+export const imageDigests = images.digests;
+export const imageReferences = images.references;

@@ -1,0 +1,41 @@
+/**
+ * The meshes' pinned releases. Separate from the platform's CHARTS (every
+ * stack installs those; a mesh stack installs only its own mesh).
+ *
+ * Istio 1.30.3: the newest patch of the newest minor (1.31 was still in
+ * release candidates) at the time of pinning; charts `base` and `istiod` from
+ * the istio-release repository share the release's version.
+ *
+ * Linkerd edge-26.8.3 (Linkerd 2.20 line): edge charts are versioned
+ * `YYYY.M.N` for edge-YY.M.N (bin/compute-edge-version upstream). Its CRDs
+ * serve policy.linkerd.io Server v1beta3, AuthorizationPolicy /
+ * MeshTLSAuthentication / NetworkAuthentication v1alpha1, and it reads
+ * retry.linkerd.io/* and timeout.linkerd.io/* annotations on
+ * gateway.networking.k8s.io HTTPRoutes. It needs Kubernetes >= 1.31.
+ *
+ * Gateway API v1.2.1 (standard channel): the version Linkerd 2.20 recommends
+ * (it supports 1.2.1-1.5.1). Linkerd no longer owns these CRDs (2.19+), and
+ * the copy its linkerd-crds chart could install (installGatewayAPI) is
+ * v1.1.1-experimental, below 2.20's range; so the program applies the
+ * upstream standard-install itself, pinned, as its own resource.
+ */
+import type { ChartRef } from "../platform/charts";
+
+const ISTIO_REPO = "https://istio-release.storage.googleapis.com/charts";
+const LINKERD_EDGE_REPO = "https://helm.linkerd.io/edge";
+
+export const ISTIO_VERSION = "1.30.3";
+export const LINKERD_EDGE_RELEASE = "edge-26.8.3";
+export const LINKERD_CHART_VERSION = "2026.8.3";
+
+export const MESH_CHARTS = {
+  istioBase: { chart: "base", version: ISTIO_VERSION, repo: ISTIO_REPO },
+  istiod: { chart: "istiod", version: ISTIO_VERSION, repo: ISTIO_REPO },
+  linkerdCrds: { chart: "linkerd-crds", version: LINKERD_CHART_VERSION, repo: LINKERD_EDGE_REPO },
+  linkerdControlPlane: { chart: "linkerd-control-plane", version: LINKERD_CHART_VERSION, repo: LINKERD_EDGE_REPO },
+  linkerdViz: { chart: "linkerd-viz", version: LINKERD_CHART_VERSION, repo: LINKERD_EDGE_REPO },
+} as const satisfies Record<string, ChartRef>;
+
+export const GATEWAY_API_VERSION = "v1.2.1";
+/** The upstream standard-channel CRDs (GatewayClass, Gateway, HTTPRoute, GRPCRoute, ReferenceGrant). */
+export const GATEWAY_API_CRDS_URL = `https://github.com/kubernetes-sigs/gateway-api/releases/download/${GATEWAY_API_VERSION}/standard-install.yaml`;

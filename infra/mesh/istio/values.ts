@@ -1,0 +1,128 @@
+/**
+ * Istio's Helm values and the pod settings that put the platform's pods in
+ * the mesh (pure). Decisions, security first:
+ *
+ * - Sidecars sized for a laptop cluster; the same numbers are added to the
+ *   namespace's quota (MeshSetup.podOverhead). istio-init uses them too.
+ * - Kubelet probes under STRICT mTLS: the injector rewrites HTTP probes to the
+ *   sidecar's agent (port 15020), on by default and set explicitly here and on
+ *   every pod.
+ * - Egress: REGISTRY_ONLY, so a sidecar only forwards to hosts the mesh knows
+ *   (the shop's Services, the API server), not to the internet.
+ * - Prometheus (not in the mesh's namespace) scrapes over mTLS with an Istio
+ *   workload certificate: its pod gets a sidecar whose only job is to write
+ *   the certificate to a shared volume (no traffic is intercepted), and the
+ *   ServiceMonitors scrape with it. So the app ports stay STRICT and the
+ *   scrape is authorized by Prometheus's principal, GET /metrics only.
+ *   Metrics merging (plaintext on 15020) is off: it would expose the apps'
+ *   metrics to anyone, unauthenticated.
+ * - ingress-nginx gets a sidecar for outbound traffic only (inbound ports are
+ *   not captured: clients outside the mesh still reach it), so it calls the
+ *   gateway over mTLS as its own principal; it targets the gateway Service
+ *   (service-upstream) with the Service's host, so the mesh routes the call.
+ */
+import type { Resources } from "../../workload/spec";
+import { serviceHost } from "../peers";
+
+export const ISTIO_NAMESPACE = "istio-system";
+/** Istio's default trust domain: principals are cluster.local/ns/<ns>/sa/<sa>. */
+export const TRUST_DOMAIN = "cluster.local";
+
+/** Requests and limits of each sidecar (and istio-init). */
+export const SIDECAR_RESOURCES: Resources = {
+  requests: { cpu: "50m", memory: "64Mi" },
+  limits: { cpu: "1", memory: "256Mi" },
+};
+
+export function istioBaseValues(): Record<string, unknown> {
+  return { defaultRevision: "default" };
+}
+
+export function istiodValues(): Record<string, unknown> {
+  return {
+    autoscaleEnabled: false,
+    replicaCount: 1,
+    resources: { requests: { cpu: "100m", memory: "256Mi" } },
+    sidecarInjectorWebhook: { rewriteAppHTTPProbe: true },
+    meshConfig: {
+      enablePrometheusMerge: false,
+      outboundTrafficPolicy: { mode: "REGISTRY_ONLY" },
+      defaultConfig: { holdApplicationUntilProxyStarts: true },
+    },
+    global: {
+      proxy: { resources: SIDECAR_RESOURCES },
+      logAsJson: true,
+    },
+  };
+}
+
+/** Label of the shop's namespace: inject a sidecar into every pod. */
+export const INJECTION_LABELS = { "istio-injection": "enabled" };
+
+/** Annotation of every shop pod: kubelet probes go through the agent (required under STRICT). */
+export const WORKLOAD_POD_ANNOTATIONS = { "sidecar.istio.io/rewriteAppHTTPProbers": "true" };
+
+/** ingress-nginx's controller pods: a sidecar that captures outbound only. */
+export const INGRESS_POD_LABELS = { "sidecar.istio.io/inject": "true" };
+export const INGRESS_POD_ANNOTATIONS = { "traffic.sidecar.istio.io/includeInboundPorts": "" };
+
+/** The Ingress's annotations: proxy to the Service (not pod IPs) with its mesh host. */
+export function ingressAnnotations(gatewayService: string, namespace: string): Record<string, string> {
+  return {
+    "nginx.ingress.kubernetes.io/service-upstream": "true",
+    "nginx.ingress.kubernetes.io/upstream-vhost": serviceHost(gatewayService, namespace),
+  };
+}
+
+/** Where the sidecar writes Prometheus's certificate, and where Prometheus reads it. */
+const CERT_VOLUME = "istio-certs";
+const SIDECAR_CERT_DIR = "/etc/istio-output-certs";
+export const PROMETHEUS_CERT_DIR = "/etc/prom-certs";
+
+/** The Prometheus pod's metadata and volumes: a certificate-only sidecar. */
+export function prometheusPod(): {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  volumes: Record<string, unknown>[];
+  volumeMounts: Record<string, unknown>[];
+} {
+  return {
+    labels: { "sidecar.istio.io/inject": "true" },
+    annotations: {
+      "traffic.sidecar.istio.io/includeInboundPorts": "",
+      "traffic.sidecar.istio.io/includeOutboundIPRanges": "",
+      "proxy.istio.io/config": JSON.stringify({ proxyMetadata: { OUTPUT_CERTS: SIDECAR_CERT_DIR } }),
+      "sidecar.istio.io/userVolumeMount": JSON.stringify([{ name: CERT_VOLUME, mountPath: SIDECAR_CERT_DIR }]),
+    },
+    volumes: [{ name: CERT_VOLUME, emptyDir: { medium: "Memory" } }],
+    volumeMounts: [{ name: CERT_VOLUME, mountPath: PROMETHEUS_CERT_DIR, readOnly: true }],
+  };
+}
+
+/** How a ServiceMonitor scrapes through STRICT mTLS with that certificate. */
+export function scrapeTls(): Record<string, unknown> {
+  return {
+    scheme: "https",
+    tlsConfig: {
+      caFile: `${PROMETHEUS_CERT_DIR}/root-cert.pem`,
+      certFile: `${PROMETHEUS_CERT_DIR}/cert-chain.pem`,
+      keyFile: `${PROMETHEUS_CERT_DIR}/key.pem`,
+      // Workload certificates carry a SPIFFE URI, not the pod's host name.
+      insecureSkipVerify: true,
+    },
+  };
+}
+
+/** Scrapes every sidecar's Envoy statistics (istio_requests_total: Kiali, the canary split). */
+export function envoyPodMonitorSpec(namespace: string): Record<string, unknown> {
+  return {
+    selector: { matchExpressions: [{ key: "security.istio.io/tlsMode", operator: "Exists" }] },
+    namespaceSelector: { matchNames: [namespace] },
+    podMetricsEndpoints: [{ port: "http-envoy-prom", path: "/stats/prometheus", interval: "15s" }],
+  };
+}
+
+/** Ports a sidecar calls istiod on (xDS and certificates, over TLS). */
+export const CONTROL_PLANE_PORTS = [15012];
+/** Ports a sidecar serves for others: Envoy's statistics (the PodMonitor). */
+export const PROXY_PORTS = [15090];

@@ -1,0 +1,59 @@
+/**
+ * The linkerd stack's policy, as custom resources after the workloads: per
+ * target Server + MeshTLSAuthentication + AuthorizationPolicy, the proxies'
+ * admin-port policy for linkerd-viz, and two HTTPRoutes per service (GET
+ * retried, everything timed out; payment split 95/5 across its version
+ * Services). Every resource depends on the releases/manifests installing its
+ * CRDs. The specs come from policy-spec.ts and route-spec.ts.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { SERVICE_NAMES } from "../../../services/topology";
+import type { AuthzEdge } from "../../authz/graph";
+import { PART_OF } from "../../labels";
+import type { MeshPeers } from "../peers";
+import type { MeshTimeouts, WeightedVersion } from "../routing";
+import { proxyAdminPolicies, targetPolicies, targetPolicyHeaders } from "./policy-spec";
+import { allServiceRoutes, canaryBackends, routeHeaders } from "./route-spec";
+
+export interface LinkerdMeshPolicyArgs {
+  readonly namespace: pulumi.Output<string>;
+  /** The authorization graph (authzEdges()). */
+  readonly edges: readonly AuthzEdge[];
+  readonly peers: pulumi.Output<MeshPeers>;
+  readonly timeouts: MeshTimeouts;
+  /** payment's split, and its per-version Services by version. */
+  readonly canary: readonly WeightedVersion[];
+  readonly versionServices: Readonly<Record<string, pulumi.Output<string>>>;
+  /** What installs the CRDs (Gateway API, linkerd-crds) and the policy controller. */
+  readonly crdDependsOn: pulumi.Resource[];
+}
+
+const ROUTE_API = "gateway.networking.k8s.io/v1";
+const kebab = (kind: string) => kind.replace(/([a-z])([A-Z])/g, "$1-$2").toLowerCase();
+
+export class LinkerdMeshPolicy extends pulumi.ComponentResource {
+  constructor(name: string, args: LinkerdMeshPolicyArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("meshmart:mesh:LinkerdMeshPolicy", name, args, opts);
+    const labels = { "app.kubernetes.io/part-of": PART_OF };
+    const create = (o: { apiVersion: string; kind: string; name: string }, spec: pulumi.Input<Record<string, unknown>>, annotations?: Record<string, string>) =>
+      new k8s.apiextensions.CustomResource(
+        `${name}-${kebab(o.kind)}-${o.name}`,
+        { apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.name, namespace: args.namespace, labels, annotations }, spec },
+        { parent: this, dependsOn: args.crdDependsOn },
+      );
+
+    // Per target: the objects' names and kinds are static; their identities resolve with the Shop.
+    const policies = args.peers.apply((peers) => targetPolicies(args.edges, peers));
+    for (const [i, header] of targetPolicyHeaders(args.edges).entries()) create(header, policies.apply((p) => p[i]!.spec));
+    for (const o of proxyAdminPolicies()) create(o, o.spec);
+
+    const backends = pulumi.output(args.versionServices).apply((services) => canaryBackends(args.canary, services));
+    const routes = backends.apply((payment) => allServiceRoutes(args.timeouts, payment));
+    // allServiceRoutes lists routeHeaders' routes, service by service in SERVICE_NAMES order.
+    for (const [i, header] of SERVICE_NAMES.flatMap((s) => routeHeaders(s, args.timeouts)).entries()) {
+      create({ apiVersion: ROUTE_API, kind: "HTTPRoute", name: header.name }, routes.apply((r) => r[i]!.spec), header.annotations);
+    }
+    this.registerOutputs({});
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * PromQL over the services' metrics (services/kit): a counter
+ * http_requests_total and a histogram http_request_duration_seconds, both
+ * labelled method, route, status, service and version. Dashboards and alert
+ * rules share these builders so they always agree.
+ */
+export const REQUESTS = "http_requests_total";
+export const DURATION = "http_request_duration_seconds";
+
+function selector(matchers: Record<string, string>): string {
+  return Object.entries(matchers)
+    .map(([k, v]) => (v.startsWith("~") ? `${k}=~"${v.slice(1)}"` : `${k}="${v}"`))
+    .join(",");
+}
+
+/** Requests per second, summed by `by`. */
+export function requestRate(m: Record<string, string>, by: string, window = "1m"): string {
+  return `sum by (${by}) (rate(${REQUESTS}{${selector(m)}}[${window}]))`;
+}
+
+/** Share of requests answered 5xx, by `by`. */
+export function errorRatio(m: Record<string, string>, by: string, window = "1m"): string {
+  return `${requestRate({ ...m, status: "~5.." }, by, window)} / ${requestRate(m, by, window)}`;
+}
+
+/** The q-quantile of request duration in seconds, by `by`. */
+export function latencyQuantile(q: number, m: Record<string, string>, by: string, window = "5m"): string {
+  return `histogram_quantile(${q}, sum by (${by}, le) (rate(${DURATION}_bucket{${selector(m)}}[${window}])))`;
+}

@@ -1,0 +1,23 @@
+/**
+ * Every Helm chart the program installs, pinned. Bump a version here and
+ * nowhere else; docs/cluster.md lists them too.
+ */
+export interface ChartRef {
+  readonly chart: string;
+  readonly version: string;
+  readonly repo: string;
+}
+
+export const CHARTS = {
+  /** Controller v1.15.1 (the project's last line; it was retired upstream in 2026). */
+  ingressNginx: { chart: "ingress-nginx", version: "4.15.1", repo: "https://kubernetes.github.io/ingress-nginx" },
+  /** Prometheus Operator v0.93.1, Grafana chart 12.x. */
+  kubePrometheusStack: { chart: "kube-prometheus-stack", version: "88.5.3", repo: "https://prometheus-community.github.io/helm-charts" },
+  /** metrics-server v0.8.1. */
+  metricsServer: { chart: "metrics-server", version: "3.13.1", repo: "https://kubernetes-sigs.github.io/metrics-server/" },
+} as const satisfies Record<string, ChartRef>;
+
+/** The helm.v3.Release arguments that fetch a pinned chart. */
+export function chartSource(ref: ChartRef): { chart: string; version: string; repositoryOpts: { repo: string } } {
+  return { chart: ref.chart, version: ref.version, repositoryOpts: { repo: ref.repo } };
+}

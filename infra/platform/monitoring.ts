@@ -1,0 +1,117 @@
+/**
+ * kube-prometheus-stack: Prometheus Operator (and its CRDs), Prometheus,
+ * Alertmanager and Grafana. Prometheus selects every ServiceMonitor and
+ * PrometheusRule in the cluster (not only the chart's own, which it would by
+ * default); Grafana's admin password comes from a Secret, never from values;
+ * Grafana's sidecar loads dashboards from ConfigMaps labelled
+ * grafana_dashboard: "1" in any namespace.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { chartSource, CHARTS } from "./charts";
+
+/** Metadata and extra volumes of the Prometheus pod (how a mesh joins or equips it). */
+export interface PrometheusPodSettings {
+  readonly labels?: Record<string, string>;
+  readonly annotations?: Record<string, string>;
+  readonly volumes?: Record<string, unknown>[];
+  readonly volumeMounts?: Record<string, unknown>[];
+}
+
+export interface MonitoringArgs {
+  readonly namespace: string;
+  /** Grafana's admin password (a Pulumi secret). */
+  readonly grafanaAdminPassword: pulumi.Input<string>;
+  readonly prometheusPod?: PrometheusPodSettings;
+}
+
+export const RELEASE_NAME = "kube-prometheus-stack";
+/** fullnameOverride: keeps the chart's object names short and predictable. */
+export const FULLNAME = "kps";
+export const PROMETHEUS_SERVICE = `${FULLNAME}-prometheus`;
+/** Prometheus's service account: its identity in a mesh. */
+export const PROMETHEUS_SERVICE_ACCOUNT = `${FULLNAME}-prometheus`;
+export const GRAFANA_SERVICE = "grafana";
+/** Labels of the Prometheus pods (set by the operator): NetworkPolicies admit scrapes from them. */
+export const PROMETHEUS_POD_LABELS = { "app.kubernetes.io/name": "prometheus" };
+/** How Grafana's sidecar finds dashboards. */
+export const DASHBOARD_LABEL = { key: "grafana_dashboard", value: "1" };
+const ADMIN_USER_KEY = "admin-user";
+const ADMIN_PASSWORD_KEY = "admin-password";
+
+/** The prometheusSpec fields a pod setting maps to (only those given). */
+function prometheusPodSpec(pod: PrometheusPodSettings | undefined): Record<string, unknown> {
+  if (!pod) return {};
+  const metadata = { ...(pod.labels ? { labels: pod.labels } : {}), ...(pod.annotations ? { annotations: pod.annotations } : {}) };
+  return {
+    ...(Object.keys(metadata).length > 0 ? { podMetadata: metadata } : {}),
+    ...(pod.volumes ? { volumes: pod.volumes } : {}),
+    ...(pod.volumeMounts ? { volumeMounts: pod.volumeMounts } : {}),
+  };
+}
+
+export function monitoringValues(adminSecretName: string, prometheusPod?: PrometheusPodSettings): Record<string, unknown> {
+  return {
+    fullnameOverride: FULLNAME,
+    crds: { enabled: true },
+    prometheus: {
+      serviceAccount: { create: true, name: PROMETHEUS_SERVICE_ACCOUNT },
+      prometheusSpec: {
+        ...prometheusPodSpec(prometheusPod),
+        serviceMonitorSelectorNilUsesHelmValues: false,
+        serviceMonitorSelector: {},
+        serviceMonitorNamespaceSelector: {},
+        podMonitorSelectorNilUsesHelmValues: false,
+        ruleSelectorNilUsesHelmValues: false,
+        ruleSelector: {},
+        ruleNamespaceSelector: {},
+        retention: "2d",
+        resources: { requests: { cpu: "200m", memory: "512Mi" } },
+      },
+    },
+    alertmanager: { alertmanagerSpec: { resources: { requests: { cpu: "20m", memory: "64Mi" } } } },
+    grafana: {
+      fullnameOverride: GRAFANA_SERVICE,
+      admin: { existingSecret: adminSecretName, userKey: ADMIN_USER_KEY, passwordKey: ADMIN_PASSWORD_KEY },
+      sidecar: {
+        dashboards: { enabled: true, label: DASHBOARD_LABEL.key, labelValue: DASHBOARD_LABEL.value, searchNamespace: "ALL" },
+      },
+    },
+  };
+}
+
+export class Monitoring extends pulumi.ComponentResource {
+  /** The release installing the monitoring.coreos.com CRDs: custom resources depend on it. */
+  public readonly release: k8s.helm.v3.Release;
+  public readonly namespace: pulumi.Output<string>;
+  public readonly grafanaService = GRAFANA_SERVICE;
+  public readonly prometheusService = PROMETHEUS_SERVICE;
+
+  constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("meshmart:platform:Monitoring", name, args, opts);
+    const ns = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: args.namespace } }, { parent: this });
+    this.namespace = ns.metadata.name;
+    const admin = new k8s.core.v1.Secret(
+      `${name}-grafana-admin`,
+      {
+        metadata: { name: "grafana-admin", namespace: this.namespace },
+        type: "Opaque",
+        stringData: { [ADMIN_USER_KEY]: "admin", [ADMIN_PASSWORD_KEY]: pulumi.secret(args.grafanaAdminPassword) },
+      },
+      { parent: this },
+    );
+    this.release = new k8s.helm.v3.Release(
+      `${name}-release`,
+      {
+        name: RELEASE_NAME,
+        namespace: this.namespace,
+        ...chartSource(CHARTS.kubePrometheusStack),
+        values: admin.metadata.name.apply((secret) => monitoringValues(secret, args.prometheusPod)),
+        timeout: 900,
+        cleanupOnFail: true,
+      },
+      { parent: this, dependsOn: [admin] },
+    );
+    this.registerOutputs({ namespace: this.namespace, release: this.release.status });
+  }
+}

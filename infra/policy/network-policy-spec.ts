@@ -1,0 +1,97 @@
+/**
+ * NetworkPolicies for the dev stack, generated from the authorization graph:
+ * default deny both ways, DNS egress for every pod, and for each edge one
+ * egress rule at the caller and one ingress rule at the callee, on the
+ * callee's port only. NetworkPolicies are L4: "monitoring → /metrics" admits
+ * Prometheus to the service's port.
+ */
+import type * as k8s from "@pulumi/kubernetes";
+import { REDIS_PORT, SERVICES, type ServiceName } from "../../services/topology";
+import type { AuthzEdge, Peer, Topology } from "../authz/graph";
+import { appSelector } from "../labels";
+
+type NetworkPolicySpec = k8s.types.input.networking.v1.NetworkPolicySpec;
+type PolicyPeer = k8s.types.input.networking.v1.NetworkPolicyPeer;
+
+/** A pod outside the shop's namespace, by namespace name and pod labels. */
+export interface ExternalPeer {
+  readonly namespace: string;
+  readonly podLabels: Record<string, string>;
+}
+
+export interface NetworkPolicyPeers {
+  /** The ingress controller's pods. */
+  readonly ingress: ExternalPeer;
+  /** Prometheus's pods; absent when monitoring is off. */
+  readonly monitoring?: ExternalPeer;
+  /** The cluster DNS pods (kube-system, k8s-app: kube-dns on kind and minikube). */
+  readonly dns: ExternalPeer;
+}
+
+export const DNS_PEER: ExternalPeer = { namespace: "kube-system", podLabels: { "k8s-app": "kube-dns" } };
+
+export interface NamedPolicy {
+  readonly name: string;
+  readonly spec: NetworkPolicySpec;
+}
+
+function external(peer: ExternalPeer): PolicyPeer {
+  return {
+    namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": peer.namespace } },
+    podSelector: { matchLabels: peer.podLabels },
+  };
+}
+
+function portOf(target: ServiceName | "redis", topology: Topology): number {
+  return target === "redis" ? REDIS_PORT : topology[target].port;
+}
+
+/** The pods a peer stands for, seen from the shop's namespace; undefined when absent. */
+function peerSelector(peer: Peer, peers: NetworkPolicyPeers): PolicyPeer | undefined {
+  switch (peer) {
+    case "ingress":
+      return external(peers.ingress);
+    case "monitoring":
+      return peers.monitoring && external(peers.monitoring);
+    default:
+      return { podSelector: { matchLabels: appSelector(peer) } };
+  }
+}
+
+export function networkPolicySpecs(edges: readonly AuthzEdge[], peers: NetworkPolicyPeers, topology: Topology = SERVICES): NamedPolicy[] {
+  const policies: NamedPolicy[] = [
+    { name: "default-deny", spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } },
+    {
+      name: "allow-dns",
+      spec: {
+        podSelector: {},
+        policyTypes: ["Egress"],
+        egress: [{ to: [external(peers.dns)], ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }] }],
+      },
+    },
+  ];
+  const targets = [...new Set(edges.map((e) => e.to))];
+  for (const target of targets) {
+    const from = edges
+      .filter((e) => e.to === target)
+      .map((e) => peerSelector(e.from, peers))
+      .filter((p): p is PolicyPeer => p !== undefined);
+    if (from.length === 0) continue;
+    policies.push({
+      name: `${target}-ingress`,
+      spec: {
+        podSelector: { matchLabels: appSelector(target) },
+        policyTypes: ["Ingress"],
+        ingress: [{ from, ports: [{ protocol: "TCP", port: portOf(target, topology) }] }],
+      },
+    });
+  }
+  const sources = [...new Set(edges.map((e) => e.from))].filter((s): s is ServiceName => s !== "ingress" && s !== "monitoring");
+  for (const source of sources) {
+    const egress = edges
+      .filter((e) => e.from === source)
+      .map((e) => ({ to: [{ podSelector: { matchLabels: appSelector(e.to) } }], ports: [{ protocol: "TCP", port: portOf(e.to, topology) }] }));
+    policies.push({ name: `${source}-egress`, spec: { podSelector: { matchLabels: appSelector(source) }, policyTypes: ["Egress"], egress } });
+  }
+  return policies;
+}

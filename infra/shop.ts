@@ -1,0 +1,109 @@
+/**
+ * The shop's workloads: Redis and one Microservice per service of the
+ * topology, each with the environment the topology implies (its upstreams'
+ * URLs, Redis for the services that keep state).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { SERVICE_NAMES, SERVICES, type ServiceName } from "../services/topology";
+import { IMAGE_ANNOTATION } from "./images/reference";
+import { Redis } from "./redis/redis";
+import { serviceEnv, type FaultRates } from "./workload/env";
+import { Microservice } from "./workload/microservice";
+import type { WorkloadPlan } from "./workload/plan";
+
+export interface ShopArgs {
+  /** The namespace (AppNamespace.name: objects are created after it). */
+  readonly namespace: pulumi.Output<string>;
+  /** Per service: the image reference its pods run, and the built image's digest (or local id). */
+  readonly images: {
+    readonly references: Readonly<Record<string, pulumi.Input<string>>>;
+    readonly digests: Readonly<Record<string, pulumi.Input<string>>>;
+  };
+  readonly imagePullPolicy: "Always" | "IfNotPresent";
+  /** Replicas and autoscaling per service and version. */
+  readonly plan: WorkloadPlan;
+  readonly upstreamTimeoutMs: number;
+  readonly upstreamRetries: number;
+  readonly logLevel: string;
+  readonly faults: FaultRates;
+  /** Annotations every pod gets (mesh settings). */
+  readonly podAnnotations?: Record<string, string>;
+  readonly redis: {
+    readonly image: pulumi.Input<string>;
+    readonly storage: pulumi.Input<string>;
+    readonly storageClass?: pulumi.Input<string>;
+    /** A Pulumi secret. */
+    readonly password: pulumi.Input<string>;
+  };
+  /** Create ServiceMonitors after these (the release installing their CRD); absent: none. */
+  readonly serviceMonitorDependsOn?: pulumi.Resource[];
+  /** Extra ServiceMonitor endpoint settings (a mesh's scheme and TLS). */
+  readonly scrape?: Record<string, unknown>;
+}
+
+/** Largest request body the services accept (413 beyond). */
+export const BODY_LIMIT_BYTES = 64 * 1024;
+/** How long a service drains on SIGTERM: well inside the pods' 30 s grace period. */
+export const SHUTDOWN_TIMEOUT_MS = 20_000;
+
+export class Shop extends pulumi.ComponentResource {
+  public readonly redis: Redis;
+  public readonly services: { readonly [N in ServiceName]: Microservice };
+
+  constructor(name: string, args: ShopArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("meshmart:workload:Shop", name, args, opts);
+    this.redis = new Redis(
+      `${name}-redis`,
+      {
+        namespace: args.namespace,
+        password: args.redis.password,
+        image: args.redis.image,
+        storage: args.redis.storage,
+        storageClass: args.redis.storageClass,
+      },
+      { parent: this },
+    );
+    const redisRef = pulumi.all([args.namespace, this.redis.serviceName, this.redis.secretName]);
+    const services = {} as Record<ServiceName, Microservice>;
+    for (const service of SERVICE_NAMES) {
+      const spec = SERVICES[service];
+      const reference = args.images.references[service];
+      const digest = args.images.digests[service];
+      if (reference === undefined || digest === undefined) throw new Error(`no image was built for ${service}`);
+      services[service] = new Microservice(
+        `${name}-${service}`,
+        {
+          namespace: args.namespace,
+          app: service,
+          component: spec.public ? "storefront" : "api",
+          port: spec.port,
+          image: reference,
+          imagePullPolicy: args.imagePullPolicy,
+          podAnnotations: pulumi.output(digest).apply((id) => ({ ...args.podAnnotations, [IMAGE_ANNOTATION]: id })),
+          tracks: args.plan[service].map((track) => ({
+            ...track,
+            env: redisRef.apply(([namespace, host, secretName]) =>
+              serviceEnv({
+                name: service,
+                version: track.version,
+                namespace,
+                upstreamTimeoutMs: args.upstreamTimeoutMs,
+                upstreamRetries: args.upstreamRetries,
+                logLevel: args.logLevel,
+                bodyLimitBytes: BODY_LIMIT_BYTES,
+                shutdownTimeoutMs: SHUTDOWN_TIMEOUT_MS,
+                faults: args.faults,
+                redis: { host, secretName, secretKey: this.redis.passwordKey },
+              }),
+            ),
+          })),
+          serviceMonitor: args.serviceMonitorDependsOn ? { dependsOn: args.serviceMonitorDependsOn, scrape: args.scrape } : undefined,
+        },
+        // Redis users start once Redis's Service and Secret exist (readiness would wait anyway).
+        { parent: this, dependsOn: spec.redis ? [this.redis] : [] },
+      );
+    }
+    this.services = services;
+    this.registerOutputs({ redis: this.redis.serviceName });
+  }
+}

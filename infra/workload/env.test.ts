@@ -1,0 +1,50 @@
+import { expect } from "chai";
+import { serviceEnv, serviceUrl, type ServiceEnvArgs } from "./env";
+
+const base: Omit<ServiceEnvArgs, "name" | "version"> = {
+  namespace: "shop",
+  upstreamTimeoutMs: 1500,
+  upstreamRetries: 1,
+  logLevel: "info",
+  bodyLimitBytes: 65536,
+  shutdownTimeoutMs: 20000,
+  faults: { catalogErrorRate: 0.05, paymentDeclineRate: 0.1, paymentTimeoutRate: 0.02 },
+  redis: { host: "redis", secretName: "redis", secretKey: "password" },
+};
+const asMap = (env: ReturnType<typeof serviceEnv>) => Object.fromEntries(env.map((e) => [e.name, e.value ?? e.valueFrom]));
+
+describe("service environment (infra/workload/env.ts)", () => {
+  it("gives cart its upstreams' cluster URLs and Redis with the password from the Secret", () => {
+    const env = asMap(serviceEnv({ ...base, name: "cart", version: "v1" }));
+    expect(env).to.deep.equal({
+      PORT: "5002",
+      SERVICE_NAME: "cart",
+      SERVICE_VERSION: "v1",
+      UPSTREAM_TIMEOUT_MS: "1500",
+      UPSTREAM_RETRIES: "1",
+      BODY_LIMIT_BYTES: "65536",
+      SHUTDOWN_TIMEOUT_MS: "20000",
+      LOG_LEVEL: "info",
+      CATALOG_URL: "http://catalog.shop.svc.cluster.local:5001",
+      PAYMENT_URL: "http://payment.shop.svc.cluster.local:5003",
+      ORDERS_URL: "http://orders.shop.svc.cluster.local:8001",
+      NOTIFICATIONS_URL: "http://notifications.shop.svc.cluster.local:5004",
+      REDIS_URL: "redis://redis.shop.svc.cluster.local:6379",
+      REDIS_PASSWORD: { secretKeyRef: { name: "redis", key: "password" } },
+    });
+  });
+  it("gives users nothing it does not use", () => {
+    const env = asMap(serviceEnv({ ...base, name: "users", version: "v1" }));
+    expect(Object.keys(env).filter((k) => k.endsWith("_URL") || k.startsWith("REDIS") || k.includes("RATE"))).to.deep.equal([]);
+  });
+  it("passes the faults to catalog and payment only", () => {
+    expect(asMap(serviceEnv({ ...base, name: "catalog", version: "v1" }))).to.include({ CATALOG_ERROR_RATE: "0.05" });
+    expect(asMap(serviceEnv({ ...base, name: "payment", version: "v2" }))).to.include({
+      PAYMENT_DECLINE_RATE: "0.1",
+      PAYMENT_TIMEOUT_RATE: "0.02",
+      SERVICE_VERSION: "v2",
+    });
+    expect(asMap(serviceEnv({ ...base, name: "gateway", version: "v1" }))).not.to.have.any.keys("CATALOG_ERROR_RATE", "PAYMENT_DECLINE_RATE");
+  });
+  it("builds cluster-local URLs", () => expect(serviceUrl("users", "ns", 8000)).to.equal("http://users.ns.svc.cluster.local:8000"));
+});

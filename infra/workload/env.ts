@@ -1,0 +1,77 @@
+/**
+ * The environment of a service's container, derived from the topology: exactly
+ * the variables of `ENV`, one <NAME>_URL per upstream it calls, and Redis only
+ * for the services that keep state there.
+ */
+import type * as k8s from "@pulumi/kubernetes";
+import { ENV, REDIS_PORT, SERVICES, upstreamUrlEnv, type ServiceName } from "../../services/topology";
+import type { Topology } from "../authz/graph";
+
+type EnvVar = k8s.types.input.core.v1.EnvVar;
+
+export interface FaultRates {
+  readonly catalogErrorRate: number;
+  readonly paymentDeclineRate: number;
+  readonly paymentTimeoutRate: number;
+}
+
+export interface ServiceEnvArgs {
+  readonly name: ServiceName;
+  readonly version: string;
+  /** Namespace every service runs in (for the upstreams' cluster DNS names). */
+  readonly namespace: string;
+  readonly upstreamTimeoutMs: number;
+  readonly upstreamRetries: number;
+  readonly logLevel: string;
+  readonly bodyLimitBytes: number;
+  readonly shutdownTimeoutMs: number;
+  readonly faults: FaultRates;
+  /** Redis's Service name and the Secret holding its password (key `password`). */
+  readonly redis: { readonly host: string; readonly secretName: string; readonly secretKey: string };
+  readonly topology?: Topology;
+}
+
+/** The in-cluster URL of a service: http://<svc>.<ns>.svc.cluster.local:<port>. */
+export function serviceUrl(name: string, namespace: string, port: number): string {
+  return `http://${name}.${namespace}.svc.cluster.local:${port}`;
+}
+
+/** Fault variables a service reads (only catalog and payment have any). */
+function faultEnv(name: ServiceName, faults: FaultRates): EnvVar[] {
+  switch (name) {
+    case "catalog":
+      return [{ name: ENV.catalogErrorRate, value: String(faults.catalogErrorRate) }];
+    case "payment":
+      return [
+        { name: ENV.paymentDeclineRate, value: String(faults.paymentDeclineRate) },
+        { name: ENV.paymentTimeoutRate, value: String(faults.paymentTimeoutRate) },
+      ];
+    default:
+      return [];
+  }
+}
+
+export function serviceEnv(args: ServiceEnvArgs): EnvVar[] {
+  const topology = args.topology ?? SERVICES;
+  const spec = topology[args.name];
+  const env: EnvVar[] = [
+    { name: ENV.port, value: String(spec.port) },
+    { name: ENV.service, value: args.name },
+    { name: ENV.version, value: args.version },
+    { name: ENV.upstreamTimeoutMs, value: String(args.upstreamTimeoutMs) },
+    { name: ENV.upstreamRetries, value: String(args.upstreamRetries) },
+    { name: ENV.bodyLimitBytes, value: String(args.bodyLimitBytes) },
+    { name: ENV.shutdownTimeoutMs, value: String(args.shutdownTimeoutMs) },
+    { name: ENV.logLevel, value: args.logLevel },
+  ];
+  for (const upstream of spec.calls) {
+    env.push({ name: upstreamUrlEnv(upstream), value: serviceUrl(upstream, args.namespace, topology[upstream].port) });
+  }
+  if (spec.redis) {
+    env.push(
+      { name: ENV.redisUrl, value: `redis://${args.redis.host}.${args.namespace}.svc.cluster.local:${REDIS_PORT}` },
+      { name: ENV.redisPassword, valueFrom: { secretKeyRef: { name: args.redis.secretName, key: args.redis.secretKey } } },
+    );
+  }
+  return [...env, ...faultEnv(args.name, args.faults)];
+}

@@ -1,0 +1,162 @@
+/**
+ * One service of the shop as Kubernetes runs it: ServiceAccount, one hardened
+ * Deployment per version track, the app-wide ClusterIP Service (selects every
+ * version), per-version Services when there are several tracks (the meshes
+ * route to them), an HPA and a PDB per track, and a ServiceMonitor.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { appLabels, appSelector, recommendedLabels, versionSelector } from "../labels";
+import {
+  deploymentSpec,
+  hpaSpec,
+  pdbSpec,
+  serviceMonitorSpec,
+  serviceSpec,
+  workloadName,
+  type AutoscalingArgs,
+  type Resources,
+} from "./spec";
+
+type EnvVar = k8s.types.input.core.v1.EnvVar;
+
+export interface VersionTrack {
+  /** "v1", "v2": SERVICE_VERSION, the `version` label and the Deployment's suffix when versioned. */
+  readonly version: string;
+  /** Replicas the Deployment is created with. */
+  readonly replicas: number;
+  /** HPA bounds; absent: the replica count is fixed (the dev canary's ratio). */
+  readonly autoscaling?: AutoscalingArgs;
+  /** The container's environment for this track. */
+  readonly env: pulumi.Input<EnvVar[]>;
+}
+
+export interface MicroserviceArgs {
+  /** Namespace of every object. */
+  readonly namespace: pulumi.Input<string>;
+  /** Service name (topology key): names the objects and labels the pods. */
+  readonly app: string;
+  /** app.kubernetes.io/component: "storefront", "api". */
+  readonly component: string;
+  /** Port the container listens on and the Services expose (named `http`). */
+  readonly port: number;
+  /** Image reference (a digest reference when pushed). */
+  readonly image: pulumi.Input<string>;
+  readonly imagePullPolicy: "Always" | "IfNotPresent";
+  /** One entry per deployed version; several mean per-version Services too. */
+  readonly tracks: readonly VersionTrack[];
+  /** Pod template annotations (e.g. the image id, mesh settings). */
+  readonly podAnnotations?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  readonly resources?: Resources;
+  /**
+   * Scrape the service with a ServiceMonitor, created after these resources
+   * (the release installing the ServiceMonitor CRD); absent: no ServiceMonitor.
+   */
+  readonly serviceMonitor?: {
+    readonly dependsOn: pulumi.Input<pulumi.Resource>[];
+    /** Extra endpoint settings (scheme, tlsConfig) when a mesh secures the scrape. */
+    readonly scrape?: Record<string, unknown>;
+  };
+}
+
+export class Microservice extends pulumi.ComponentResource {
+  /** Name of the app-wide Service (DNS name inside the namespace). */
+  public readonly serviceName: pulumi.Output<string>;
+  /** Name of the ServiceAccount the pods run as (the mesh identity). */
+  public readonly serviceAccountName: pulumi.Output<string>;
+  /** Deployment names by version. */
+  public readonly deploymentNames: Record<string, pulumi.Output<string>>;
+  /** Per-version Service names by version (only when there are several tracks). */
+  public readonly versionServiceNames: Record<string, pulumi.Output<string>>;
+
+  constructor(name: string, args: MicroserviceArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("meshmart:workload:Microservice", name, args, opts);
+    if (args.tracks.length === 0) throw new Error(`${args.app}: at least one version track is required`);
+    const versioned = args.tracks.length > 1;
+    const meta = (objectName: string, labels: Record<string, string>) => ({ name: objectName, namespace: args.namespace, labels });
+    const common = appLabels({ app: args.app, component: args.component });
+
+    const sa = new k8s.core.v1.ServiceAccount(
+      `${name}-sa`,
+      { metadata: meta(args.app, common), automountServiceAccountToken: false },
+      { parent: this },
+    );
+
+    const service = new k8s.core.v1.Service(
+      `${name}-svc`,
+      { metadata: meta(args.app, common), spec: serviceSpec({ port: args.port, selector: appSelector(args.app) }) },
+      { parent: this },
+    );
+
+    this.deploymentNames = {};
+    this.versionServiceNames = {};
+    for (const track of args.tracks) {
+      const labels = recommendedLabels({ app: args.app, version: track.version, component: args.component });
+      const objectName = workloadName(args.app, track.version, versioned);
+      const deployment = new k8s.apps.v1.Deployment(
+        `${name}-${track.version}`,
+        {
+          metadata: meta(objectName, labels),
+          spec: deploymentSpec({
+            app: args.app,
+            version: track.version,
+            component: args.component,
+            port: args.port,
+            image: args.image,
+            imagePullPolicy: args.imagePullPolicy,
+            replicas: track.replicas,
+            env: track.env,
+            serviceAccountName: args.app,
+            resources: args.resources,
+            podAnnotations: args.podAnnotations,
+          }),
+        },
+        { parent: this, dependsOn: [sa] },
+      );
+      this.deploymentNames[track.version] = deployment.metadata.name;
+
+      if (versioned) {
+        const versionService = new k8s.core.v1.Service(
+          `${name}-svc-${track.version}`,
+          { metadata: meta(objectName, labels), spec: serviceSpec({ port: args.port, selector: versionSelector(args.app, track.version) }) },
+          { parent: this },
+        );
+        this.versionServiceNames[track.version] = versionService.metadata.name;
+      }
+      if (track.autoscaling) {
+        new k8s.autoscaling.v2.HorizontalPodAutoscaler(
+          `${name}-hpa-${track.version}`,
+          { metadata: meta(objectName, labels), spec: hpaSpec(objectName, track.autoscaling) },
+          { parent: this, dependsOn: [deployment] },
+        );
+      }
+      new k8s.policy.v1.PodDisruptionBudget(
+        `${name}-pdb-${track.version}`,
+        { metadata: meta(objectName, labels), spec: pdbSpec(versionSelector(args.app, track.version)) },
+        { parent: this },
+      );
+    }
+
+    if (args.serviceMonitor) {
+      new k8s.apiextensions.CustomResource(
+        `${name}-monitor`,
+        {
+          apiVersion: "monitoring.coreos.com/v1",
+          kind: "ServiceMonitor",
+          metadata: meta(args.app, common),
+          spec: pulumi.output(args.namespace).apply((ns) => serviceMonitorSpec(args.app, ns, args.serviceMonitor?.scrape)),
+        },
+        { parent: this, dependsOn: args.serviceMonitor.dependsOn },
+      );
+    }
+
+    this.serviceName = service.metadata.name;
+    this.serviceAccountName = sa.metadata.name;
+    this.registerOutputs({
+      serviceName: this.serviceName,
+      serviceAccountName: this.serviceAccountName,
+      deploymentNames: this.deploymentNames,
+      versionServiceNames: this.versionServiceNames,
+    });
+  }
+}

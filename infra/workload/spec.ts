@@ -1,0 +1,162 @@
+/**
+ * Pure builders of a workload's Kubernetes objects (DESIGN.md "Workloads"):
+ * the hardened pod, the Deployment with its rolling update and probes, the
+ * Service, HPA, PDB and ServiceMonitor. Microservice wires them into resources;
+ * tests call them directly.
+ */
+import type * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
+import { recommendedLabels, versionSelector } from "../labels";
+
+type DeploymentSpec = k8s.types.input.apps.v1.DeploymentSpec;
+type EnvVar = k8s.types.input.core.v1.EnvVar;
+
+export interface Resources {
+  readonly requests: { readonly cpu: string; readonly memory: string };
+  readonly limits: { readonly cpu: string; readonly memory: string };
+}
+
+/** Small enough for a laptop cluster; HPA targets a share of the CPU request. */
+export const SERVICE_RESOURCES: Resources = {
+  requests: { cpu: "50m", memory: "64Mi" },
+  limits: { cpu: "500m", memory: "256Mi" },
+};
+
+/** Pod-level hardening: non-root, fixed uid of the images, RuntimeDefault seccomp. */
+export function podSecurityContext(uid = 10001, gid = 10001): k8s.types.input.core.v1.PodSecurityContext {
+  return {
+    runAsNonRoot: true,
+    runAsUser: uid,
+    runAsGroup: gid,
+    fsGroup: gid,
+    seccompProfile: { type: "RuntimeDefault" },
+  };
+}
+
+/** Container-level hardening: read-only root, no escalation, no capabilities. */
+export function containerSecurityContext(): k8s.types.input.core.v1.SecurityContext {
+  return {
+    runAsNonRoot: true,
+    readOnlyRootFilesystem: true,
+    allowPrivilegeEscalation: false,
+    privileged: false,
+    capabilities: { drop: ["ALL"] },
+    seccompProfile: { type: "RuntimeDefault" },
+  };
+}
+
+/** The name of a service's Deployment: the service, suffixed by version when it runs several. */
+export function workloadName(app: string, version: string, versioned: boolean): string {
+  return versioned ? `${app}-${version}` : app;
+}
+
+export interface DeploymentSpecArgs {
+  readonly app: string;
+  readonly version: string;
+  readonly component: string;
+  readonly port: number;
+  readonly image: pulumi.Input<string>;
+  readonly imagePullPolicy: "Always" | "IfNotPresent";
+  readonly replicas: number;
+  readonly env: pulumi.Input<EnvVar[]>;
+  readonly serviceAccountName: string;
+  readonly resources?: Resources;
+  /** Annotations of the pod template (image id, mesh settings); a change rolls the pods. */
+  readonly podAnnotations?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** Seconds Kubernetes waits after SIGTERM; the service drains within SHUTDOWN_TIMEOUT_MS below it. */
+  readonly terminationGracePeriodSeconds?: number;
+}
+
+/** Seconds the pod keeps serving after it is marked terminating, while endpoints update. */
+export const PRE_STOP_SECONDS = 5;
+
+export function deploymentSpec(args: DeploymentSpecArgs): DeploymentSpec {
+  const labels = recommendedLabels({ app: args.app, version: args.version, component: args.component });
+  return {
+    replicas: args.replicas,
+    revisionHistoryLimit: 5,
+    selector: { matchLabels: versionSelector(args.app, args.version) },
+    strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+    template: {
+      metadata: { labels, annotations: args.podAnnotations },
+      spec: {
+        serviceAccountName: args.serviceAccountName,
+        automountServiceAccountToken: false,
+        enableServiceLinks: false,
+        terminationGracePeriodSeconds: args.terminationGracePeriodSeconds ?? 30,
+        securityContext: podSecurityContext(),
+        topologySpreadConstraints: [
+          {
+            maxSkew: 1,
+            topologyKey: "kubernetes.io/hostname",
+            whenUnsatisfiable: "ScheduleAnyway",
+            labelSelector: { matchLabels: versionSelector(args.app, args.version) },
+          },
+        ],
+        containers: [
+          {
+            name: args.app,
+            image: args.image,
+            imagePullPolicy: args.imagePullPolicy,
+            ports: [{ name: "http", containerPort: args.port, protocol: "TCP" }],
+            env: args.env,
+            resources: args.resources ?? SERVICE_RESOURCES,
+            securityContext: containerSecurityContext(),
+            startupProbe: { httpGet: { path: "/healthz", port: "http" }, periodSeconds: 2, failureThreshold: 30, timeoutSeconds: 2 },
+            livenessProbe: { httpGet: { path: "/healthz", port: "http" }, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 2 },
+            readinessProbe: { httpGet: { path: "/readyz", port: "http" }, periodSeconds: 5, failureThreshold: 2, timeoutSeconds: 2 },
+            lifecycle: { preStop: { sleep: { seconds: PRE_STOP_SECONDS } } },
+            volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+          },
+        ],
+        volumes: [{ name: "tmp", emptyDir: { medium: "Memory", sizeLimit: "16Mi" } }],
+      },
+    },
+  };
+}
+
+/** A ClusterIP Service on the workload's named port `http`. */
+export function serviceSpec(args: { readonly port: number; readonly selector: Record<string, string> }): k8s.types.input.core.v1.ServiceSpec {
+  return {
+    type: "ClusterIP",
+    selector: args.selector,
+    ports: [{ name: "http", port: args.port, targetPort: "http", protocol: "TCP", appProtocol: "http" }],
+  };
+}
+
+export interface AutoscalingArgs {
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+  readonly targetCpuUtilization: number;
+}
+
+export function hpaSpec(target: string, a: AutoscalingArgs): k8s.types.input.autoscaling.v2.HorizontalPodAutoscalerSpec {
+  return {
+    scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: target },
+    minReplicas: a.minReplicas,
+    maxReplicas: a.maxReplicas,
+    metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: a.targetCpuUtilization } } }],
+  };
+}
+
+/** At most one pod of a version down at a time for voluntary disruptions (never blocks a drain). */
+export function pdbSpec(selector: Record<string, string>): k8s.types.input.policy.v1.PodDisruptionBudgetSpec {
+  return { maxUnavailable: 1, selector: { matchLabels: selector } };
+}
+
+/**
+ * Scrapes /metrics through the app-wide Service only (per-version Services
+ * carry a `version` label and are skipped, so no pod is scraped twice).
+ * honorLabels keeps the services' own `service` and `version` labels.
+ * `scrape` adds endpoint settings (a mesh's scheme and TLS).
+ */
+export function serviceMonitorSpec(app: string, namespace: string, scrape: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    selector: {
+      matchLabels: { app },
+      matchExpressions: [{ key: "version", operator: "DoesNotExist" }],
+    },
+    namespaceSelector: { matchNames: [namespace] },
+    endpoints: [{ port: "http", path: "/metrics", interval: "15s", scrapeTimeout: "10s", honorLabels: true, ...scrape }],
+  };
+}

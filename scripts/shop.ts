@@ -1,0 +1,127 @@
+/**
+ * `npm start`: the whole shop on this machine (see scripts/shop/start-shop.ts).
+ *
+ *   REDIS_URL, REDIS_PASSWORD   use that Redis instead of starting a redis-server
+ *   PAYMENT_VERSION=v2          run payment as v2
+ *   SHOP_PORTS=free             every service on a free port (printed)
+ *   SHOP_PORT_OFFSET=1000       every port of the topology + 1000
+ *   SHOP_HOST=0.0.0.0           listen on every interface (default 127.0.0.1)
+ *   SHOP_LOGS=all               print every service log line (default: warnings and errors)
+ *   CATALOG_ERROR_RATE, PAYMENT_DECLINE_RATE, PAYMENT_TIMEOUT_RATE, PAYMENT_TIMEOUT_DELAY_MS,
+ *   FAULT_SEED, LOG_LEVEL, UPSTREAM_TIMEOUT_MS, UPSTREAM_RETRIES, BODY_LIMIT_BYTES,
+ *   SHUTDOWN_TIMEOUT_MS, REDIS_TIMEOUT_MS   passed to the services
+ *
+ * Ctrl-C or SIGTERM stops every service (each drains), then Redis; a service
+ * that dies on its own stops the rest too, with a non-zero exit.
+ */
+import { realpathSync } from "node:fs";
+import { dirname } from "node:path";
+import { ENV, SERVICE_NAMES, type ServiceName } from "../services/topology";
+import { RedisServerMissingError } from "./shop/redis-server";
+import { startShop, type PortLayout, type Shop } from "./shop/start-shop";
+
+const FORWARDED = [
+  ENV.catalogErrorRate,
+  ENV.paymentDeclineRate,
+  ENV.paymentTimeoutRate,
+  ENV.paymentTimeoutDelayMs,
+  ENV.faultSeed,
+  ENV.logLevel,
+  ENV.upstreamTimeoutMs,
+  ENV.upstreamRetries,
+  ENV.bodyLimitBytes,
+  ENV.shutdownTimeoutMs,
+  ENV.redisTimeoutMs,
+];
+
+function fail(message: string): never {
+  process.stderr.write(`meshmart: ${message}\n`);
+  process.exit(1);
+}
+
+function portLayout(env: NodeJS.ProcessEnv): PortLayout {
+  if (env.SHOP_PORTS === "free") return "free";
+  if (env.SHOP_PORTS !== undefined && env.SHOP_PORTS !== "topology") fail(`SHOP_PORTS must be "free" or "topology"; got ${JSON.stringify(env.SHOP_PORTS)}`);
+  if (env.SHOP_PORT_OFFSET !== undefined) {
+    const offset = Number(env.SHOP_PORT_OFFSET);
+    if (!/^-?\d+$/.test(env.SHOP_PORT_OFFSET) || offset < -5000 || offset > 57_000) fail(`SHOP_PORT_OFFSET must be a whole number between -5000 and 57000; got ${JSON.stringify(env.SHOP_PORT_OFFSET)}`);
+    return { offset };
+  }
+  return "topology";
+}
+
+/** Service log lines worth showing by default: warnings, errors, and anything that is not JSON. */
+function interesting(line: string): boolean {
+  try {
+    const level = (JSON.parse(line) as { level?: unknown }).level;
+    return level === "warn" || level === "error";
+  } catch {
+    return true;
+  }
+}
+
+function banner(shop: Shop): string {
+  const rows = SERVICE_NAMES.map((name: ServiceName) => `  ${name.padEnd(14)} ${shop.urls[name].padEnd(24)} pid ${shop.pids[name]}`);
+  const redis = shop.redis.pid === undefined ? `  ${"redis".padEnd(14)} ${shop.redis.url}` : `  ${"redis".padEnd(14)} ${shop.redis.url.padEnd(24)} pid ${shop.redis.pid} (started by the launcher, no persistence)`;
+  return [
+    "meshmart is up:",
+    ...rows,
+    redis,
+    "Try:",
+    `  curl ${shop.urls.users}/users/1`,
+    `  curl ${shop.urls.orders}/orders/1`,
+    `  curl -X POST ${shop.urls.gateway}/api/cart/user123/add -H 'content-type: application/json' -d '{"product_id":"1","quantity":2}'`,
+    `  open ${shop.urls.gateway}/`,
+    "Ctrl-C stops everything.",
+    "",
+  ].join("\n");
+}
+
+async function main(): Promise<void> {
+  const env = process.env;
+  const paymentVersion = env.PAYMENT_VERSION ?? "v1";
+  if (!/^v[12]$/.test(paymentVersion)) fail(`PAYMENT_VERSION must be v1 or v2; got ${JSON.stringify(paymentVersion)}`);
+  const showAll = env.SHOP_LOGS === "all";
+  const forwarded = Object.fromEntries(FORWARDED.flatMap((name) => (env[name] !== undefined ? [[name, env[name]!]] : [])));
+  process.stdout.on("error", () => undefined); // a closed pipe must not kill the launcher
+  process.stdout.write(`meshmart: starting ${env.REDIS_URL ? "" : "redis-server and "}${SERVICE_NAMES.length} services…\n`);
+
+  let shop: Shop;
+  try {
+    shop = await startShop({
+      distDir: dirname(realpathSync(process.argv[1]!)),
+      ports: portLayout(env),
+      host: env.SHOP_HOST ?? "127.0.0.1",
+      ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
+      ...(env.REDIS_PASSWORD && env.REDIS_URL ? { redisPassword: env.REDIS_PASSWORD } : {}),
+      paymentVersion,
+      env: forwarded,
+      onLog: (service, line) => {
+        if (showAll || interesting(line)) process.stdout.write(`${service.padEnd(14)}| ${line}\n`);
+      },
+    });
+  } catch (err) {
+    fail(err instanceof RedisServerMissingError ? err.message : `could not start the shop: ${(err as Error).message}`);
+  }
+  process.stdout.write(banner(shop));
+
+  let stopping = false;
+  const stopAndExit = async (why: string, failed: boolean) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`meshmart: ${why}; stopping every service, then Redis…\n`);
+    const reports = await shop.stop();
+    const unclean = reports.filter((r) => r.service !== "redis" && r.code !== 0);
+    for (const r of unclean) process.stderr.write(`meshmart: ${r.service} exited with ${r.signal ?? `code ${r.code}`}\n`);
+    process.stdout.write(`meshmart: stopped (${reports.length} processes, ${unclean.length ? `${unclean.length} not cleanly` : "all cleanly"})\n`);
+    process.exit(failed || unclean.length ? 1 : 0);
+  };
+  process.on("SIGINT", () => void stopAndExit("SIGINT", false));
+  process.on("SIGTERM", () => void stopAndExit("SIGTERM", false));
+  void shop.unexpectedExit.then(({ service, code, signal }) => {
+    process.stderr.write(`meshmart: ${service} exited unexpectedly (${signal ?? `code ${code}`})\n`);
+    void stopAndExit(`${service} died`, true);
+  });
+}
+
+void main();

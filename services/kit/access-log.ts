@@ -1,0 +1,43 @@
+/**
+ * One JSON log line per request, with the request id, the matched route
+ * template and the duration:
+ *
+ *   {"time","level","service","version","msg":"request","request_id","method","path","route","status","duration_ms","traceparent"?}
+ *
+ * Probe and scrape traffic (/healthz, /readyz, /metrics, every few seconds
+ * from the kubelet and Prometheus) logs at debug so it does not drown the
+ * requests that matter; 5xx answers log at error. observe.ts calls it for
+ * every request.
+ */
+import type { Logger } from "./logger";
+
+const QUIET_PATHS = new Set(["/healthz", "/readyz", "/metrics"]);
+
+export interface RequestRecord {
+  readonly requestId: string;
+  readonly method: string;
+  readonly path: string;
+  readonly route: string;
+  readonly status: number;
+  readonly seconds: number;
+  readonly traceparent: string | undefined;
+}
+
+export type LogRequest = (request: RequestRecord) => void;
+
+export function accessLog(logger: Logger): LogRequest {
+  return (request) => {
+    const fields = {
+      request_id: request.requestId,
+      method: request.method,
+      path: request.path,
+      route: request.route,
+      status: request.status,
+      duration_ms: Math.round(request.seconds * 100_000) / 100,
+      ...(request.traceparent ? { traceparent: request.traceparent } : {}),
+    };
+    if (QUIET_PATHS.has(request.path) && request.status < 400) logger.debug("request", fields);
+    else if (request.status >= 500) logger.error("request", fields);
+    else logger.info("request", fields);
+  };
+}

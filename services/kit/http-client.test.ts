@@ -1,0 +1,164 @@
+import { expect } from "chai";
+import { Registry } from "prom-client";
+import { z } from "zod";
+import { answersGarbage, closedUrl, hangs, rawServer, resets, type RawServer } from "../../test/support/http";
+import { sampleValue } from "../../test/support/metrics";
+import { AppError } from "./errors";
+import { rejected, Upstream, UpstreamMetrics } from "./http-client";
+import { withTraceHeaders } from "./trace";
+
+const Thing = z.object({ id: z.string() });
+
+function client(baseUrl: string, options: { timeoutMs?: number; retries?: 0 | 1; metrics?: UpstreamMetrics } = {}): Upstream {
+  return new Upstream({
+    name: "things",
+    baseUrl,
+    timeoutMs: options.timeoutMs ?? 2_000,
+    retries: options.retries ?? 1,
+    ...(options.metrics ? { metrics: options.metrics } : {}),
+  });
+}
+
+async function failure(promise: Promise<unknown>): Promise<AppError> {
+  try {
+    await promise;
+  } catch (err) {
+    expect(err).to.be.instanceOf(AppError);
+    return err as AppError;
+  }
+  throw new Error("expected the call to fail");
+}
+
+/** A server answering `status` with `body` (JSON) to every request. */
+const answers = (status: number, body: unknown) =>
+  rawServer((_req, res) => {
+    res.writeHead(status, { "content-type": "application/json" });
+    res.end(JSON.stringify(body));
+  });
+
+describe("kit: outbound HTTP client", () => {
+  const servers: RawServer[] = [];
+  const track = async (server: Promise<RawServer>) => {
+    const s = await server;
+    servers.push(s);
+    return s;
+  };
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+  });
+
+  it("returns the parsed 2xx body, validated against the contract", async () => {
+    const server = await track(answers(200, { id: "7", extra: true }));
+    const reply = await client(server.url).getJson("/things/7", Thing);
+    expect(reply).to.deep.equal({ ok: true, status: 200, data: { id: "7" } });
+  });
+
+  it("forwards the current request's trace headers on every call", async () => {
+    const server = await track(answers(200, { id: "1" }));
+    const trace = {
+      traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+      tracestate: "vendor=1",
+      "x-request-id": "req-1",
+      "x-b3-traceid": "80f198ee56343ba864fe8b2a57d3eff7",
+      "x-b3-spanid": "e457b5a2e4d86bd1",
+      "x-b3-sampled": "1",
+      b3: "80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1-1",
+      "l5d-ctx-trace": "abc",
+    };
+    await withTraceHeaders(trace, () => client(server.url).postJson("/things", { a: 1 }, Thing));
+    expect(server.requests[0]!.headers).to.include(trace);
+    expect(server.requests[0]!.headers["content-type"]).to.equal("application/json");
+  });
+
+  it("passes an upstream 4xx back to the caller with its error", async () => {
+    const server = await track(answers(404, { error: { code: "not_found", message: "no thing 9" } }));
+    const reply = await client(server.url).getJson("/things/9", Thing);
+    expect(reply).to.deep.equal({ ok: false, status: 404, error: { code: "not_found", message: "no thing 9" } });
+  });
+
+  it("turns a 4xx the caller cannot map into a 502 naming the upstream and what it refused", async () => {
+    const server = await track(answers(400, { error: { code: "validation_failed", message: "amount_cents: too big" } }));
+    const reply = await client(server.url).postJson("/things", {}, Thing);
+    expect(reply.ok).to.equal(false);
+    const error = rejected("things", reply as Extract<typeof reply, { ok: false }>, "the charge");
+    expect(error.status).to.equal(502);
+    expect(error.code).to.equal("upstream_rejected");
+    expect(error.message).to.equal("things refused the charge (400 validation_failed: amount_cents: too big)");
+  });
+
+  it("maps an upstream 5xx to 502, retrying an idempotent GET once", async () => {
+    const server = await track(answers(500, { error: { code: "internal", message: "boom" } }));
+    const error = await failure(client(server.url).getJson("/things/1", Thing));
+    expect(error.status).to.equal(502);
+    expect(error.code).to.equal("upstream_error");
+    expect(error.message).to.equal("things answered 500 to GET /things/1: internal: boom");
+    expect(server.requests).to.have.length(2);
+  });
+
+  it("never retries a POST, and GETs not at all with retries 0", async () => {
+    const server = await track(answers(503, {}));
+    await failure(client(server.url).postJson("/things", {}, Thing));
+    expect(server.requests).to.have.length(1);
+    await failure(client(server.url, { retries: 0 }).getJson("/things/1", Thing));
+    expect(server.requests).to.have.length(2);
+  });
+
+  it("maps a refused connection to 503", async () => {
+    const error = await failure(client(await closedUrl()).getJson("/things/1", Thing));
+    expect(error.status).to.equal(503);
+    expect(error.code).to.equal("upstream_unavailable");
+    expect(error.message).to.match(/^things is unreachable \(ECONNREFUSED\)$/);
+  });
+
+  it("maps a reset connection to 503 after one retry of a GET", async () => {
+    const server = await track(resets());
+    const error = await failure(client(server.url).getJson("/things/1", Thing));
+    expect(error.status).to.equal(503);
+    expect(server.requests).to.have.length(2);
+  });
+
+  it("maps a hanging upstream to 504 within the timeout, without retrying", async () => {
+    const server = await track(hangs());
+    const started = Date.now();
+    const error = await failure(client(server.url, { timeoutMs: 300 }).getJson("/things/1", Thing));
+    const elapsed = Date.now() - started;
+    expect(error.status).to.equal(504);
+    expect(error.code).to.equal("upstream_timeout");
+    expect(elapsed).to.be.within(280, 1_500);
+    expect(server.requests).to.have.length(1);
+  });
+
+  it("times out a body that stops half way", async () => {
+    const server = await track(
+      rawServer((_req, res) => {
+        res.writeHead(200, { "content-type": "application/json" });
+        res.write('{"id":');
+      }),
+    );
+    const error = await failure(client(server.url, { timeoutMs: 300 }).getJson("/things/1", Thing));
+    expect(error.status).to.equal(504);
+  });
+
+  it("maps garbage and off-contract answers to 502", async () => {
+    const garbage = await track(answersGarbage());
+    const notJson = await failure(client(garbage.url).getJson("/things/1", Thing));
+    expect(notJson.status).to.equal(502);
+    expect(notJson.code).to.equal("bad_upstream_response");
+    const wrongShape = await track(answers(200, { id: 7 }));
+    const offContract = await failure(client(wrongShape.url).getJson("/things/1", Thing));
+    expect(offContract.status).to.equal(502);
+    expect(offContract.message).to.match(/does not match the contract/);
+  });
+
+  it("counts every attempt by upstream, method and outcome", async () => {
+    const registry = new Registry();
+    const metrics = new UpstreamMetrics(registry);
+    const failing = await track(answers(500, {}));
+    await failure(client(failing.url, { metrics }).getJson("/x", Thing));
+    await failure(client(await closedUrl(), { metrics, retries: 0 }).getJson("/x", Thing));
+    const text = await registry.metrics();
+    expect(sampleValue(text, "upstream_requests_total", { upstream: "things", outcome: "unavailable" })).to.equal(1);
+    expect(sampleValue(text, "upstream_requests_total", { upstream: "things", method: "GET", outcome: "500" })).to.equal(2);
+    expect(sampleValue(text, "upstream_request_duration_seconds_count", { upstream: "things", outcome: "500" })).to.equal(2);
+  });
+});

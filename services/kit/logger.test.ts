@@ -1,0 +1,61 @@
+import { expect } from "chai";
+import { createLogger, type LogLevel } from "./logger";
+
+function captured(level: LogLevel = "debug") {
+  const lines: string[] = [];
+  const logger = createLogger({ level, base: { service: "demo", version: "v1" }, write: (line) => lines.push(line) });
+  return { logger, lines, parsed: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>) };
+}
+
+describe("kit: logger", () => {
+  it("writes one JSON object per line: time, level, service, version, msg, then the fields, in that order", () => {
+    const { logger, lines, parsed } = captured();
+    logger.info("request", { request_id: "r-1", status: 200, duration_ms: 1.5 });
+    expect(lines).to.have.length(1);
+    expect(Object.keys(parsed()[0]!)).to.deep.equal(["time", "level", "service", "version", "msg", "request_id", "status", "duration_ms"]);
+    expect(parsed()[0]).to.include({ level: "info", service: "demo", version: "v1", msg: "request", request_id: "r-1", status: 200, duration_ms: 1.5 });
+    expect(new Date(parsed()[0]!.time as string).toISOString()).to.equal(parsed()[0]!.time);
+  });
+
+  it("drops lines below its level", () => {
+    const { logger, parsed } = captured("warn");
+    logger.debug("d");
+    logger.info("i");
+    logger.warn("w");
+    logger.error("e");
+    expect(parsed().map((line) => line.level)).to.deep.equal(["warn", "error"]);
+  });
+
+  it("child loggers add their fields to every line, without touching the parent", () => {
+    const { logger, parsed } = captured();
+    const child = logger.child({ request_id: "r-2" });
+    child.info("payment decided", { status: "approved" });
+    logger.info("plain");
+    expect(parsed()[0]).to.include({ service: "demo", request_id: "r-2", msg: "payment decided", status: "approved" });
+    expect(parsed()[1]).not.to.have.property("request_id");
+  });
+
+  it("never writes a key twice: a field that repeats a base or reserved key replaces it", () => {
+    const { logger, lines, parsed } = captured();
+    logger.info("x", { service: "other", msg: "field", extra: true });
+    expect(lines[0]!.match(/"service"/g)).to.have.length(1);
+    expect(lines[0]!.match(/"msg"/g)).to.have.length(1);
+    expect(parsed()[0]).to.include({ service: "other", msg: "field", extra: true });
+  });
+
+  it("keeps what helps from errors (name, message, code, stack)", () => {
+    const { logger, parsed } = captured();
+    const err = Object.assign(new Error("connect refused"), { code: "ECONNREFUSED" });
+    logger.error("redis unavailable", { err });
+    const logged = parsed()[0]!.err as Record<string, unknown>;
+    expect(logged).to.include({ name: "Error", message: "connect refused", code: "ECONNREFUSED" });
+    expect(logged.stack).to.be.a("string");
+  });
+
+  it("escapes what could break the line (quotes, newlines, unicode)", () => {
+    const { logger, lines, parsed } = captured();
+    logger.info('he said "hi"\nbye', { path: "/ünï\u2028\"}" });
+    expect(lines[0]).not.to.include("\n");
+    expect(parsed()[0]).to.include({ msg: 'he said "hi"\nbye', path: "/ünï\u2028\"}" });
+  });
+});

@@ -1,0 +1,103 @@
+import { expect } from "chai";
+import { ErrorReply } from "redis";
+import { testKit } from "../../test/support/kit";
+import { startTestRedis, type TestRedis } from "../../test/support/redis";
+import { waitFor } from "../../test/support/wait";
+import { toAppError } from "./errors";
+import { closeRedis, connectInBackground, createRedis, LuaScript, redisReadiness, type RedisClient } from "./redis";
+
+describe("kit: Redis client", function () {
+  let redis: TestRedis;
+  const clients: RedisClient[] = [];
+
+  function connect(url: string, options: { timeoutMs?: number; password?: string } = {}): RedisClient {
+    const { kit } = testKit("kit");
+    const client = createRedis({ url, timeoutMs: options.timeoutMs ?? 500, logger: kit.logger, password: options.password });
+    connectInBackground(client, kit.logger);
+    clients.push(client);
+    return client;
+  }
+
+  before(async () => {
+    redis = await startTestRedis();
+  });
+  afterEach(async () => {
+    redis.resume();
+    if (!redis.running) await redis.restart();
+    await Promise.all(clients.splice(0).map((client) => closeRedis(client)));
+  });
+  after(async () => {
+    await redis.close();
+  });
+
+  it("is ready when Redis answers, fails fast with a 503 while it is down, and recovers without a restart", async () => {
+    const client = connect(redis.url);
+    const readiness = redisReadiness(client);
+    await waitFor("readiness", async () => (await readiness()) === null);
+    await client.set("k", "v");
+
+    await redis.stop();
+    await waitFor("the client to notice", () => !client.isReady);
+    const started = Date.now();
+    const err = await client.get("k").then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(Date.now() - started, "fails at once, no offline queue").to.be.below(500);
+    const { error } = toAppError(err);
+    expect(error.status).to.equal(503);
+    expect(error.code).to.equal("store_unavailable");
+    expect(await readiness()).to.equal("redis is not connected");
+
+    await redis.restart();
+    await waitFor("recovery", async () => (await readiness()) === null, { timeoutMs: 10_000 });
+    expect(await client.get("k"), "the restarted Redis is empty").to.equal(null);
+  });
+
+  it("fails in-flight commands within the timeout when Redis hangs", async () => {
+    const client = connect(redis.url, { timeoutMs: 400 });
+    await waitFor("connected", () => client.isReady);
+    redis.pause();
+    const started = Date.now();
+    const err = await client.set("k", "v").then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    const elapsed = Date.now() - started;
+    expect(toAppError(err).error.status).to.equal(503);
+    expect(elapsed).to.be.within(300, 2_000);
+    redis.resume();
+    await waitFor("recovery", () => client.isReady, { timeoutMs: 10_000 });
+    expect(await client.set("k", "v")).to.equal("OK");
+  });
+
+  it("authenticates with the password, and is not ready without it", async () => {
+    const secured = await startTestRedis({ password: "correct horse" });
+    try {
+      const good = connect(secured.url, { password: "correct horse" });
+      await waitFor("authenticated", async () => (await redisReadiness(good)()) === null);
+      const bad = connect(secured.url);
+      await waitFor("an attempt", async () => (await redisReadiness(bad)()) !== null);
+      expect(await redisReadiness(bad)()).to.be.a("string");
+    } finally {
+      await secured.close();
+    }
+  });
+
+  it("maps replies meaning 'cannot serve now' to 503, and our own mistakes to 500", () => {
+    expect(toAppError(new ErrorReply("NOAUTH Authentication required.")).error.status).to.equal(503);
+    expect(toAppError(new ErrorReply("LOADING Redis is loading the dataset in memory")).error.status).to.equal(503);
+    expect(toAppError(new ErrorReply("ERR wrong number of arguments for 'get' command")).error.status).to.equal(500);
+  });
+
+  it("runs Lua scripts by SHA and reloads them into a restarted Redis", async () => {
+    const client = connect(redis.url);
+    await waitFor("connected", () => client.isReady);
+    const script = new LuaScript("return redis.call('INCRBY', KEYS[1], ARGV[1])");
+    expect(await script.run(client, ["n"], [2])).to.equal(2);
+    expect(await script.run(client, ["n"], [3])).to.equal(5);
+    await redis.restart();
+    await waitFor("recovery", () => client.isReady, { timeoutMs: 10_000 });
+    expect(await script.run(client, ["n"], [4]), "NOSCRIPT falls back to EVAL").to.equal(4);
+  });
+});

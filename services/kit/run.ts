@@ -1,0 +1,167 @@
+/**
+ * The process around a service app, so every services/<name>/main.ts is a
+ * few lines: read and validate the configuration (exit 1 naming the bad
+ * variable), make the logger, metrics registry, Redis client and upstream
+ * clients the topology allows, build the app, listen on HOST:PORT, log
+ * "listening" with the port (the launcher reads it), start background
+ * workers, and shut down gracefully on SIGTERM/SIGINT.
+ */
+import { SERVICES, type ServiceName } from "../topology";
+import type { KitOptions, ServiceApp } from "./app";
+import { BackgroundTasks } from "./background";
+import { ConfigError, serviceConfig, type ServiceConfig } from "./config";
+import { fault, seededRandom, type Fault, type Random } from "./faults";
+import type { Lifecycle } from "./health";
+import { Upstream, UpstreamMetrics } from "./http-client";
+import { createLogger, type Logger } from "./logger";
+import { createRegistry } from "./metrics";
+import type { RedisClient } from "./redis";
+import { listen } from "./server";
+import { exitOnSignals, shutdown } from "./shutdown";
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** What a service's main gets to build its app from. */
+export interface RunContext {
+  readonly config: ServiceConfig;
+  /** The raw environment, for the service's own variables (parse with loadEnv). */
+  readonly env: Env;
+  readonly kit: KitOptions;
+  readonly logger: Logger;
+  readonly background: BackgroundTasks;
+  /** Fault-injection random source (seeded by FAULT_SEED when set). */
+  readonly random: Random;
+  /** A fault at `rate` drawing from `random`. */
+  fault(rate: number): Fault;
+  /** The service's Redis client; throws unless the topology gives the service Redis. */
+  redis(): RedisClient;
+  /** The client for an upstream; throws unless the topology has that edge. */
+  upstream(name: ServiceName): Upstream;
+}
+
+export interface RunningService {
+  readonly app: ServiceApp;
+  /** Starts background workers once the server listens. */
+  start?(): void;
+  /** Stops them on shutdown, before Redis closes. */
+  stop?(): Promise<void>;
+}
+
+export type BuildService = (context: RunContext) => RunningService | Promise<RunningService>;
+
+/** The Redis client module: loaded only by services the topology gives Redis (see runService). */
+export type RedisModule = typeof import("./redis");
+
+export function buildContext(
+  name: ServiceName,
+  env: Env,
+  redisModule?: RedisModule,
+): { context: RunContext; lifecycle: Lifecycle; redisClient: () => RedisClient | undefined } {
+  const config = serviceConfig(name, env);
+  const logger = createLogger({ level: config.logLevel, base: { service: config.service, version: config.version } });
+  const registry = createRegistry({ service: config.service, version: config.version });
+  const lifecycle: Lifecycle = { draining: false };
+  const kit: KitOptions = {
+    service: config.service,
+    version: config.version,
+    logger,
+    registry,
+    bodyLimitBytes: config.bodyLimitBytes,
+    lifecycle,
+    propagateTrace: SERVICES[name].calls.length > 0,
+  };
+  const random = config.faultSeed === undefined ? Math.random : seededRandom(config.faultSeed);
+  const upstreamMetrics = new UpstreamMetrics(registry);
+  const upstreams = new Map<ServiceName, Upstream>();
+  let redis: RedisClient | undefined;
+  const context: RunContext = {
+    config,
+    env,
+    kit,
+    logger,
+    background: new BackgroundTasks(logger),
+    random,
+    fault: (rate) => fault(rate, random),
+    redis() {
+      if (!SERVICES[name].redis) throw new Error(`${name} has no Redis in services/topology.ts`);
+      if (!redisModule) throw new Error(`${name}: the Redis client module was not loaded`);
+      if (!redis) {
+        redis = redisModule.createRedis({ url: config.redisUrl, password: config.redisPassword, timeoutMs: config.redisTimeoutMs, logger, name: config.service });
+        redisModule.connectInBackground(redis, logger);
+      }
+      return redis;
+    },
+    upstream(upstream) {
+      const baseUrl = config.upstreams[upstream];
+      if (!baseUrl) throw new Error(`${name} may not call ${upstream}: not an edge of services/topology.ts`);
+      let client = upstreams.get(upstream);
+      if (!client) {
+        client = new Upstream({ name: upstream, baseUrl, timeoutMs: config.upstreamTimeoutMs, retries: config.upstreamRetries, metrics: upstreamMetrics });
+        upstreams.set(upstream, client);
+      }
+      return client;
+    },
+  };
+  return { context, lifecycle, redisClient: () => redis };
+}
+
+/** Ends a process that cannot start, with one JSON line saying why (the variable, for bad config). */
+function refuse(name: ServiceName, err: unknown): never {
+  const message = err instanceof ConfigError ? err.message : `cannot start: ${String(err)}`;
+  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: "error", service: name, msg: message })}\n`);
+  process.exit(1);
+}
+
+/** Runs service `name` as this process's main program. */
+export async function runService(name: ServiceName, build: BuildService, env: Env = process.env): Promise<void> {
+  // The Redis client is about half of the services' shared code: a service
+  // without Redis never loads it (faster start, less memory; bench/RESULTS.md).
+  const redisModule = SERVICES[name].redis ? await import("./redis.js") : undefined;
+  let parts: ReturnType<typeof buildContext>;
+  try {
+    parts = buildContext(name, env, redisModule);
+  } catch (err) {
+    refuse(name, err);
+  }
+  const { context, lifecycle, redisClient } = parts;
+  const { logger, config } = context;
+  process.on("uncaughtException", (err) => {
+    logger.error("uncaught exception", { err });
+    process.exit(1);
+  });
+  process.on("unhandledRejection", (err) => {
+    logger.error("unhandled rejection", { err });
+    process.exit(1);
+  });
+  let running: RunningService;
+  try {
+    running = await build(context); // the service's own variables are read here
+  } catch (err) {
+    refuse(name, err);
+  }
+  const server = await listen(running.app, { host: config.host, port: config.port }).catch((err: Error) => {
+    logger.error("cannot listen", { host: config.host, port: config.port, err });
+    process.exit(1);
+  });
+  logger.info("listening", { host: config.host, port: server.port, url: server.url });
+  running.start?.();
+  exitOnSignals(
+    (signal) =>
+      shutdown(
+        {
+          logger,
+          lifecycle,
+          timeoutMs: config.shutdownTimeoutMs,
+          server,
+          background: context.background,
+          ...(running.stop ? { stopWorkers: () => running.stop!() } : {}),
+          closeStores: async () => {
+            const redis = redisClient();
+            if (redis && redisModule) await redisModule.closeRedis(redis);
+          },
+        },
+        signal,
+      ),
+    logger,
+  );
+}

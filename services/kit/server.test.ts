@@ -1,0 +1,74 @@
+import { expect } from "chai";
+import { Hono } from "hono";
+import { testKit } from "../../test/support/kit";
+import { waitFor } from "../../test/support/wait";
+import { BackgroundTasks } from "./background";
+import { listen } from "./server";
+
+/** An app whose /slow requests wait until the test lets them go. */
+function slowApp() {
+  const waiting: (() => void)[] = [];
+  const app = new Hono()
+    .get("/slow", async (c) => {
+      await new Promise<void>((release) => waiting.push(release));
+      return c.json({ done: true });
+    })
+    .get("/fast", (c) => c.json({ fast: true }));
+  return { app, waiting, releaseAll: () => waiting.splice(0).forEach((release) => release()) };
+}
+
+describe("kit: serving and draining", () => {
+  it("stops accepting, finishes in-flight requests, then closes", async () => {
+    const { app, waiting, releaseAll } = slowApp();
+    const running = await listen(app, { host: "127.0.0.1", port: 0 });
+    // a keep-alive connection that sits idle must not hold the close up
+    expect((await fetch(`${running.url}/fast`)).status).to.equal(200);
+    const inFlight = fetch(`${running.url}/slow`);
+    await waitFor("the request to arrive", () => waiting.length === 1);
+    const closing = running.close(5_000);
+    await waitFor("the listener to close", () => !running.server.listening);
+    const refused = await fetch(`${running.url}/fast`).then(
+      () => "answered",
+      () => "refused",
+    );
+    expect(refused, "new connections are refused while draining").to.equal("refused");
+    releaseAll();
+    const response = await inFlight;
+    expect(response.status).to.equal(200);
+    expect(await response.json()).to.deep.equal({ done: true });
+    expect(await closing, "drained in time").to.equal(true);
+  });
+
+  it("cuts requests still running when the drain time is up", async () => {
+    const { app, waiting, releaseAll } = slowApp();
+    const running = await listen(app, { host: "127.0.0.1", port: 0 });
+    const inFlight = fetch(`${running.url}/slow`).then(
+      (r) => r.status,
+      () => "cut",
+    );
+    await waitFor("the request to arrive", () => waiting.length === 1);
+    const started = Date.now();
+    expect(await running.close(200)).to.equal(false);
+    expect(Date.now() - started).to.be.within(150, 2_000);
+    expect(await inFlight).to.equal("cut");
+    releaseAll();
+  });
+});
+
+describe("kit: background tasks", () => {
+  it("runs tasks without waiting, logs failures, and reports when all are done", async () => {
+    const { kit, logs } = testKit("kit");
+    const tasks = new BackgroundTasks(kit.logger);
+    let release!: () => void;
+    tasks.run("slow", () => new Promise<void>((resolve) => (release = resolve)));
+    tasks.run("failing", async () => {
+      throw new Error("notifications down");
+    });
+    expect(tasks.size).to.be.at.least(1);
+    expect(await tasks.idle(50), "still running").to.equal(false);
+    release();
+    expect(await tasks.idle(1_000)).to.equal(true);
+    expect(tasks.size).to.equal(0);
+    expect(logs.find((line) => line.msg === "background task failed")).to.include({ task: "failing", err: "notifications down" });
+  });
+});

@@ -1,0 +1,6 @@
+import { runService } from "../kit/run";
+import { createNotificationsService } from "./app";
+
+void runService("notifications", ({ kit, config, redis }) =>
+  createNotificationsService({ kit, redis: redis(), consumer: { blockMs: Math.min(1_000, Math.floor(config.redisTimeoutMs / 2)) } }),
+);

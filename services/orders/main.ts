@@ -1,0 +1,4 @@
+import { runService } from "../kit/run";
+import { createOrdersService } from "./app";
+
+void runService("orders", ({ kit, redis, upstream }) => createOrdersService({ kit, redis: redis(), users: upstream("users") }));

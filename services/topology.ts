@@ -1,0 +1,90 @@
+/**
+ * The shop's topology: every service, its port, which services it calls and
+ * whether it keeps state in Redis. This is the contract the services, the local
+ * launcher and the Pulumi program all read, so the authorization graph of
+ * DESIGN.md is written down exactly once (as `calls`) and derived everywhere
+ * else. Pure data, no imports: infra may import it, it imports nothing.
+ */
+
+export const SERVICE_NAMES = [
+  "gateway",
+  "users",
+  "orders",
+  "catalog",
+  "cart",
+  "payment",
+  "notifications",
+] as const;
+
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+export interface ServiceSpec {
+  /** Port the service listens on (0.0.0.0:$PORT), from the source documents. */
+  readonly port: number;
+  /** Services this one calls over HTTP; every edge of the authorization graph. */
+  readonly calls: readonly ServiceName[];
+  /** Whether the service keeps state in Redis (and so may reach it). */
+  readonly redis: boolean;
+  /** Versions deployed side by side (payment's canary); others run one. */
+  readonly versions: readonly string[];
+  /** Whether the ingress routes to it (only the gateway faces the outside). */
+  readonly public: boolean;
+}
+
+export const SERVICES: { readonly [N in ServiceName]: ServiceSpec } = {
+  gateway: { port: 5000, calls: ["catalog", "cart", "orders", "users"], redis: false, versions: ["v1"], public: true },
+  users: { port: 8000, calls: [], redis: false, versions: ["v1"], public: false },
+  orders: { port: 8001, calls: ["users"], redis: true, versions: ["v1"], public: false },
+  catalog: { port: 5001, calls: [], redis: false, versions: ["v1"], public: false },
+  cart: { port: 5002, calls: ["catalog", "payment", "orders", "notifications"], redis: true, versions: ["v1"], public: false },
+  payment: { port: 5003, calls: ["notifications"], redis: true, versions: ["v1", "v2"], public: false },
+  notifications: { port: 5004, calls: [], redis: true, versions: ["v1"], public: false },
+};
+
+/** Redis's port, in the cluster and as the local default. */
+export const REDIS_PORT = 6379;
+
+/**
+ * Environment variables the services read. The Pulumi program sets exactly
+ * these on the Deployments; the local launcher sets them on the processes.
+ */
+export const ENV = {
+  /** Port to listen on. */
+  port: "PORT",
+  /** Service name, for logs and the metrics' `service` label. */
+  service: "SERVICE_NAME",
+  /** Deployed version ("v1", "v2"): payment reports it in every answer. */
+  version: "SERVICE_VERSION",
+  /** redis://host:port (no password in it). */
+  redisUrl: "REDIS_URL",
+  /** Redis password, from a Secret in the cluster; optional locally. */
+  redisPassword: "REDIS_PASSWORD",
+  /** Timeout of every outbound HTTP call, in milliseconds. */
+  upstreamTimeoutMs: "UPSTREAM_TIMEOUT_MS",
+  /** Retries of idempotent GETs: 1 without a mesh, 0 where the mesh retries. */
+  upstreamRetries: "UPSTREAM_RETRIES",
+  /** Largest accepted request body, in bytes (413 beyond). */
+  bodyLimitBytes: "BODY_LIMIT_BYTES",
+  /** How long SIGTERM waits for in-flight requests, in milliseconds. */
+  shutdownTimeoutMs: "SHUTDOWN_TIMEOUT_MS",
+  /** Log level: debug, info, warn, error. */
+  logLevel: "LOG_LEVEL",
+  /** Injected faults (0..1), off unless set. */
+  catalogErrorRate: "CATALOG_ERROR_RATE",
+  paymentDeclineRate: "PAYMENT_DECLINE_RATE",
+  paymentTimeoutRate: "PAYMENT_TIMEOUT_RATE",
+  // Added with the services (additive; all optional with safe defaults):
+  /** Address to listen on; 0.0.0.0 by default (the launcher uses 127.0.0.1). */
+  host: "HOST",
+  /** Bound on every Redis round trip, in milliseconds (a hung Redis becomes 503). */
+  redisTimeoutMs: "REDIS_TIMEOUT_MS",
+  /** How long an injected payment timeout holds the answer, in milliseconds. */
+  paymentTimeoutDelayMs: "PAYMENT_TIMEOUT_DELAY_MS",
+  /** Seed for the fault-injection random source, for reproducible fault runs. */
+  faultSeed: "FAULT_SEED",
+} as const;
+
+/** The variable holding the base URL of an upstream service, e.g. CATALOG_URL. */
+export function upstreamUrlEnv(name: ServiceName): string {
+  return `${name.toUpperCase()}_URL`;
+}

@@ -1,0 +1,121 @@
+import { expect } from "chai";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { KEYS, parseConfig, SECRET_KEYS, type Key, type KeySpec } from "./config";
+
+const from = (values: Partial<Record<Key, string>>) => (key: Key) => values[key];
+const errorOf = (values: Partial<Record<Key, string>>) => {
+  try {
+    parseConfig(from(values), "dev");
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error("parseConfig accepted a bad config");
+};
+
+describe("stack config (stacks/config.ts)", () => {
+  it("defaults suit a local cluster when nothing is set", () => {
+    const c = parseConfig(from({}), "dev");
+    expect(c.mesh).to.equal("none");
+    expect(c.namespace).to.equal("meshmart");
+    expect(c.images).to.deep.include({ registryServer: "localhost:5001", repository: "meshmart", tag: "latest", push: true, platform: "linux/amd64", bundle: true });
+    expect(c.workloads).to.deep.equal({ replicas: 2, maxReplicas: 10, targetCpuUtilization: 70, upstreamTimeoutMs: 2000, upstreamRetries: 1, logLevel: "info" });
+    expect(c.canary).to.deep.equal({ weight: 5, replicas: 20 });
+    expect(c.faults).to.deep.equal({ catalogErrorRate: 0, paymentDeclineRate: 0, paymentTimeoutRate: 0 });
+    expect(c.ingress).to.deep.equal({ host: "", className: "nginx", serviceType: "NodePort", nodePort: 30080 });
+    expect(c.monitoring).to.deep.equal({ enabled: true, namespace: "monitoring" });
+    expect(c.metricsServer).to.deep.equal({ enabled: true, kubeletInsecureTls: true });
+    expect(c.redis).to.deep.equal({ image: "redis:7.4.2-alpine", storage: "1Gi", storageClass: undefined });
+    expect(c.secretsSet).to.deep.equal({ registryPassword: false, grafanaAdminPassword: false, redisPassword: false });
+  });
+
+  it("turns the services' own retries off by default in a mesh (the mesh retries)", () => {
+    expect(parseConfig(from({ mesh: "istio" }), "istio").workloads.upstreamRetries).to.equal(0);
+    expect(parseConfig(from({ mesh: "linkerd" }), "linkerd").workloads.upstreamRetries).to.equal(0);
+    expect(parseConfig(from({ mesh: "istio", upstreamRetries: "2" }), "istio").workloads.upstreamRetries).to.equal(2);
+  });
+
+  it("parses typed values", () => {
+    const c = parseConfig(
+      from({ replicas: "3", maxReplicas: "6", imagePush: "false", catalogErrorRate: "0.05", canaryWeight: "10", ingressServiceType: "LoadBalancer" }),
+      "dev",
+    );
+    expect([c.workloads.replicas, c.workloads.maxReplicas, c.images.push, c.faults.catalogErrorRate, c.canary.weight, c.ingress.serviceType]).to.deep.equal([
+      3, 6, false, 0.05, 10, "LoadBalancer",
+    ]);
+  });
+
+  const bad: [string, Partial<Record<Key, string>>, string][] = [
+    ["mesh", { mesh: "istoi" }, 'meshmart:mesh must be one of none, istio, linkerd; got "istoi"'],
+    ["canary weight", { canaryWeight: "150" }, 'meshmart:canaryWeight must be an integer between 0 and 100; got "150"'],
+    ["fractional weight", { canaryWeight: "5.5" }, 'meshmart:canaryWeight must be an integer between 0 and 100; got "5.5"'],
+    ["replicas", { replicas: "1" }, 'meshmart:replicas must be an integer between 2 and 50; got "1"'],
+    ["replicas text", { replicas: "two" }, 'meshmart:replicas must be an integer between 2 and 50; got "two"'],
+    ["max below min", { replicas: "4", maxReplicas: "3" }, 'meshmart:maxReplicas must be at least meshmart:replicas (4); got "3"'],
+    ["fault rate", { paymentDeclineRate: "1.5" }, 'meshmart:paymentDeclineRate must be a number between 0 and 1; got "1.5"'],
+    ["fault rate text", { catalogErrorRate: "often" }, 'meshmart:catalogErrorRate must be a number between 0 and 1; got "often"'],
+    ["boolean", { imagePush: "yes" }, 'meshmart:imagePush must be true or false; got "yes"'],
+    ["namespace", { namespace: "Shop_1" }, "meshmart:namespace must be a DNS label (lowercase letters, digits and '-', at most 63 characters); got \"Shop_1\""],
+    ["service type", { ingressServiceType: "nodeport" }, 'meshmart:ingressServiceType must be one of NodePort, LoadBalancer, ClusterIP; got "nodeport"'],
+    ["node port", { ingressNodePort: "80" }, 'meshmart:ingressNodePort must be an integer between 30000 and 32767; got "80"'],
+    ["storage", { redisStorage: "lots" }, 'meshmart:redisStorage must be a Kubernetes quantity such as 1Gi; got "lots"'],
+    ["log level", { logLevel: "verbose" }, 'meshmart:logLevel must be one of debug, info, warn, error; got "verbose"'],
+    ["retries", { upstreamRetries: "5" }, 'meshmart:upstreamRetries must be an integer between 0 and 3; got "5"'],
+    [
+      "registry password",
+      { registryUsername: "ci" },
+      "meshmart:registryPassword is required when meshmart:imagePush is true and meshmart:registryUsername is set (pulumi config set --secret registryPassword <password>)",
+    ],
+  ];
+  for (const [what, values, message] of bad) {
+    it(`rejects a bad ${what} with a message naming the key`, () => expect(errorOf(values)).to.equal(message));
+  }
+
+  it("reports every bad key at once", () => {
+    expect(errorOf({ mesh: "consul", replicas: "0" }).split("\n")).to.deep.equal([
+      'meshmart:mesh must be one of none, istio, linkerd; got "consul"',
+      'meshmart:replicas must be an integer between 2 and 50; got "0"',
+    ]);
+  });
+
+  it("needs no registry password when push is off or the registry is anonymous", () => {
+    expect(parseConfig(from({ registryUsername: "ci", imagePush: "false" }), "dev").images.push).to.equal(false);
+    expect(parseConfig(from({}), "dev").secretsSet.registryPassword).to.equal(false);
+    expect(parseConfig(from({ registryUsername: "ci", registryPassword: "s3cret" }), "dev").secretsSet.registryPassword).to.equal(true);
+  });
+
+  it("never keeps a secret's value in the parsed config", () => {
+    const c = parseConfig(from({ redisPassword: "hunter2-redis", grafanaAdminPassword: "hunter2-grafana" }), "dev");
+    expect(JSON.stringify(c)).not.to.contain("hunter2");
+    expect(c.secretsSet).to.deep.include({ redisPassword: true, grafanaAdminPassword: true });
+  });
+
+  describe("Pulumi.yaml declares the keys exactly as the program reads them", () => {
+    const project = parse(readFileSync(join(__dirname, "..", "Pulumi.yaml"), "utf8")) as {
+      name: string;
+      runtime: { name: string };
+      config: Record<string, { type: string; description: string; default?: unknown; secret?: boolean }>;
+    };
+    it("is the nodejs project meshmart", () => {
+      expect(project.name).to.equal("meshmart");
+      expect(project.runtime.name).to.equal("nodejs");
+    });
+    it("declares every key with a default, with the same type, default and description", () => {
+      const withDefault = (Object.keys(KEYS) as Key[]).filter((k) => (KEYS[k] as KeySpec).default !== undefined);
+      expect(Object.keys(project.config).sort()).to.deep.equal([...withDefault].sort());
+      for (const k of withDefault) {
+        const spec = KEYS[k] as KeySpec;
+        expect(project.config[k], k).to.deep.equal({ type: spec.type, description: spec.description, default: spec.default });
+      }
+    });
+    it("leaves optional keys undeclared (Pulumi would require them) and names them in a comment", () => {
+      const text = readFileSync(join(__dirname, "..", "Pulumi.yaml"), "utf8");
+      for (const k of (Object.keys(KEYS) as Key[]).filter((k) => (KEYS[k] as KeySpec).default === undefined)) {
+        expect(project.config).not.to.have.property(k);
+        expect(text, k).to.contain(k);
+      }
+      for (const k of SECRET_KEYS) expect((KEYS[k] as KeySpec).secret).to.equal(true);
+    });
+  });
+});

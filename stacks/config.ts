@@ -1,0 +1,258 @@
+/**
+ * The stack's configuration: every key, its meaning, its default (suited to a
+ * local kind/minikube cluster) and its validation, in one table. Only index.ts
+ * and stacks/ read it; the building blocks in infra/ take typed arguments.
+ *
+ * `parseConfig` is pure (tested without Pulumi); `loadConfig` feeds it from the
+ * stack's config and reads the three secrets as Pulumi secrets, which are never
+ * parsed, logged or kept in plain text.
+ */
+import * as pulumi from "@pulumi/pulumi";
+
+export const PROJECT = "meshmart";
+export const MESHES = ["none", "istio", "linkerd"] as const;
+export type Mesh = (typeof MESHES)[number];
+export const INGRESS_SERVICE_TYPES = ["NodePort", "LoadBalancer", "ClusterIP"] as const;
+export type IngressServiceType = (typeof INGRESS_SERVICE_TYPES)[number];
+export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** A key as Pulumi.yaml declares it (type is Pulumi's: string, integer, boolean). */
+export interface KeySpec {
+  readonly type: "string" | "integer" | "boolean";
+  readonly description: string;
+  /** Absent: the key is optional and has no default (or a computed one). */
+  readonly default?: string | number | boolean;
+  readonly secret?: true;
+}
+
+/** Every configuration key of the project (namespace `meshmart:`). */
+export const KEYS = {
+  kubeconfig: { type: "string", description: "Kubeconfig (path or contents) for the Kubernetes provider; unset: $KUBECONFIG or ~/.kube/config." },
+  kubeContext: { type: "string", description: "Kubeconfig context to use; unset: the current context." },
+  namespace: { type: "string", default: "meshmart", description: "Namespace of the shop's workloads (a DNS label)." },
+  mesh: { type: "string", default: "none", description: "Service mesh: none (dev), istio or linkerd." },
+  registryServer: { type: "string", default: "localhost:5001", description: "Registry the images are pushed to and pulled from (kind's local-registry recipe listens on localhost:5001)." },
+  registryUsername: { type: "string", description: "Registry user; unset for an anonymous local registry." },
+  registryPassword: { type: "string", secret: true, description: "Registry password (secret); required when imagePush is on and registryUsername is set." },
+  imageRepository: { type: "string", default: "meshmart", description: "Repository path under the registry: images are <registryServer>/<imageRepository>/<service>:<imageTag>." },
+  imageTag: { type: "string", default: "latest", description: "Image tag. Deployments use the pushed digest, so a rebuilt image rolls out even under the same tag." },
+  imagePush: { type: "boolean", default: true, description: "Push the images. Off: keep them local (minikube docker-env, or `kind load docker-image`); Deployments then use the tag." },
+  imagePlatform: { type: "string", default: "linux/amd64", description: "Platform the images are built for." },
+  baseImage: { type: "string", description: "BASE_IMAGE build argument (a Node runtime image or a mirror of it); unset: the Dockerfile's default." },
+  bundle: { type: "boolean", default: true, description: "Run the bundler (npm run build) before building images, so they ship the current source." },
+  replicas: { type: "integer", default: 2, description: "Replicas of each Deployment, and the autoscaler's minimum (at least 2)." },
+  maxReplicas: { type: "integer", default: 10, description: "Autoscaler maximum per Deployment." },
+  targetCpuUtilization: { type: "integer", default: 70, description: "Autoscaler target: average CPU utilization, percent of requests." },
+  canaryWeight: { type: "integer", default: 5, description: "Percent of payment traffic sent to v2 (0-100)." },
+  canaryReplicas: { type: "integer", default: 20, description: "Without a mesh: payment pods split v1:v2 by canaryWeight (20 gives 19:1 at 5%)." },
+  catalogErrorRate: { type: "string", default: "0", description: "Injected fault: share (0-1) of catalog requests answered 500." },
+  paymentDeclineRate: { type: "string", default: "0", description: "Injected fault: share (0-1) of payments declined." },
+  paymentTimeoutRate: { type: "string", default: "0", description: "Injected fault: share (0-1) of payments that hang past the caller's timeout." },
+  upstreamTimeoutMs: { type: "integer", default: 2000, description: "Timeout of every call between services, in milliseconds." },
+  upstreamRetries: { type: "integer", description: "Retries of idempotent GETs by the services; unset: 1 without a mesh, 0 in a mesh (the mesh retries)." },
+  logLevel: { type: "string", default: "info", description: "Services' log level: debug, info, warn or error." },
+  ingressHost: { type: "string", default: "", description: "Host the Ingress answers for; empty: any host." },
+  ingressClass: { type: "string", default: "nginx", description: "IngressClass of the installed ingress-nginx." },
+  ingressServiceType: { type: "string", default: "NodePort", description: "ingress-nginx Service type: NodePort (kind/minikube), LoadBalancer (cloud; not awaited) or ClusterIP (port-forward)." },
+  ingressNodePort: { type: "integer", default: 30080, description: "HTTP node port of ingress-nginx when ingressServiceType is NodePort (30000-32767)." },
+  monitoring: { type: "boolean", default: true, description: "Install kube-prometheus-stack, ServiceMonitors, dashboards and alert rules." },
+  monitoringNamespace: { type: "string", default: "monitoring", description: "Namespace of kube-prometheus-stack." },
+  grafanaAdminPassword: { type: "string", secret: true, description: "Grafana admin password (secret); unset: a random one (see the grafanaAdminPassword output)." },
+  metricsServer: { type: "boolean", default: true, description: "Install metrics-server (the HPAs need it); off for clusters that have one (minikube addon, clouds)." },
+  metricsServerInsecureTls: { type: "boolean", default: true, description: "Pass --kubelet-insecure-tls to metrics-server (kind's kubelets have self-signed certificates)." },
+  redisImage: { type: "string", default: "redis:7.4.2-alpine", description: "Redis image." },
+  redisStorage: { type: "string", default: "1Gi", description: "Size of Redis's volume (a Kubernetes quantity)." },
+  redisStorageClass: { type: "string", description: "StorageClass of Redis's volume; unset: the cluster's default." },
+  redisPassword: { type: "string", secret: true, description: "Redis password (secret); unset: a random one." },
+} as const satisfies Record<string, KeySpec>;
+
+export type Key = keyof typeof KEYS;
+/** The keys holding secrets: read with requireSecret, never as plain text. */
+export const SECRET_KEYS = ["registryPassword", "grafanaAdminPassword", "redisPassword"] as const;
+export type SecretKey = (typeof SECRET_KEYS)[number];
+
+/** Validated, typed settings (no secrets: those stay Outputs, see StackSecrets). */
+export interface StackConfig {
+  readonly stack: string;
+  readonly kubernetes: { readonly kubeconfig?: string; readonly context?: string };
+  readonly namespace: string;
+  readonly mesh: Mesh;
+  readonly images: {
+    readonly registryServer: string;
+    readonly registryUsername?: string;
+    readonly repository: string;
+    readonly tag: string;
+    readonly push: boolean;
+    readonly platform: string;
+    readonly baseImage?: string;
+    readonly bundle: boolean;
+  };
+  readonly workloads: {
+    readonly replicas: number;
+    readonly maxReplicas: number;
+    readonly targetCpuUtilization: number;
+    readonly upstreamTimeoutMs: number;
+    readonly upstreamRetries: number;
+    readonly logLevel: LogLevel;
+  };
+  readonly canary: { readonly weight: number; readonly replicas: number };
+  readonly faults: { readonly catalogErrorRate: number; readonly paymentDeclineRate: number; readonly paymentTimeoutRate: number };
+  readonly ingress: { readonly host: string; readonly className: string; readonly serviceType: IngressServiceType; readonly nodePort: number };
+  readonly monitoring: { readonly enabled: boolean; readonly namespace: string };
+  readonly metricsServer: { readonly enabled: boolean; readonly kubeletInsecureTls: boolean };
+  readonly redis: { readonly image: string; readonly storage: string; readonly storageClass?: string };
+  /** Which secrets the user set (the values themselves are in StackSecrets). */
+  readonly secretsSet: { readonly [K in SecretKey]: boolean };
+}
+
+/** The secrets, as Pulumi secret Outputs; undefined when unset (then generated or not needed). */
+export interface StackSecrets {
+  readonly registryPassword?: pulumi.Output<string>;
+  readonly grafanaAdminPassword?: pulumi.Output<string>;
+  readonly redisPassword?: pulumi.Output<string>;
+}
+
+/** Raw config lookup by key without the `meshmart:` prefix. */
+export type RawConfig = (key: Key) => string | undefined;
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const QUANTITY = /^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
+const HOST = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** Reads keys, collecting one message per bad key (naming it, quoting the value). */
+class Reader {
+  readonly errors: string[] = [];
+  constructor(private readonly raw: RawConfig) {}
+
+  private fail(key: Key, expectation: string, value: string): undefined {
+    this.errors.push(`${PROJECT}:${key} must be ${expectation}; got ${JSON.stringify(value)}`);
+    return undefined;
+  }
+
+  optional(key: Key): string | undefined {
+    const value = this.raw(key);
+    return value === undefined || value === "" ? undefined : value;
+  }
+
+  string(key: Key, check?: { re: RegExp; expectation: string }): string {
+    const value = this.raw(key) ?? String((KEYS[key] as KeySpec).default ?? "");
+    if (check && value !== "" && !check.re.test(value)) this.fail(key, check.expectation, value);
+    return value;
+  }
+
+  oneOf<T extends string>(key: Key, allowed: readonly T[]): T {
+    const value = this.string(key);
+    if ((allowed as readonly string[]).includes(value)) return value as T;
+    this.fail(key, `one of ${allowed.join(", ")}`, value);
+    return allowed[0]!;
+  }
+
+  boolean(key: Key): boolean {
+    const value = this.raw(key);
+    if (value === undefined) return Boolean((KEYS[key] as KeySpec).default);
+    if (value === "true" || value === "false") return value === "true";
+    this.fail(key, "true or false", value);
+    return false;
+  }
+
+  integer(key: Key, min: number, max: number, fallback?: number): number {
+    const value = this.raw(key);
+    const def = (KEYS[key] as KeySpec).default ?? fallback;
+    if (value === undefined) return Number(def);
+    const n = /^-?[0-9]+$/.test(value.trim()) ? Number(value) : NaN;
+    if (Number.isInteger(n) && n >= min && n <= max) return n;
+    this.fail(key, `an integer between ${min} and ${max}`, value);
+    return Number(def);
+  }
+
+  fraction(key: Key): number {
+    const value = this.raw(key) ?? String((KEYS[key] as KeySpec).default);
+    const n = value.trim() === "" ? NaN : Number(value);
+    if (Number.isFinite(n) && n >= 0 && n <= 1) return n;
+    this.fail(key, "a number between 0 and 1", value);
+    return 0;
+  }
+
+  atLeast(key: Key, value: number, otherKey: Key, min: number): void {
+    if (value < min) this.errors.push(`${PROJECT}:${key} must be at least ${PROJECT}:${otherKey} (${min}); got ${JSON.stringify(String(value))}`);
+  }
+}
+
+/** Validates the raw config; throws one Error listing every bad key. */
+export function parseConfig(raw: RawConfig, stack: string): StackConfig {
+  const r = new Reader(raw);
+  const dnsLabel = { re: DNS_LABEL, expectation: "a DNS label (lowercase letters, digits and '-', at most 63 characters)" };
+  const mesh = r.oneOf("mesh", MESHES);
+  const replicas = r.integer("replicas", 2, 50);
+  const maxReplicas = r.integer("maxReplicas", 2, 100);
+  r.atLeast("maxReplicas", maxReplicas, "replicas", replicas);
+  const push = r.boolean("imagePush");
+  const registryUsername = r.optional("registryUsername");
+  const secretsSet = Object.fromEntries(SECRET_KEYS.map((k) => [k, r.optional(k) !== undefined])) as Record<SecretKey, boolean>;
+  if (push && registryUsername !== undefined && !secretsSet.registryPassword) {
+    r.errors.push(
+      `${PROJECT}:registryPassword is required when ${PROJECT}:imagePush is true and ${PROJECT}:registryUsername is set ` +
+        `(pulumi config set --secret registryPassword <password>)`,
+    );
+  }
+  const config: StackConfig = {
+    stack,
+    kubernetes: { kubeconfig: r.optional("kubeconfig"), context: r.optional("kubeContext") },
+    namespace: r.string("namespace", dnsLabel) || String(KEYS.namespace.default),
+    mesh,
+    images: {
+      registryServer: r.string("registryServer", { re: /^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._/-]+)?$/, expectation: "a registry host[:port]" }),
+      registryUsername,
+      repository: r.string("imageRepository", { re: /^[a-z0-9]+([._/-][a-z0-9]+)*$/, expectation: "an image repository path (lowercase)" }),
+      tag: r.string("imageTag", { re: /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, expectation: "an image tag" }),
+      push,
+      platform: r.string("imagePlatform", { re: /^[a-z0-9]+\/[a-z0-9]+(\/[a-z0-9]+)?$/, expectation: "a platform such as linux/amd64" }),
+      baseImage: r.optional("baseImage"),
+      bundle: r.boolean("bundle"),
+    },
+    workloads: {
+      replicas,
+      maxReplicas,
+      targetCpuUtilization: r.integer("targetCpuUtilization", 1, 100),
+      upstreamTimeoutMs: r.integer("upstreamTimeoutMs", 100, 60000),
+      upstreamRetries: r.integer("upstreamRetries", 0, 3, mesh === "none" ? 1 : 0),
+      logLevel: r.oneOf("logLevel", LOG_LEVELS),
+    },
+    canary: { weight: r.integer("canaryWeight", 0, 100), replicas: r.integer("canaryReplicas", 2, 100) },
+    faults: {
+      catalogErrorRate: r.fraction("catalogErrorRate"),
+      paymentDeclineRate: r.fraction("paymentDeclineRate"),
+      paymentTimeoutRate: r.fraction("paymentTimeoutRate"),
+    },
+    ingress: {
+      host: r.string("ingressHost", { re: HOST, expectation: "a host name (or empty for any host)" }),
+      className: r.string("ingressClass", dnsLabel),
+      serviceType: r.oneOf("ingressServiceType", INGRESS_SERVICE_TYPES),
+      nodePort: r.integer("ingressNodePort", 30000, 32767),
+    },
+    monitoring: { enabled: r.boolean("monitoring"), namespace: r.string("monitoringNamespace", dnsLabel) },
+    metricsServer: { enabled: r.boolean("metricsServer"), kubeletInsecureTls: r.boolean("metricsServerInsecureTls") },
+    redis: {
+      image: r.string("redisImage", { re: /^[^\s]+$/, expectation: "an image reference" }),
+      storage: r.string("redisStorage", { re: QUANTITY, expectation: "a Kubernetes quantity such as 1Gi" }),
+      storageClass: r.optional("redisStorageClass"),
+    },
+    secretsSet,
+  };
+  if (r.errors.length > 0) throw new Error(r.errors.join("\n"));
+  return config;
+}
+
+/** Reads and validates the current stack's config; secrets stay Pulumi secrets. */
+export function loadConfig(): { config: StackConfig; secrets: StackSecrets } {
+  // runtime.getConfig reads the raw value without the "secret read as plain"
+  // warning; parseConfig only checks secrets for presence and never keeps them.
+  const config = parseConfig((key) => pulumi.runtime.getConfig(`${PROJECT}:${key}`), pulumi.getStack());
+  const bag = new pulumi.Config(PROJECT);
+  const secret = (key: SecretKey) => (config.secretsSet[key] ? bag.requireSecret(key) : undefined);
+  return {
+    config,
+    secrets: Object.fromEntries(SECRET_KEYS.map((k) => [k, secret(k)])) as StackSecrets,
+  };
+}

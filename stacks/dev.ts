@@ -1,0 +1,28 @@
+/**
+ * dev: no mesh. The canary is a replica ratio, the services retry idempotent
+ * GETs themselves, and NetworkPolicies enforce the authorization graph.
+ */
+import { NetworkPolicies } from "../infra/policy/network-policies";
+import { DNS_PEER, networkPolicySpecs } from "../infra/policy/network-policy-spec";
+import { CONTROLLER_POD_LABELS, INGRESS_NAMESPACE } from "../infra/platform/ingress-nginx";
+import { PROMETHEUS_POD_LABELS } from "../infra/platform/monitoring";
+import type { StackPlan } from "./plan";
+
+export const dev: StackPlan = {
+  canary: "replicas",
+  installMesh: () => ({ dependsOn: [] }),
+  applyPolicy: ({ config, provider, namespace, edges, shop }) => {
+    new NetworkPolicies(
+      "policy",
+      {
+        namespace,
+        policies: networkPolicySpecs(edges, {
+          ingress: { namespace: INGRESS_NAMESPACE, podLabels: CONTROLLER_POD_LABELS },
+          monitoring: config.monitoring.enabled ? { namespace: config.monitoring.namespace, podLabels: PROMETHEUS_POD_LABELS } : undefined,
+          dns: DNS_PEER,
+        }),
+      },
+      { provider, dependsOn: [shop] },
+    );
+  },
+};

@@ -1,0 +1,64 @@
+/**
+ * istio: Istio with sidecars. base → istiod; the shop's namespace is
+ * injected, and so are ingress-nginx (outbound only) and Prometheus (for its
+ * certificate only). STRICT mTLS and AuthorizationPolicies by service-account
+ * principal enforce the authorization graph (default deny); VirtualServices
+ * time out every route, retry GETs only and split payment over the
+ * DestinationRule's v1/v2 subsets by the configured weight; DestinationRules
+ * add connection pools and outlier detection. NetworkPolicies keep the
+ * namespace's boundary underneath. See infra/mesh/istio/.
+ */
+import { IstioControlPlane } from "../infra/mesh/istio/control-plane";
+import { IstioMeshPolicy } from "../infra/mesh/istio/mesh-policy";
+import {
+  CONTROL_PLANE_PORTS,
+  INGRESS_POD_ANNOTATIONS,
+  ISTIO_NAMESPACE,
+  PROXY_PORTS,
+  INGRESS_POD_LABELS,
+  INJECTION_LABELS,
+  SIDECAR_RESOURCES,
+  WORKLOAD_POD_ANNOTATIONS,
+  ingressAnnotations,
+  prometheusPod,
+  scrapeTls,
+} from "../infra/mesh/istio/values";
+import { canarySplit, meshTimeouts } from "../infra/mesh/routing";
+import { meshBoundary, meshPeers } from "./mesh-peers";
+import type { StackPlan } from "./plan";
+
+export const istio: StackPlan = {
+  canary: "mesh",
+  installMesh: ({ config, provider }) => {
+    const controlPlane = new IstioControlPlane("istio", {}, { provider });
+    return {
+      namespaceLabels: INJECTION_LABELS,
+      podAnnotations: WORKLOAD_POD_ANNOTATIONS,
+      podOverhead: SIDECAR_RESOURCES,
+      dependsOn: [controlPlane.release],
+      crdDependsOn: [controlPlane.crdRelease, controlPlane.release],
+      ingress: {
+        pods: { labels: INGRESS_POD_LABELS, annotations: INGRESS_POD_ANNOTATIONS },
+        ingressAnnotations: ingressAnnotations("gateway", config.namespace),
+      },
+      prometheus: { pods: prometheusPod(), scrape: scrapeTls() },
+    };
+  },
+  applyPolicy: (ctx) => {
+    new IstioMeshPolicy(
+      "istio-policy",
+      {
+        namespace: ctx.namespace,
+        edges: ctx.edges,
+        peers: meshPeers(ctx),
+        redisService: ctx.shop.redis.serviceName,
+        timeouts: meshTimeouts(ctx.config.workloads.upstreamTimeoutMs),
+        canary: canarySplit(ctx.config.canary.weight),
+        crdReleases: ctx.mesh.crdDependsOn ?? [],
+        monitoringRelease: ctx.monitoring?.release,
+      },
+      { provider: ctx.provider, dependsOn: [ctx.shop] },
+    );
+    meshBoundary(ctx, { controlPlane: { namespace: ISTIO_NAMESPACE, ports: CONTROL_PLANE_PORTS }, proxyPorts: PROXY_PORTS });
+  },
+};

@@ -1,0 +1,58 @@
+/**
+ * linkerd: Linkerd's proxies. Gateway API CRDs → linkerd-crds →
+ * linkerd-control-plane (identity certificates generated here) →
+ * linkerd-viz; the shop's namespace is injected with a default-deny inbound
+ * policy, and ingress-nginx and Prometheus are meshed so they call with an
+ * identity. Server / AuthorizationPolicy / MeshTLSAuthentication grant
+ * exactly the authorization graph; HTTPRoutes split payment across the
+ * payment-v1 and payment-v2 Services by the configured weight, and their
+ * annotations time out every route and retry GETs only. NetworkPolicies keep
+ * the namespace's boundary underneath. See infra/mesh/linkerd/.
+ */
+import { LinkerdControlPlane } from "../infra/mesh/linkerd/control-plane";
+import { LinkerdMeshPolicy } from "../infra/mesh/linkerd/mesh-policy";
+import {
+  CONTROL_PLANE_PORTS,
+  INGRESS_ANNOTATIONS,
+  LINKERD_NAMESPACE,
+  PROXY_PORTS,
+  VIZ_PEERS,
+  INGRESS_POD_ANNOTATIONS,
+  NAMESPACE_ANNOTATIONS,
+  PROMETHEUS_POD_ANNOTATIONS,
+  PROXY_RESOURCES,
+} from "../infra/mesh/linkerd/values";
+import { canarySplit, meshTimeouts } from "../infra/mesh/routing";
+import { meshBoundary, meshPeers } from "./mesh-peers";
+import type { StackPlan } from "./plan";
+
+export const linkerd: StackPlan = {
+  canary: "mesh",
+  installMesh: ({ provider }) => {
+    const controlPlane = new LinkerdControlPlane("linkerd", {}, { provider });
+    return {
+      namespaceAnnotations: NAMESPACE_ANNOTATIONS,
+      podOverhead: PROXY_RESOURCES,
+      dependsOn: [controlPlane.release],
+      crdDependsOn: [controlPlane.gatewayApiCrds, controlPlane.crdRelease, controlPlane.release],
+      ingress: { pods: { annotations: INGRESS_POD_ANNOTATIONS }, ingressAnnotations: INGRESS_ANNOTATIONS },
+      prometheus: { pods: { annotations: PROMETHEUS_POD_ANNOTATIONS } },
+    };
+  },
+  applyPolicy: (ctx) => {
+    new LinkerdMeshPolicy(
+      "linkerd-policy",
+      {
+        namespace: ctx.namespace,
+        edges: ctx.edges,
+        peers: meshPeers(ctx),
+        timeouts: meshTimeouts(ctx.config.workloads.upstreamTimeoutMs),
+        canary: canarySplit(ctx.config.canary.weight),
+        versionServices: ctx.shop.services.payment.versionServiceNames,
+        crdDependsOn: ctx.mesh.crdDependsOn ?? [],
+      },
+      { provider: ctx.provider, dependsOn: [ctx.shop] },
+    );
+    meshBoundary(ctx, { controlPlane: { namespace: LINKERD_NAMESPACE, ports: CONTROL_PLANE_PORTS }, proxyPorts: PROXY_PORTS, addOns: VIZ_PEERS });
+  },
+};

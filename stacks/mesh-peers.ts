@@ -1,0 +1,54 @@
+/**
+ * What both mesh stacks read from the platform and the Shop: the parties of
+ * the authorization graph as mesh identities, and the NetworkPolicies that
+ * draw the namespace's boundary under the mesh (defense in depth).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { meshNetworkPolicySpecs } from "../infra/mesh/network-policy-spec";
+import type { MeshPeers } from "../infra/mesh/peers";
+import { CONTROLLER_POD_LABELS, CONTROLLER_SERVICE_ACCOUNT, INGRESS_NAMESPACE } from "../infra/platform/ingress-nginx";
+import { PROMETHEUS_POD_LABELS, PROMETHEUS_SERVICE_ACCOUNT } from "../infra/platform/monitoring";
+import { NetworkPolicies } from "../infra/policy/network-policies";
+import { DNS_PEER, type ExternalPeer } from "../infra/policy/network-policy-spec";
+import { SERVICE_NAMES } from "../services/topology";
+import type { PolicyContext } from "./plan";
+
+export function meshPeers(ctx: PolicyContext): pulumi.Output<MeshPeers> {
+  const accounts = Object.fromEntries(SERVICE_NAMES.map((s) => [s, ctx.shop.services[s].serviceAccountName]));
+  return pulumi
+    .all([ctx.namespace, pulumi.all(accounts), ctx.shop.redis.serviceAccountName])
+    .apply(([namespace, services, redis]) => ({
+      namespace,
+      serviceAccounts: { ...(services as MeshPeers["serviceAccounts"]), redis },
+      ingress: { namespace: INGRESS_NAMESPACE, serviceAccount: CONTROLLER_SERVICE_ACCOUNT },
+      monitoring: ctx.config.monitoring.enabled ? { namespace: ctx.config.monitoring.namespace, serviceAccount: PROMETHEUS_SERVICE_ACCOUNT } : undefined,
+    }));
+}
+
+export interface MeshPorts {
+  /** The control plane's namespace and the ports the proxies call it on. */
+  readonly controlPlane: { readonly namespace: string; readonly ports: readonly number[] };
+  /** Ports the proxies serve for other pods. */
+  readonly proxyPorts: readonly number[];
+  /** Pods of the mesh's own add-ons that reach every pod (linkerd-viz). */
+  readonly addOns?: readonly ExternalPeer[];
+}
+
+/** The namespace's boundary as NetworkPolicies, after the workloads. */
+export function meshBoundary(ctx: PolicyContext, ports: MeshPorts): NetworkPolicies {
+  const prometheus = ctx.config.monitoring.enabled ? [{ namespace: ctx.config.monitoring.namespace, podLabels: PROMETHEUS_POD_LABELS }] : [];
+  return new NetworkPolicies(
+    "policy",
+    {
+      namespace: ctx.namespace,
+      policies: meshNetworkPolicySpecs({
+        dns: DNS_PEER,
+        ingress: { namespace: INGRESS_NAMESPACE, podLabels: CONTROLLER_POD_LABELS },
+        scrapers: [...prometheus, ...(ports.addOns ?? [])],
+        controlPlane: ports.controlPlane,
+        proxyPorts: ports.proxyPorts,
+      }),
+    },
+    { provider: ctx.provider, dependsOn: [ctx.shop] },
+  );
+}

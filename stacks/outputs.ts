@@ -1,0 +1,27 @@
+/** How a user reaches what the stack deployed (the stack's outputs). */
+import { CONTROLLER_SERVICE, INGRESS_NAMESPACE } from "../infra/platform/ingress-nginx";
+import { GRAFANA_SERVICE, PROMETHEUS_SERVICE } from "../infra/platform/monitoring";
+import type { StackConfig } from "./config";
+
+/** The shop's URL for the configured ingress Service type. */
+export function ingressUrl(config: StackConfig): string {
+  const host = config.ingress.host || "localhost";
+  switch (config.ingress.serviceType) {
+    case "NodePort":
+      return `http://${host}:${config.ingress.nodePort}/`;
+    case "LoadBalancer":
+      return config.ingress.host
+        ? `http://${config.ingress.host}/`
+        : `http://<EXTERNAL-IP of: kubectl -n ${INGRESS_NAMESPACE} get svc ${CONTROLLER_SERVICE}>/`;
+    case "ClusterIP":
+      return `http://${host}:8080/ (after: kubectl -n ${INGRESS_NAMESPACE} port-forward svc/${CONTROLLER_SERVICE} 8080:80)`;
+  }
+}
+
+export function grafanaPortForward(config: StackConfig): string {
+  return `kubectl -n ${config.monitoring.namespace} port-forward svc/${GRAFANA_SERVICE} 3000:80  # then http://localhost:3000 (user admin)`;
+}
+
+export function prometheusPortForward(config: StackConfig): string {
+  return `kubectl -n ${config.monitoring.namespace} port-forward svc/${PROMETHEUS_SERVICE} 9090:9090  # then http://localhost:9090`;
+}

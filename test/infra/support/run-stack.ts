@@ -1,0 +1,133 @@
+/**
+ * Runs the Pulumi program once, under mocks, for one stack, in a process of
+ * its own (Pulumi's runtime state is per process), and writes every resource
+ * registration (type, name, parent, provider, dependsOn, inputs with secrets
+ * marked) and the stack outputs to a JSON file the tests read.
+ *
+ *   node --import tsx test/infra/support/run-stack.ts <stack> <out.json> [overrides-json]
+ *
+ * Config comes from Pulumi.<stack>.yaml, as the CLI would pass it
+ * (PULUMI_CONFIG), plus the overrides (a null deletes a key).
+ */
+import { createHash } from "node:crypto";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { parse } from "yaml";
+
+const ROOT = resolve(__dirname, "../../..");
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+
+/** Replaces Pulumi's secret envelopes with {"$secret": value}, so JSON keeps the fact. */
+function mark(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(mark);
+  if (value && typeof value === "object") {
+    const o = value as Record<string, unknown>;
+    if (o[SIG_KEY] === SECRET_SIG) return { $secret: mark(o["value"]) };
+    return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, mark(v)]));
+  }
+  return value;
+}
+
+export function stackConfig(stack: string, overrides: Record<string, string | null>): Record<string, string> {
+  const file = parse(readFileSync(join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config?: Record<string, unknown> };
+  const config: Record<string, string> = {};
+  for (const [k, v] of Object.entries(file.config ?? {})) config[k] = typeof v === "string" ? v : JSON.stringify(v);
+  for (const [k, v] of Object.entries(overrides)) {
+    if (v === null) delete config[k];
+    else config[k] = v;
+  }
+  return config;
+}
+
+async function resolveOutputs(value: unknown): Promise<unknown> {
+  const pulumi = await import("@pulumi/pulumi");
+  if (pulumi.Output.isInstance(value)) {
+    const secret = await (value as unknown as { isSecret: Promise<boolean> }).isSecret;
+    const plain = await new Promise((done) => (value as { apply(f: (v: unknown) => void): unknown }).apply((v) => done(v)));
+    const resolved = await resolveOutputs(plain);
+    return secret ? { $secret: resolved } : resolved;
+  }
+  if (value && typeof value === "object" && !Array.isArray(value)) {
+    const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await resolveOutputs(v)] as const));
+    return Object.fromEntries(entries);
+  }
+  return value;
+}
+
+async function main(): Promise<void> {
+  const [stack, out, overridesJson] = process.argv.slice(2);
+  if (!stack || !out) throw new Error("usage: run-stack.ts <stack> <out.json> [overrides-json]");
+  const config = stackConfig(stack, JSON.parse(overridesJson ?? "{}") as Record<string, string | null>);
+  process.env["PULUMI_CONFIG"] = JSON.stringify(config);
+  process.env["PULUMI_CONFIG_SECRET_KEYS"] = JSON.stringify(
+    ["meshmart:registryPassword", "meshmart:grafanaAdminPassword", "meshmart:redisPassword"].filter((k) => k in config),
+  );
+
+  const pulumi = await import("@pulumi/pulumi");
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks") as { MockMonitor: { prototype: Record<string, unknown> } };
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { deserializeProperties } = require("@pulumi/pulumi/runtime/rpc") as { deserializeProperties: (s: unknown) => unknown };
+  const resources: unknown[] = [];
+  const register = MockMonitor.prototype["registerResource"] as (this: unknown, req: any, cb: unknown) => Promise<void>;
+  MockMonitor.prototype["registerResource"] = function (this: { newUrn(p: string, t: string, n: string): string }, req: any, cb: unknown) {
+    resources.push({
+      urn: this.newUrn(req.getParent(), req.getType(), req.getName()),
+      type: req.getType(),
+      name: req.getName(),
+      custom: req.getCustom(),
+      parent: req.getParent(),
+      provider: req.getProvider(),
+      dependencies: req.getDependenciesList(),
+      inputs: mark(deserializeProperties(req.getObject())),
+    });
+    return register.call(this, req, cb);
+  };
+
+  const digest = (s: string) => createHash("sha256").update(s).digest("hex");
+  await pulumi.runtime.setMocks(
+    {
+      newResource(args) {
+        const state: Record<string, unknown> = { ...args.inputs };
+        if (args.type === "docker:index/image:Image") {
+          const name = String(args.inputs["imageName"]);
+          const repository = name.slice(0, name.lastIndexOf(":"));
+          // Pushed: repository@sha256:…; local: the image id sha256:… (as @pulumi/docker reports them).
+          state["repoDigest"] = args.inputs["skipPush"] ? `sha256:${digest(`id:${name}`)}` : `${repository}@sha256:${digest(name)}`;
+        }
+        if (args.type === "random:index/randomPassword:RandomPassword") state["result"] = `generated-${args.name}`;
+        // @pulumi/tls: distinct placeholder PEMs per resource, so tests can follow each one.
+        const pem = (label: string) => `-----BEGIN ${label}-----\nmock-${args.name}\n-----END ${label}-----\n`;
+        if (args.type === "tls:index/privateKey:PrivateKey") Object.assign(state, { privateKeyPem: pem("PRIVATE KEY"), publicKeyPem: pem("PUBLIC KEY") });
+        if (args.type === "tls:index/certRequest:CertRequest") state["certRequestPem"] = pem("CERTIFICATE REQUEST");
+        if (args.type === "tls:index/selfSignedCert:SelfSignedCert" || args.type === "tls:index/locallySignedCert:LocallySignedCert") {
+          state["certPem"] = pem("CERTIFICATE");
+        }
+        return { id: `${args.name}-id`, state };
+      },
+      call: (args) => args.inputs,
+    },
+    "meshmart",
+    stack,
+    false,
+  );
+
+  const errors: string[] = [];
+  process.on("unhandledRejection", (e) => errors.push(e instanceof Error ? e.message : String(e)));
+  let outputs: unknown;
+  try {
+    process.chdir(ROOT);
+    const program = (await import(join(ROOT, "index.ts"))) as Record<string, unknown>;
+    outputs = await resolveOutputs(Object.fromEntries(Object.entries(program).filter(([k]) => k !== "default")));
+    await pulumi.runtime.disconnect();
+  } catch (e) {
+    errors.push(e instanceof Error ? e.message : String(e));
+  }
+  writeFileSync(out, JSON.stringify({ stack, config, resources, outputs, errors }, null, 1));
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

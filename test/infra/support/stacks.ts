@@ -1,0 +1,135 @@
+/**
+ * The program's runs under mocks, one child process each (see run-stack.ts),
+ * started together on first use and shared by every infra test file.
+ */
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+
+const ROOT = resolve(__dirname, "../../..");
+
+export interface Registration {
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+  readonly custom: boolean;
+  readonly parent: string;
+  readonly provider: string;
+  readonly dependencies: string[];
+  readonly inputs: any;
+}
+
+export interface StackRun {
+  readonly stack: string;
+  readonly config: Record<string, string>;
+  readonly resources: Registration[];
+  readonly outputs: any;
+  readonly errors: string[];
+}
+
+/** Values the stack files cannot hold (secrets) or that must not run here (the bundler). */
+const TEST_OVERRIDES = { "meshmart:bundle": "false" };
+
+/** Every run the suites use: the three stacks from their own files, and variants of dev. */
+export const VARIANTS = {
+  dev: { stack: "dev", overrides: { "meshmart:redisPassword": "test-redis-password" } },
+  istio: { stack: "istio", overrides: {} },
+  linkerd: { stack: "linkerd", overrides: {} },
+  /** A local cluster without a registry, monitoring or metrics-server. */
+  devLocal: {
+    stack: "dev",
+    overrides: { "meshmart:imagePush": "false", "meshmart:monitoring": "false", "meshmart:metricsServer": "false", "meshmart:imageTag": "local" },
+  },
+  /** A registry with credentials, a cloud LoadBalancer and a base image mirror. */
+  devCloud: {
+    stack: "dev",
+    overrides: {
+      "meshmart:registryServer": "registry.example.test:443",
+      "meshmart:registryUsername": "ci",
+      "meshmart:registryPassword": "test-registry-password",
+      "meshmart:grafanaAdminPassword": "test-grafana-password",
+      "meshmart:ingressServiceType": "LoadBalancer",
+      "meshmart:ingressHost": "shop.example.test",
+      "meshmart:baseImage": "mirror.example.test/node:24-slim",
+      "meshmart:canaryWeight": "50",
+      "meshmart:canaryReplicas": "4",
+    },
+  },
+  /** Istio with another canary weight and a longer upstream timeout. */
+  istioCanary: { stack: "istio", overrides: { "meshmart:canaryWeight": "20", "meshmart:upstreamTimeoutMs": "3000" } },
+  /** Linkerd with all payments on v2 and no monitoring (no Prometheus identity anywhere). */
+  linkerdCanary: { stack: "linkerd", overrides: { "meshmart:canaryWeight": "100", "meshmart:monitoring": "false" } },
+  /** Bad config: the program must stop with the keys named. */
+  badMesh: { stack: "dev", overrides: { "meshmart:mesh": "istoi", "meshmart:replicas": "1" } },
+} as const;
+
+export type Variant = keyof typeof VARIANTS;
+
+const exec = promisify(execFile);
+let runs: Promise<Record<Variant, StackRun>> | undefined;
+
+async function runOne(dir: string, variant: Variant): Promise<StackRun> {
+  const { stack, overrides } = VARIANTS[variant];
+  const out = join(dir, `${variant}.json`);
+  await exec(
+    process.execPath,
+    ["--import", "tsx", join(ROOT, "test/infra/support/run-stack.ts"), stack, out, JSON.stringify({ ...TEST_OVERRIDES, ...overrides })],
+    { cwd: ROOT, maxBuffer: 16 * 1024 * 1024, timeout: 120_000 },
+  );
+  return JSON.parse(readFileSync(out, "utf8")) as StackRun;
+}
+
+/** All runs, started in parallel once per mocha process. */
+export function allRuns(): Promise<Record<Variant, StackRun>> {
+  runs ??= (async () => {
+    const dir = mkdtempSync(join(tmpdir(), "meshmart-stacks-"));
+    try {
+      const names = Object.keys(VARIANTS) as Variant[];
+      const results = await Promise.all(names.map((v) => runOne(dir, v)));
+      return Object.fromEntries(names.map((v, i) => [v, results[i]!])) as Record<Variant, StackRun>;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  })();
+  return runs;
+}
+
+export async function run(variant: Variant): Promise<StackRun> {
+  return (await allRuns())[variant];
+}
+
+/** Strips the {"$secret": …} marks, for validation and value checks. */
+export function reveal<T = any>(value: unknown): T {
+  if (Array.isArray(value)) return value.map(reveal) as T;
+  if (value && typeof value === "object") {
+    const o = value as Record<string, unknown>;
+    if ("$secret" in o && Object.keys(o).length === 1) return reveal(o["$secret"]);
+    return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, reveal(v)])) as T;
+  }
+  return value as T;
+}
+
+/** The JSON of a value with every secret left out: what would be stored in plain text. */
+export function plainText(value: unknown): string {
+  return JSON.stringify(value, (_k, v) => (isSecret(v) ? "[secret]" : v));
+}
+
+export function isSecret(value: unknown): boolean {
+  return !!value && typeof value === "object" && "$secret" in (value as object);
+}
+
+/** Registrations of a Pulumi type token. */
+export function ofType(r: StackRun, type: string): Registration[] {
+  return r.resources.filter((x) => x.type === type);
+}
+
+/** Kubernetes objects of a kind (revealed inputs), e.g. kind("Deployment"). */
+export function objects(r: StackRun, kind: string): any[] {
+  return r.resources.filter((x) => x.type.startsWith("kubernetes:") && x.type.endsWith(`:${kind}`)).map((x) => reveal(x.inputs));
+}
+
+export function byUrn(r: StackRun): Map<string, Registration> {
+  return new Map(r.resources.map((x) => [x.urn, x]));
+}

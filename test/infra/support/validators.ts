@@ -1,0 +1,87 @@
+/**
+ * Upstream schema validators for every Kubernetes kind the program may
+ * declare, found generically from apiVersion and kind: the core groups from
+ * kubernetes-models, monitoring.coreos.com from prometheus-operator, Istio and
+ * Gateway API from their @kubernetes-models packages, policy.linkerd.io from
+ * the schemas of the pinned Linkerd release (../schemas/, checked with ajv). A
+ * kind without a validator is an error, never skipped. (The model packages
+ * are ESM-only, hence the dynamic imports.)
+ */
+import Ajv from "ajv";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+
+type Model = new (data: unknown) => { validate(): void };
+
+export const LINKERD_POLICY_GROUP = "policy.linkerd.io";
+const LINKERD_SCHEMAS = join(__dirname, "../schemas/linkerd-policy-edge-26.8.3.json");
+
+interface SchemaFile {
+  readonly definitions: Record<string, unknown>;
+  readonly kinds: Record<string, Record<string, unknown>>;
+}
+
+let linkerdModels: Map<string, Model> | undefined;
+
+/** One Model per `<version>/<Kind>` of the Linkerd schema file, validating with ajv. */
+function linkerdModel(version: string, kind: string): Model | undefined {
+  if (!linkerdModels) {
+    const file = JSON.parse(readFileSync(LINKERD_SCHEMAS, "utf8")) as SchemaFile;
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    ajv.addSchema({ $id: "linkerd", definitions: file.definitions });
+    linkerdModels = new Map(
+      Object.entries(file.kinds).map(([key, schema]) => {
+        const check = ajv.compile({ ...schema, definitions: file.definitions });
+        const model = class {
+          constructor(private readonly data: unknown) {}
+          validate(): void {
+            if (!check(this.data)) throw new Error(ajv.errorsText(check.errors, { dataVar: key }));
+          }
+        };
+        return [key, model as Model];
+      }),
+    );
+  }
+  return linkerdModels.get(`${version}/${kind}`);
+}
+
+/** The module holding the models of an API group/version. */
+export function modelModule(apiVersion: string): string {
+  const [group, version] = apiVersion.includes("/") ? apiVersion.split("/") : ["", apiVersion];
+  if (group === "") return `kubernetes-models/${version}`;
+  if (group === "monitoring.coreos.com") return `@kubernetes-models/prometheus-operator/${group}/${version}`;
+  if (group!.endsWith(".istio.io")) return `@kubernetes-models/istio/${group}/${version}`;
+  if (group === "gateway.networking.k8s.io" || group === "gateway.networking.x-k8s.io") return `@kubernetes-models/gateway-api/${group}/${version}`;
+  if (group!.endsWith(".k8s.io") || !group!.includes(".")) return `kubernetes-models/${group}/${version}`;
+  throw new Error(`no schema package known for API group ${group} (${apiVersion})`);
+}
+
+export async function validatorFor(apiVersion: string, kind: string): Promise<Model> {
+  const [group, version] = apiVersion.split("/");
+  if (group === LINKERD_POLICY_GROUP) {
+    const model = linkerdModel(version ?? "", kind);
+    if (!model) throw new Error(`no validator for ${apiVersion} ${kind} in the Linkerd schemas`);
+    return model;
+  }
+  const module = modelModule(apiVersion);
+  let models: Record<string, unknown>;
+  try {
+    models = (await import(module)) as Record<string, unknown>;
+  } catch (e) {
+    throw new Error(`no validator for ${apiVersion} ${kind}: cannot load ${module} (${(e as Error).message})`);
+  }
+  const model = models[kind];
+  if (typeof model !== "function") throw new Error(`no validator for ${apiVersion} ${kind} in ${module}`);
+  return model as Model;
+}
+
+/** Validates one object; returns the schema's complaint, or undefined when valid. */
+export async function validateObject(object: { apiVersion: string; kind: string }): Promise<string | undefined> {
+  const Model = await validatorFor(object.apiVersion, object.kind);
+  try {
+    new Model(object).validate();
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * Every service behind the gateway, in this test process, over real HTTP on
+ * loopback and one real Redis, wired exactly as the topology says:
+ *
+ *   const backend = await startBackend(stack, redis.url, { payment: { decline } });
+ *   await fetch(`${backend.urls.cart}/cart/user123`);
+ *   await backend.settle();   // wait for the best-effort background notifications
+ *
+ * Faults are injectable (a Fault the test flips), and `serveOn` restarts one
+ * service on its port to simulate an outage mid-test.
+ */
+import type { ServiceName } from "../../services/topology";
+import { createCartApp } from "../../services/cart/app";
+import { createCatalogApp } from "../../services/catalog/app";
+import { createNotificationsService } from "../../services/notifications/app";
+import { createOrdersService } from "../../services/orders/app";
+import { createPaymentApp } from "../../services/payment/app";
+import { createUsersApp } from "../../services/users/app";
+import type { ServiceApp } from "../../services/kit/app";
+import { BackgroundTasks } from "../../services/kit/background";
+import type { Fault } from "../../services/kit/faults";
+import { listen, type RunningServer } from "../../services/kit/server";
+import { testKit, type TestKit } from "./kit";
+import type { Stack } from "./services";
+
+export interface BackendOptions {
+  /** Timeout of every call between services (ms). */
+  readonly timeoutMs?: number;
+  readonly catalogErrors?: Fault;
+  readonly payment?: { readonly decline?: Fault; readonly timeout?: Fault; readonly timeoutDelayMs?: number };
+  readonly checkoutLockMs?: number;
+}
+
+export interface Backend {
+  readonly urls: Record<Exclude<ServiceName, "gateway">, string>;
+  readonly kits: Record<Exclude<ServiceName, "gateway">, TestKit>;
+  readonly apps: Record<Exclude<ServiceName, "gateway">, ServiceApp>;
+  /** Waits until every background task (notifications) has finished. */
+  settle(): Promise<void>;
+  /** Stops one service's server (its port refuses connections). */
+  stop(name: Exclude<ServiceName, "gateway">): Promise<void>;
+  /** Serves it again on the same port. */
+  restart(name: Exclude<ServiceName, "gateway">): Promise<void>;
+}
+
+export async function startBackend(stack: Stack, redisUrl: string, options: BackendOptions = {}): Promise<Backend> {
+  const timeoutMs = options.timeoutMs ?? 2_000;
+  const kits = {
+    users: testKit("users"),
+    catalog: testKit("catalog"),
+    notifications: testKit("notifications"),
+    orders: testKit("orders"),
+    payment: testKit("payment"),
+    cart: testKit("cart"),
+  };
+  const servers = new Map<string, RunningServer>();
+  const urls = {} as Backend["urls"];
+  const apps = {} as Backend["apps"];
+  const tasks: BackgroundTasks[] = [];
+  const serve = async (name: keyof Backend["urls"], app: ServiceApp) => {
+    apps[name] = app;
+    const server = await stack.serve(app);
+    servers.set(name, server);
+    urls[name] = server.url;
+  };
+  const client = (name: ServiceName) => stack.upstream(name, urls[name as keyof Backend["urls"]], { timeoutMs });
+  const background = (kit: TestKit) => {
+    const tasks_ = new BackgroundTasks(kit.kit.logger);
+    tasks.push(tasks_);
+    return tasks_;
+  };
+  const redis = await stack.redis(redisUrl, 500);
+
+  await serve("users", createUsersApp({ kit: kits.users.kit }));
+  await serve("catalog", createCatalogApp({ kit: kits.catalog.kit, ...(options.catalogErrors ? { errorRate: options.catalogErrors } : {}) }));
+  const notifications = createNotificationsService({ kit: kits.notifications.kit, redis, consumer: { blockMs: 200, claimEveryMs: 200 } });
+  notifications.start?.();
+  stack.defer(() => notifications.stop!());
+  await serve("notifications", notifications.app);
+  const orders = createOrdersService({ kit: kits.orders.kit, redis, users: client("users") });
+  orders.start?.();
+  await serve("orders", orders.app);
+  await serve(
+    "payment",
+    createPaymentApp({
+      kit: kits.payment.kit,
+      redis,
+      notifications: client("notifications"),
+      background: background(kits.payment),
+      faults: { ...(options.payment?.decline ? { decline: options.payment.decline } : {}), ...(options.payment?.timeout ? { timeout: options.payment.timeout } : {}) },
+      ...(options.payment?.timeoutDelayMs !== undefined ? { timeoutDelayMs: options.payment.timeoutDelayMs } : {}),
+    }),
+  );
+  await serve(
+    "cart",
+    createCartApp({
+      kit: kits.cart.kit,
+      redis,
+      upstreams: { catalog: client("catalog"), payment: client("payment"), orders: client("orders"), notifications: client("notifications") },
+      background: background(kits.cart),
+      ...(options.checkoutLockMs ? { checkoutLockMs: options.checkoutLockMs } : {}),
+    }),
+  );
+  const settle = async () => {
+    await Promise.all(tasks.map((t) => t.idle(5_000)));
+  };
+  stack.defer(settle);
+  return {
+    urls,
+    kits,
+    apps,
+    settle,
+    async stop(name) {
+      await servers.get(name)?.close(1_000);
+    },
+    async restart(name) {
+      const port = Number(new URL(urls[name]).port);
+      const server = await listen(apps[name], { host: "127.0.0.1", port });
+      servers.set(name, server);
+      stack.defer(() => server.close(1_000));
+    },
+  };
+}
+
+/** A fault the test switches on and off. */
+export function switchable(on = false): Fault & { on: boolean } {
+  return {
+    on,
+    get rate() {
+      return this.on ? 1 : 0;
+    },
+    hit() {
+      return this.on;
+    },
+  };
+}

@@ -1,0 +1,88 @@
+/**
+ * A real redis-server for a test suite, on a free loopback port (never 6379),
+ * with no persistence. Besides start and stop it can fail on purpose: `stop()`
+ * mid-test (a crash by default) and `restart()` on the same port, for the
+ * Redis-down cases. Other suites (resilience, bench) use it too:
+ *
+ *   const redis = await startTestRedis();        // before()
+ *   env.REDIS_URL = redis.url;
+ *   const client = await redis.client();         // to count records in assertions
+ *   await redis.stop();  …  await redis.restart();
+ *   redis.pause();  …  redis.resume();             // a hung Redis (SIGSTOP/SIGCONT)
+ *   await redis.close();                         // after(): stops it, closes the client
+ */
+import { createClient } from "redis";
+import { startRedisServer, type RedisServerProcess } from "../../scripts/shop/redis-server";
+import type { RedisClient } from "../../services/kit/redis";
+
+export interface TestRedis {
+  readonly url: string;
+  readonly port: number;
+  /** Whether the server process is running now. */
+  readonly running: boolean;
+  /** A connected client for assertions (one per suite, closed by close()). */
+  client(): Promise<RedisClient>;
+  /** Empties every key (between tests). */
+  flush(): Promise<void>;
+  /** Stops Redis mid-test: SIGKILL (a crash) by default, SIGTERM for a clean stop. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
+  /** Starts it again, empty, on the same port. */
+  restart(): Promise<void>;
+  /** Freezes the server (SIGSTOP): connections stay open, nothing answers. */
+  pause(): void;
+  /** Unfreezes it (SIGCONT). */
+  resume(): void;
+  /** Stops the server and closes the client: call in after(). */
+  close(): Promise<void>;
+}
+
+export async function startTestRedis(options: { password?: string } = {}): Promise<TestRedis> {
+  let server: RedisServerProcess | undefined = await startRedisServer(options);
+  const port = server.port;
+  const url = server.url;
+  let client: RedisClient | undefined;
+  const connected = async (): Promise<RedisClient> => {
+    if (!client) {
+      client = createClient({
+        url,
+        ...(options.password ? { password: options.password } : {}),
+        socket: { reconnectStrategy: (retries) => Math.min(20 * 2 ** retries, 500) },
+      }) as RedisClient;
+      client.on("error", () => undefined); // reconnects on its own after restart()
+      await client.connect();
+    }
+    return client;
+  };
+  return {
+    url,
+    port,
+    get running() {
+      return server !== undefined;
+    },
+    client: connected,
+    async flush() {
+      await (await connected()).flushAll();
+    },
+    async stop(signal = "SIGKILL") {
+      await server?.stop(signal);
+      server = undefined;
+    },
+    async restart() {
+      if (server) await server.stop("SIGKILL");
+      server = await startRedisServer({ ...options, port });
+    },
+    pause() {
+      if (server) process.kill(server.pid, "SIGSTOP");
+    },
+    resume() {
+      if (server) process.kill(server.pid, "SIGCONT");
+    },
+    async close() {
+      if (server) process.kill(server.pid, "SIGCONT");
+      client?.destroy();
+      client = undefined;
+      await server?.stop("SIGKILL");
+      server = undefined;
+    },
+  };
+}
