@@ -14,7 +14,7 @@ import { waitFor } from "../support/wait";
 import { startDurableRedis, type DurableRedis } from "./support/durable-redis";
 import { recordScenario, tally, writeFigures } from "./support/figures";
 import { startScenarioShop, type ScenarioShop } from "./support/shop";
-import { startTraffic } from "./support/traffic";
+import { send, startTraffic } from "./support/traffic";
 
 const HOLD_MS = 700;
 const CLIENTS = 24;
@@ -57,7 +57,10 @@ describe("resilience: SIGTERM under load", function () {
       },
     });
     instances.push(instance);
-    return { ...instance, url: `http://127.0.0.1:${instance.port}`, decided: () => decided };
+    // as Kubernetes does, send it traffic only once it is ready (Redis connected)
+    const url = `http://127.0.0.1:${instance.port}`;
+    await waitFor(`payment on ${url} to be ready`, async () => (await send({ url: `${url}/readyz` })).status === 200, { timeoutMs: 20_000 });
+    return { ...instance, url, decided: () => decided };
   }
 
   it("in-flight requests complete, the instance exits 0, and the client that stops sending to it sees no failure", async () => {
