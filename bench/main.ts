@@ -10,7 +10,7 @@
  *      generator on the other;
  *   4. throughput and p50/p99 of each path, ours against the floor;
  *   5. where a request's CPU goes (bench/ladder/);
- *   6. every service warmed, then idle until the GC settles (100 s): resident memory;
+ *   6. every service warmed, then idle until the GC settles (150 s): resident memory;
  *   7. the resilience suite (npm run test:resilience) for its figures;
  *   8. writes bench/RESULTS.md and prints a summary.
  *
@@ -59,7 +59,7 @@ function settingsFromEnv(env: NodeJS.ProcessEnv): BenchSettings & { idleS: numbe
     connections: int("BENCH_CONNECTIONS", 10, 1, 500),
     coldRuns: int("BENCH_COLD_RUNS", quick ? 2 : 5, 1, 50),
     ladderRate: int("BENCH_LADDER_RATE", 2_000, 50, 20_000),
-    idleS: int("BENCH_IDLE_SECONDS", quick ? 5 : 100, 0, 600),
+    idleS: int("BENCH_IDLE_SECONDS", quick ? 5 : 150, 0, 600),
     ladderSeconds: quick ? 2 : 4,
     ladderRounds: quick ? 1 : 3,
     pinned: env.BENCH_PIN === "1" && canPin(),

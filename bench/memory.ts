@@ -2,7 +2,7 @@
  * Idle memory per service: after every service has served for a while,
  * the benchmark leaves them alone until the garbage collector has settled —
  * V8 shrinks a heap that stopped growing (its "memory reducer"), measured
- * here between 20 and 80 s after the traffic stops — and then reads each
+ * here anywhere from 20 to 100 s after the traffic stops — and then reads each
  * process's resident set. The figure right after the traffic is kept too,
  * and when each process last changed by more than 1 MiB (its settling).
  */

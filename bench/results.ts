@@ -232,7 +232,7 @@ export function renderResults(report: BenchReport): string {
     "",
     "## Idle memory",
     "",
-    `Every service served traffic, then was left idle ${report.memory.idleS} s for the garbage collector to settle (V8 shrinks a heap that stopped growing, here 20–80 s after the traffic stops; "last moved" says when each did). Resident set from /proc/<pid>/status; the floor's servers for comparison:`,
+    `Every service served traffic, then was left idle ${report.memory.idleS} s for the garbage collector to settle (V8 shrinks a heap that stopped growing, at a moment of its own choosing, seen here from 20 to 100 s after the traffic stops; "last moved" says when each did). Resident set from /proc/<pid>/status; the floor's servers for comparison:`,
     "",
     ...memoryTable(report),
     "",
