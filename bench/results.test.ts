@@ -62,6 +62,15 @@ describe("bench: RESULTS.md", () => {
     expect(explanations(report({ ratio: 1, coldMs: 100, rss: 50 }))).to.deep.equal([]);
   });
 
+  it("says which services had not shrunk yet when the memory was read", () => {
+    const base = report({ ratio: 1, coldMs: 100, rss: 80 });
+    const shrank = explanations(base).join("\n");
+    expect(shrank).to.include("Ours hold users 38.0 MiB private");
+    expect(shrank).not.to.include("never shrank");
+    const unshrunk = explanations({ ...base, memory: { ...base.memory, settledS: { users: 0 } } }).join("\n");
+    expect(unshrunk).to.include("- users never shrank in 100 s idle");
+  });
+
   it("includes the machine, the resilience figures and the image table", () => {
     const text = renderResults(report({ ratio: 0.9, coldMs: 200, rss: 55 }));
     expect(text).to.include("Machine: Test CPU, 2 cores");
