@@ -36,7 +36,13 @@ export interface TestRedis {
   close(): Promise<void>;
 }
 
-export async function startTestRedis(options: { password?: string } = {}): Promise<TestRedis> {
+export interface TestRedisOptions {
+  readonly password?: string;
+  /** The redis-server to run (a wrapper that adds options, say); `redis-server` from PATH by default. */
+  readonly command?: string;
+}
+
+export async function startTestRedis(options: TestRedisOptions = {}): Promise<TestRedis> {
   let server: RedisServerProcess | undefined = await startRedisServer(options);
   const port = server.port;
   const url = server.url;
