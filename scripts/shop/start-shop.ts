@@ -87,7 +87,8 @@ function inheritedEnv(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([key]) => !MANAGED.has(key) && !key.startsWith("SHOP_")));
 }
 
-async function waitReady(url: string, deadline: number): Promise<void> {
+/** Polls `url`/readyz until it answers 200; throws, with the last answer, at `deadline` (epoch ms). */
+export async function waitReady(url: string, deadline: number): Promise<void> {
   let last = "no answer";
   while (Date.now() < deadline) {
     try {

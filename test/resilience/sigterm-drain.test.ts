@@ -9,12 +9,13 @@
  */
 import { expect } from "chai";
 import { spawnService, type ServiceProcess } from "../../scripts/shop/service-process";
+import { waitReady } from "../../scripts/shop/start-shop";
 import { bundle } from "../support/build";
 import { waitFor } from "../support/wait";
 import { startDurableRedis, type DurableRedis } from "./support/durable-redis";
 import { recordScenario, tally, writeFigures } from "./support/figures";
 import { startScenarioShop, type ScenarioShop } from "./support/shop";
-import { send, startTraffic } from "./support/traffic";
+import { startTraffic } from "./support/traffic";
 
 const HOLD_MS = 700;
 const CLIENTS = 24;
@@ -59,7 +60,7 @@ describe("resilience: SIGTERM under load", function () {
     instances.push(instance);
     // as Kubernetes does, send it traffic only once it is ready (Redis connected)
     const url = `http://127.0.0.1:${instance.port}`;
-    await waitFor(`payment on ${url} to be ready`, async () => (await send({ url: `${url}/readyz` })).status === 200, { timeoutMs: 20_000 });
+    await waitReady(url, Date.now() + 20_000);
     return { ...instance, url, decided: () => decided };
   }
 
