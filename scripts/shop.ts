@@ -12,7 +12,8 @@
  *   SHUTDOWN_TIMEOUT_MS, REDIS_TIMEOUT_MS   passed to the services
  *
  * Ctrl-C or SIGTERM stops every service (each drains), then Redis; a service
- * that dies on its own stops the rest too, with a non-zero exit.
+ * that dies on its own stops the rest too, with a non-zero exit. If this
+ * process is killed outright, its reaper (shop/reaper.ts) stops them.
  */
 import { realpathSync } from "node:fs";
 import { dirname } from "node:path";

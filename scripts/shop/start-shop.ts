@@ -15,6 +15,7 @@
  */
 import { join } from "node:path";
 import { ENV, SERVICE_NAMES, SERVICES, upstreamUrlEnv, type ServiceName } from "../../services/topology";
+import { startReaper } from "./reaper";
 import { startRedisServer, type RedisServerProcess } from "./redis-server";
 import { spawnService, type ServiceProcess } from "./service-process";
 
@@ -112,9 +113,12 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
   let stopping = false;
   let reportExit!: (report: ExitReport) => void;
   const unexpectedExit = new Promise<ExitReport>((resolve) => (reportExit = resolve));
+  // stops everything if this process dies without running any handler (SIGKILL); see reaper.ts
+  const reaper = startReaper();
   const killAll = () => {
     for (const p of processes.values()) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill("SIGKILL");
     redisServer?.stopSync();
+    reaper.release();
   };
   process.on("exit", killAll); // last resort: never leave children behind
 
@@ -135,6 +139,7 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
       reports.push({ service: "redis", code, signal });
     }
     process.off("exit", killAll);
+    reaper.release();
     return reports;
   };
 
@@ -143,6 +148,7 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
     if (!redisUrl) {
       redisServer = await startRedisServer({ host: "127.0.0.1", detached: true });
       redisUrl = redisServer.url;
+      reaper.watch(redisServer.pid);
       void redisServer.exited.then(({ code, signal }) => {
         if (!stopping) reportExit({ service: "redis", code, signal });
       });
@@ -175,6 +181,7 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
         level.map(async (name) => {
           const started = await spawnService({ service: name, distDir, env: envFor(name), onLine: (line) => options.onLog?.(name, line) });
           processes.set(name, started);
+          reaper.watch(started.pid);
           ports[name] = started.port;
           urls[name] = `http://${urlHost}:${started.port}`;
           void started.exited.then(({ code, signal }) => {

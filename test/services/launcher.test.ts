@@ -4,7 +4,7 @@
  * left behind; plus the programmatic startShop() other suites use.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
@@ -26,6 +26,15 @@ function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Alive and not a zombie: an orphan's exit is reaped by whatever adopted it, maybe never in a container. */
+function running(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
   } catch {
     return false;
   }
@@ -97,6 +106,19 @@ describe("the launcher (npm start)", function () {
     expect(await shop.exited).to.equal(1);
     expect(shop.output()).to.match(/catalog exited unexpectedly \(SIGKILL\)/);
     for (const [name, pid] of Object.entries(shop.pids)) expect(alive(pid), `${name} (pid ${pid}) is gone`).to.equal(false);
+  });
+
+  it("when the launcher itself is killed (SIGKILL: no handler runs), its reaper still stops every process it started", async () => {
+    const shop = await launch();
+    expect(Object.keys(shop.pids).sort(), shop.output()).to.deep.equal([...SERVICE_NAMES, "redis"].sort());
+    shop.child.kill("SIGKILL");
+    await shop.exited;
+    await waitFor(
+      "every service and Redis to be gone",
+      () => Object.entries(shop.pids).every(([, pid]) => !running(pid)) || undefined,
+      { timeoutMs: 20_000, intervalMs: 100 },
+    ).catch(() => undefined);
+    for (const [name, pid] of Object.entries(shop.pids)) expect(running(pid), `${name} (pid ${pid}) is gone`).to.equal(false);
   });
 
   it("says how to install redis-server when it is missing", async () => {
