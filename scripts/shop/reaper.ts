@@ -38,7 +38,7 @@ const fs = require("node:fs");
 const proc = fs.existsSync("/proc/self/stat");
 const alive = (pid) => {
   if (!proc) return signal(pid, 0);
-  try { return !/^\d+ \(.*\) Z/.test(fs.readFileSync("/proc/" + pid + "/stat", "utf8")); } catch { return false; }
+  try { return !/^\\d+ \\(.*\\) Z/.test(fs.readFileSync("/proc/" + pid + "/stat", "utf8")); } catch { return false; }
 };
 process.stdin.on("close", () => {
   if (done) process.exit(0);
