@@ -1,6 +1,6 @@
 /**
  * meshmart: one program, three stacks (dev, istio, linkerd). Reads like a table
- * of contents: config → mesh → platform → workloads → policy → outputs. What
+ * of contents: config → mesh → platform → images → policy → workloads → outputs. What
  * differs between stacks lives in stacks/<stack>.ts; the building blocks in
  * infra/.
  */
@@ -68,7 +68,7 @@ if (config.metricsServer.enabled) {
   new MetricsServer("metrics-server", { kubeletInsecureTls: config.metricsServer.kubeletInsecureTls }, { provider });
 }
 
-// ── workloads ───────────────────────────────────────────────────────────────
+// ── images and namespace ─────────────────────────────────────────────────────
 if (config.images.bundle) bundleServices(__dirname);
 const images = new ServiceImages("images", {
   services: SERVICE_NAMES,
@@ -101,6 +101,13 @@ const namespace = new AppNamespace(
   { provider, dependsOn: meshSetup.dependsOn },
 );
 
+// ── policy ──────────────────────────────────────────────────────────────────
+// Before the workloads, which wait for it: the policy names them by their
+// fixed names and never waits for them (in the linkerd stack the namespace
+// denies by default, so a policy after the workloads would deadlock).
+const policy = plan.applyPolicy({ config, provider, monitoring, ingress, namespace: namespace.name, edges: authzEdges(), mesh: meshSetup });
+
+// ── workloads ───────────────────────────────────────────────────────────────
 const shop = new Shop(
   "shop",
   {
@@ -117,7 +124,7 @@ const shop = new Shop(
     serviceMonitorDependsOn: monitoring ? [monitoring.release] : undefined,
     scrape: meshSetup.prometheus?.scrape,
   },
-  { provider, dependsOn: meshSetup.dependsOn },
+  { provider, dependsOn: [...meshSetup.dependsOn, ...policy] },
 );
 
 new ShopIngress(
@@ -141,9 +148,6 @@ if (monitoring) {
     { provider },
   );
 }
-
-// ── policy ──────────────────────────────────────────────────────────────────
-plan.applyPolicy({ config, provider, monitoring, ingress, namespace: namespace.name, edges: authzEdges(), shop, mesh: meshSetup });
 
 // ── outputs ─────────────────────────────────────────────────────────────────
 export const stack = config.stack;

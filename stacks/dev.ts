@@ -11,7 +11,7 @@ import type { StackPlan } from "./plan";
 export const dev: StackPlan = {
   canary: "replicas",
   installMesh: () => ({ dependsOn: [] }),
-  applyPolicy: ({ config, provider, namespace, edges, shop }) => {
+  applyPolicy: ({ config, provider, namespace, edges }) => [
     new NetworkPolicies(
       "policy",
       {
@@ -22,7 +22,7 @@ export const dev: StackPlan = {
           dns: DNS_PEER,
         }),
       },
-      { provider, dependsOn: [shop] },
-    );
-  },
+      { provider },
+    ),
+  ],
 };

@@ -8,6 +8,7 @@
  * add connection pools and outlier detection. NetworkPolicies keep the
  * namespace's boundary underneath. See infra/mesh/istio/.
  */
+import { REDIS_APP } from "../infra/redis/spec";
 import { IstioControlPlane } from "../infra/mesh/istio/control-plane";
 import { IstioMeshPolicy } from "../infra/mesh/istio/mesh-policy";
 import {
@@ -44,21 +45,21 @@ export const istio: StackPlan = {
       prometheus: { pods: prometheusPod(), scrape: scrapeTls() },
     };
   },
-  applyPolicy: (ctx) => {
+  applyPolicy: (ctx) => [
     new IstioMeshPolicy(
       "istio-policy",
       {
         namespace: ctx.namespace,
         edges: ctx.edges,
         peers: meshPeers(ctx),
-        redisService: ctx.shop.redis.serviceName,
+        redisService: REDIS_APP,
         timeouts: meshTimeouts(ctx.config.workloads.upstreamTimeoutMs),
         canary: canarySplit(ctx.config.canary.weight),
         crdReleases: ctx.mesh.crdDependsOn ?? [],
         monitoringRelease: ctx.monitoring?.release,
       },
-      { provider: ctx.provider, dependsOn: [ctx.shop] },
-    );
-    meshBoundary(ctx, { controlPlane: { namespace: ISTIO_NAMESPACE, ports: CONTROL_PLANE_PORTS }, proxyPorts: PROXY_PORTS });
-  },
+      { provider: ctx.provider },
+    ),
+    meshBoundary(ctx, { controlPlane: { namespace: ISTIO_NAMESPACE, ports: CONTROL_PLANE_PORTS }, proxyPorts: PROXY_PORTS }),
+  ],
 };

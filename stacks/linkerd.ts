@@ -23,6 +23,7 @@ import {
   PROXY_RESOURCES,
 } from "../infra/mesh/linkerd/values";
 import { canarySplit, meshTimeouts } from "../infra/mesh/routing";
+import { versionServiceNames } from "../infra/workload/spec";
 import { meshBoundary, meshPeers } from "./mesh-peers";
 import type { StackPlan } from "./plan";
 
@@ -39,7 +40,7 @@ export const linkerd: StackPlan = {
       prometheus: { pods: { annotations: PROMETHEUS_POD_ANNOTATIONS } },
     };
   },
-  applyPolicy: (ctx) => {
+  applyPolicy: (ctx) => [
     new LinkerdMeshPolicy(
       "linkerd-policy",
       {
@@ -48,11 +49,11 @@ export const linkerd: StackPlan = {
         peers: meshPeers(ctx),
         timeouts: meshTimeouts(ctx.config.workloads.upstreamTimeoutMs),
         canary: canarySplit(ctx.config.canary.weight),
-        versionServices: ctx.shop.services.payment.versionServiceNames,
+        versionServices: versionServiceNames("payment"),
         crdDependsOn: ctx.mesh.crdDependsOn ?? [],
       },
-      { provider: ctx.provider, dependsOn: [ctx.shop] },
-    );
-    meshBoundary(ctx, { controlPlane: { namespace: LINKERD_NAMESPACE, ports: CONTROL_PLANE_PORTS }, proxyPorts: PROXY_PORTS, addOns: VIZ_PEERS });
-  },
+      { provider: ctx.provider },
+    ),
+    meshBoundary(ctx, { controlPlane: { namespace: LINKERD_NAMESPACE, ports: CONTROL_PLANE_PORTS }, proxyPorts: PROXY_PORTS, addOns: VIZ_PEERS }),
+  ],
 };

@@ -5,24 +5,26 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { meshNetworkPolicySpecs } from "../infra/mesh/network-policy-spec";
-import type { MeshPeers } from "../infra/mesh/peers";
+import { serviceAccountFor, TARGETS, type MeshPeers } from "../infra/mesh/peers";
 import { CONTROLLER_POD_LABELS, CONTROLLER_SERVICE_ACCOUNT, INGRESS_NAMESPACE } from "../infra/platform/ingress-nginx";
 import { PROMETHEUS_POD_LABELS, PROMETHEUS_SERVICE_ACCOUNT } from "../infra/platform/monitoring";
 import { NetworkPolicies } from "../infra/policy/network-policies";
 import { DNS_PEER, type ExternalPeer } from "../infra/policy/network-policy-spec";
-import { SERVICE_NAMES } from "../services/topology";
 import type { PolicyContext } from "./plan";
 
+/**
+ * Every party's identity. The service accounts' names are fixed by the
+ * workloads (serviceAccountFor), so the policies need nothing of the Shop:
+ * they are created before it, and never wait for the workloads they unblock.
+ */
 export function meshPeers(ctx: PolicyContext): pulumi.Output<MeshPeers> {
-  const accounts = Object.fromEntries(SERVICE_NAMES.map((s) => [s, ctx.shop.services[s].serviceAccountName]));
-  return pulumi
-    .all([ctx.namespace, pulumi.all(accounts), ctx.shop.redis.serviceAccountName])
-    .apply(([namespace, services, redis]) => ({
-      namespace,
-      serviceAccounts: { ...(services as MeshPeers["serviceAccounts"]), redis },
-      ingress: { namespace: INGRESS_NAMESPACE, serviceAccount: CONTROLLER_SERVICE_ACCOUNT },
-      monitoring: ctx.config.monitoring.enabled ? { namespace: ctx.config.monitoring.namespace, serviceAccount: PROMETHEUS_SERVICE_ACCOUNT } : undefined,
-    }));
+  const serviceAccounts = Object.fromEntries(TARGETS.map((t) => [t, serviceAccountFor(t)])) as MeshPeers["serviceAccounts"];
+  return ctx.namespace.apply((namespace) => ({
+    namespace,
+    serviceAccounts,
+    ingress: { namespace: INGRESS_NAMESPACE, serviceAccount: CONTROLLER_SERVICE_ACCOUNT },
+    monitoring: ctx.config.monitoring.enabled ? { namespace: ctx.config.monitoring.namespace, serviceAccount: PROMETHEUS_SERVICE_ACCOUNT } : undefined,
+  }));
 }
 
 export interface MeshPorts {
@@ -34,7 +36,7 @@ export interface MeshPorts {
   readonly addOns?: readonly ExternalPeer[];
 }
 
-/** The namespace's boundary as NetworkPolicies, after the workloads. */
+/** The namespace's boundary as NetworkPolicies, before the workloads. */
 export function meshBoundary(ctx: PolicyContext, ports: MeshPorts): NetworkPolicies {
   const prometheus = ctx.config.monitoring.enabled ? [{ namespace: ctx.config.monitoring.namespace, podLabels: PROMETHEUS_POD_LABELS }] : [];
   return new NetworkPolicies(
@@ -49,6 +51,6 @@ export function meshBoundary(ctx: PolicyContext, ports: MeshPorts): NetworkPolic
         proxyPorts: ports.proxyPorts,
       }),
     },
-    { provider: ctx.provider, dependsOn: [ctx.shop] },
+    { provider: ctx.provider },
   );
 }

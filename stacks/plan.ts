@@ -9,7 +9,6 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { AuthzEdge } from "../infra/authz/graph";
 import type { IngressNginx } from "../infra/platform/ingress-nginx";
 import type { Monitoring } from "../infra/platform/monitoring";
-import type { Shop } from "../infra/shop";
 import type { CanaryMode } from "../infra/workload/plan";
 import type { Resources } from "../infra/workload/spec";
 import type { StackConfig } from "./config";
@@ -57,11 +56,15 @@ export interface MeshSetup {
   readonly prometheus?: { readonly pods: MeshPodSettings; readonly scrape?: Record<string, unknown> };
 }
 
+/**
+ * What the policy is made from. Deliberately not the Shop: the policy names
+ * the workloads by their fixed names and comes before them, so it never waits
+ * for the workloads it unblocks (a linkerd namespace denies by default).
+ */
 export interface PolicyContext extends PlatformContext {
   /** The shop's namespace (resolves once it, its quota and limit range exist). */
   readonly namespace: pulumi.Output<string>;
   readonly edges: readonly AuthzEdge[];
-  readonly shop: Shop;
   readonly mesh: MeshSetup;
 }
 
@@ -73,6 +76,9 @@ export interface StackPlan {
    * Prometheus are meshed too, so the injector must exist before their pods.
    */
   installMesh(ctx: MeshContext): MeshSetup;
-  /** Enforces the authorization graph (and the mesh's routing), after the workloads. */
-  applyPolicy(ctx: PolicyContext): void;
+  /**
+   * Enforces the authorization graph (and the mesh's routing). Runs before the
+   * workloads, which wait for what it returns.
+   */
+  applyPolicy(ctx: PolicyContext): pulumi.Resource[];
 }

@@ -4,7 +4,9 @@
  * into their own identity strings (Istio principals, Linkerd identityRefs).
  * Pure; the stacks fill MeshPeers from the platform and the Shop.
  */
-import { REDIS_PORT, SERVICES, type ServiceName } from "../../services/topology";
+import { REDIS_PORT, SERVICE_NAMES, SERVICES, type ServiceName } from "../../services/topology";
+import { REDIS_APP } from "../redis/spec";
+import { serviceAccountName } from "../workload/spec";
 import type { AuthzEdge, Peer, Topology } from "../authz/graph";
 
 /** A workload's mesh identity: the service account it runs as, in its namespace. */
@@ -14,6 +16,17 @@ export interface WorkloadIdentity {
 }
 
 export type Target = ServiceName | "redis";
+
+/** Every target of the graph: the services, then Redis. */
+export const TARGETS: readonly Target[] = [...SERVICE_NAMES, "redis"];
+
+/**
+ * The service account a target's pods run as: fixed names (the service's own,
+ * and Redis's app name), so policies can name them before the workloads exist.
+ */
+export function serviceAccountFor(target: Target): string {
+  return target === "redis" ? REDIS_APP : serviceAccountName(target);
+}
 
 export interface MeshPeers {
   /** The shop's namespace (every service and Redis). */

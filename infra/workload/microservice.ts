@@ -11,6 +11,7 @@ import {
   deploymentSpec,
   hpaSpec,
   pdbSpec,
+  serviceAccountName,
   serviceMonitorSpec,
   serviceSpec,
   workloadName,
@@ -78,7 +79,7 @@ export class Microservice extends pulumi.ComponentResource {
 
     const sa = new k8s.core.v1.ServiceAccount(
       `${name}-sa`,
-      { metadata: meta(args.app, common), automountServiceAccountToken: false },
+      { metadata: meta(serviceAccountName(args.app), common), automountServiceAccountToken: false },
       { parent: this },
     );
 
@@ -106,7 +107,7 @@ export class Microservice extends pulumi.ComponentResource {
             imagePullPolicy: args.imagePullPolicy,
             replicas: track.replicas,
             env: track.env,
-            serviceAccountName: args.app,
+            serviceAccountName: serviceAccountName(args.app),
             resources: args.resources,
             podAnnotations: args.podAnnotations,
           }),

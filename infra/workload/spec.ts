@@ -6,6 +6,8 @@
  */
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
+import { SERVICES, type ServiceName } from "../../services/topology";
+import type { Topology } from "../authz/graph";
 import { recommendedLabels, versionSelector } from "../labels";
 
 type DeploymentSpec = k8s.types.input.apps.v1.DeploymentSpec;
@@ -43,6 +45,18 @@ export function containerSecurityContext(): k8s.types.input.core.v1.SecurityCont
     capabilities: { drop: ["ALL"] },
     seccompProfile: { type: "RuntimeDefault" },
   };
+}
+
+/** The service account a service's pods run as (its mesh identity): the service's own name. */
+export function serviceAccountName(app: string): string {
+  return app;
+}
+
+/** The per-version Services' names of a service that runs several versions, by version (fixed). */
+export function versionServiceNames(app: ServiceName, topology: Topology = SERVICES): Record<string, string> {
+  const versions = topology[app].versions;
+  if (versions.length < 2) throw new Error(`${app} runs one version: it has no per-version Services`);
+  return Object.fromEntries(versions.map((v) => [v, workloadName(app, v, true)]));
 }
 
 /** The name of a service's Deployment: the service, suffixed by version when it runs several. */

@@ -1,5 +1,5 @@
 /**
- * The istio stack's policy, as custom resources after the workloads:
+ * The istio stack's policy, as custom resources before the workloads:
  * PeerAuthentication STRICT, the AuthorizationPolicies of the authorization
  * graph, and each service's DestinationRule and VirtualService (plus Redis's
  * DestinationRule); with monitoring, a PodMonitor for the sidecars' Envoy
@@ -25,7 +25,7 @@ export interface IstioMeshPolicyArgs {
   /** Every party's identity (service accounts resolve once they exist). */
   readonly peers: pulumi.Output<MeshPeers>;
   /** Redis's Service name. */
-  readonly redisService: pulumi.Output<string>;
+  readonly redisService: string;
   readonly timeouts: MeshTimeouts;
   /** payment's split over its v1/v2 subsets. */
   readonly canary: readonly WeightedVersion[];
@@ -67,7 +67,7 @@ export class IstioMeshPolicy extends pulumi.ComponentResource {
       ISTIO_NETWORKING,
       "DestinationRule",
       "redis",
-      pulumi.all([args.redisService, args.namespace]).apply(([redis, ns]) => redisDestinationRuleSpec(redis, ns)),
+      args.namespace.apply((ns) => redisDestinationRuleSpec(args.redisService, ns)),
     );
 
     if (args.monitoringRelease) {

@@ -1,5 +1,5 @@
 /**
- * The linkerd stack's policy, as custom resources after the workloads: per
+ * The linkerd stack's policy, as custom resources before the workloads: per
  * target Server + MeshTLSAuthentication + AuthorizationPolicy, the proxies'
  * admin-port policy for linkerd-viz, and two HTTPRoutes per service (GET
  * retried, everything timed out; payment split 95/5 across its version
@@ -8,13 +8,12 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { SERVICE_NAMES } from "../../../services/topology";
 import type { AuthzEdge } from "../../authz/graph";
 import { PART_OF } from "../../labels";
 import type { MeshPeers } from "../peers";
 import type { MeshTimeouts, WeightedVersion } from "../routing";
 import { proxyAdminPolicies, targetPolicies, targetPolicyHeaders } from "./policy-spec";
-import { allServiceRoutes, canaryBackends, routeHeaders } from "./route-spec";
+import { allServiceRoutes, canaryBackends } from "./route-spec";
 
 export interface LinkerdMeshPolicyArgs {
   readonly namespace: pulumi.Output<string>;
@@ -24,7 +23,7 @@ export interface LinkerdMeshPolicyArgs {
   readonly timeouts: MeshTimeouts;
   /** payment's split, and its per-version Services by version. */
   readonly canary: readonly WeightedVersion[];
-  readonly versionServices: Readonly<Record<string, pulumi.Output<string>>>;
+  readonly versionServices: Readonly<Record<string, string>>;
   /** What installs the CRDs (Gateway API, linkerd-crds) and the policy controller. */
   readonly crdDependsOn: pulumi.Resource[];
 }
@@ -43,16 +42,13 @@ export class LinkerdMeshPolicy extends pulumi.ComponentResource {
         { parent: this, dependsOn: args.crdDependsOn },
       );
 
-    // Per target: the objects' names and kinds are static; their identities resolve with the Shop.
+    // Per target: the objects' names and kinds are static; their identities resolve with the namespace.
     const policies = args.peers.apply((peers) => targetPolicies(args.edges, peers));
     for (const [i, header] of targetPolicyHeaders(args.edges).entries()) create(header, policies.apply((p) => p[i]!.spec));
     for (const o of proxyAdminPolicies()) create(o, o.spec);
 
-    const backends = pulumi.output(args.versionServices).apply((services) => canaryBackends(args.canary, services));
-    const routes = backends.apply((payment) => allServiceRoutes(args.timeouts, payment));
-    // allServiceRoutes lists routeHeaders' routes, service by service in SERVICE_NAMES order.
-    for (const [i, header] of SERVICE_NAMES.flatMap((s) => routeHeaders(s, args.timeouts)).entries()) {
-      create({ apiVersion: ROUTE_API, kind: "HTTPRoute", name: header.name }, routes.apply((r) => r[i]!.spec), header.annotations);
+    for (const route of allServiceRoutes(args.timeouts, canaryBackends(args.canary, args.versionServices))) {
+      create({ apiVersion: ROUTE_API, kind: "HTTPRoute", name: route.name }, route.spec, route.annotations);
     }
     this.registerOutputs({});
   }

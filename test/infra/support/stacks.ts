@@ -133,3 +133,26 @@ export function objects(r: StackRun, kind: string): any[] {
 export function byUrn(r: StackRun): Map<string, Registration> {
   return new Map(r.resources.map((x) => [x.urn, x]));
 }
+
+/** Every direct dependency of a registration, including those its ancestors' dependsOn imposes. */
+export function directDependencies(r: StackRun, x: Registration): string[] {
+  const urns = byUrn(r);
+  const out: string[] = [];
+  for (let cur: Registration | undefined = x; cur; cur = urns.get(cur.parent)) out.push(...cur.dependencies);
+  return out;
+}
+
+/** Everything `x` waits for, transitively (through dependencies and its ancestors' dependencies). */
+export function transitiveDependencies(r: StackRun, x: Registration): Set<string> {
+  const urns = byUrn(r);
+  const seen = new Set<string>();
+  const queue = [...directDependencies(r, x)];
+  while (queue.length > 0) {
+    const urn = queue.pop()!;
+    if (seen.has(urn)) continue;
+    seen.add(urn);
+    const dep = urns.get(urn);
+    if (dep) queue.push(...directDependencies(r, dep));
+  }
+  return seen;
+}

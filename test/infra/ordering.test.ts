@@ -1,0 +1,63 @@
+/**
+ * What `pulumi up` creates before what, in every stack: the authorization
+ * policy comes before the workloads it governs and never waits for them.
+ *
+ * In the linkerd stack the namespace denies every inbound connection no
+ * Server admits, from its creation; the Redis-backed services report ready
+ * only once Redis answers; so a policy that waited for the workloads would
+ * wait forever (their Deployments never become ready without it). Elsewhere
+ * the same order closes the window in which a workload runs unprotected.
+ */
+import { expect } from "chai";
+import { allRuns, ofType, run, transitiveDependencies, type Registration, type StackRun } from "./support/stacks";
+
+const STACKS = ["dev", "istio", "linkerd", "devLocal", "linkerdCanary", "istioCanary"] as const;
+
+/** Kinds that grant or deny traffic, or route it (a mesh's policy). */
+const POLICY_TYPE = /^kubernetes:(networking\.k8s\.io\/v1:NetworkPolicy|security\.istio\.io\/|networking\.istio\.io\/|policy\.linkerd\.io\/|gateway\.networking\.k8s\.io\/v1:HTTPRoute)/;
+const WORKLOAD_TYPES = ["kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet"];
+
+const policies = (r: StackRun): Registration[] => r.resources.filter((x) => x.custom && POLICY_TYPE.test(x.type));
+const workloads = (r: StackRun): Registration[] => r.resources.filter((x) => WORKLOAD_TYPES.includes(x.type));
+
+describe("ordering: policy before the workloads it governs", function () {
+  this.timeout(180_000);
+  before(async () => {
+    await allRuns();
+  });
+
+  for (const stack of STACKS) {
+    describe(`stack ${stack}`, () => {
+      it("declares policy objects and workloads", async () => {
+        const r = await run(stack);
+        expect(r.errors).to.deep.equal([]);
+        expect(policies(r).length, "policy objects").to.be.greaterThan(5);
+        expect(workloads(r).length, "workloads").to.be.greaterThan(7);
+      });
+
+      it("no policy object waits, even transitively, for a Deployment or a StatefulSet", async () => {
+        const r = await run(stack);
+        const workloadUrns = new Set(workloads(r).map((w) => w.urn));
+        for (const p of policies(r)) {
+          const waitedFor = [...transitiveDependencies(r, p)].filter((urn) => workloadUrns.has(urn));
+          expect(waitedFor, p.urn).to.deep.equal([]);
+        }
+      });
+
+      it("every workload waits for every policy object", async () => {
+        const r = await run(stack);
+        const policyUrns = policies(r).map((p) => p.urn);
+        for (const w of workloads(r)) {
+          const deps = transitiveDependencies(r, w);
+          expect(policyUrns.filter((urn) => !deps.has(urn)), w.urn).to.deep.equal([]);
+        }
+      });
+    });
+  }
+
+  it("the linkerd stack's namespace denies by default from its creation (why the order matters)", async () => {
+    const r = await run("linkerd");
+    const ns = ofType(r, "kubernetes:core/v1:Namespace").find((n) => n.inputs.metadata.name === "meshmart")!;
+    expect(ns.inputs.metadata.annotations).to.include({ "config.linkerd.io/default-inbound-policy": "deny" });
+  });
+});
