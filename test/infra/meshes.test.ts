@@ -214,8 +214,8 @@ describe("the mesh stacks under mocks", function () {
       const [anchor] = ofType(r, "tls:index/selfSignedCert:SelfSignedCert");
       const [issuer] = ofType(r, "tls:index/locallySignedCert:LocallySignedCert");
       const [request] = ofType(r, "tls:index/certRequest:CertRequest");
-      expect(anchor!.inputs).to.deep.include({ isCaCertificate: true, allowedUses: ["cert_sign", "crl_sign"], validityPeriodHours: 87600, subject: { commonName: "root.linkerd.cluster.local" } });
-      expect(issuer!.inputs).to.deep.include({ isCaCertificate: true, maxPathLength: 0, allowedUses: ["cert_sign", "crl_sign"], validityPeriodHours: 8760, earlyRenewalHours: 720 });
+      expect(anchor!.inputs).to.deep.include({ isCaCertificate: true, allowedUses: ["cert_signing", "crl_signing"], validityPeriodHours: 87600, subject: { commonName: "root.linkerd.cluster.local" } });
+      expect(issuer!.inputs).to.deep.include({ isCaCertificate: true, maxPathLength: 0, allowedUses: ["cert_signing", "crl_signing"], validityPeriodHours: 8760, earlyRenewalHours: 720 });
       expect(request!.inputs.subject).to.deep.equal({ commonName: "identity.linkerd.cluster.local" });
       // The issuer is signed by the trust anchor's key, with the anchor's certificate.
       expect(reveal(issuer!.inputs.caPrivateKeyPem)).to.contain("mock-linkerd-identity-trust-anchor-key");

@@ -13,8 +13,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import { TRUST_DOMAIN } from "./values";
 
-/** What a CA certificate may do: sign certificates and revocation lists. */
-export const CA_USES = ["cert_sign", "crl_sign"];
+/** What a CA certificate may do: sign certificates and revocation lists (the TLS provider's names; docs/upstream.md). */
+export const CA_USES = ["cert_signing", "crl_signing"];
 export const TRUST_ANCHOR_HOURS = 10 * 365 * 24;
 export const ISSUER_HOURS = 365 * 24;
 export const ISSUER_EARLY_RENEWAL_HOURS = 30 * 24;
