@@ -82,6 +82,13 @@ export const ENV = {
   paymentTimeoutDelayMs: "PAYMENT_TIMEOUT_DELAY_MS",
   /** Seed for the fault-injection random source, for reproducible fault runs. */
   faultSeed: "FAULT_SEED",
+  // cart's own split of payments between versions (dev stack, local shop); all three or none:
+  /** payment v1's own URL (its per-version Service, or process). */
+  paymentV1Url: "PAYMENT_V1_URL",
+  /** payment v2's own URL. */
+  paymentV2Url: "PAYMENT_V2_URL",
+  /** Percent (0-100) of charges cart sends to PAYMENT_V2_URL, drawn per charge; unset: all to PAYMENT_URL. */
+  paymentCanaryWeight: "PAYMENT_CANARY_WEIGHT",
 } as const;
 
 /** The variable holding the base URL of an upstream service, e.g. CATALOG_URL. */

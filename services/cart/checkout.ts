@@ -7,6 +7,9 @@
  *      its idempotency key derived from the cart's revision;
  *   3. charge payment with that key (declined: 402, the cart stays and the next
  *      attempt gets a new revision and key; timeout: 504, everything stays);
+ *      without a mesh the version is chosen per charge (the canary), so a
+ *      retry may reach the other version: both keep their idempotency
+ *      records in the same Redis, and it replays the first charge;
  *   4. create the order in orders with the same key (idempotent too);
  *   5. tell notifications (best effort, in the background);
  *   6. settle: take the bought lines out of the cart, forget the pending
@@ -20,6 +23,7 @@
 import { AppError } from "../kit/errors";
 import type { BackgroundTasks } from "../kit/background";
 import { rejected, type Upstream } from "../kit/http-client";
+import type { Choice } from "../kit/weighted-choice";
 import type { CheckoutResult } from "../contracts/cart";
 import { MAX_AMOUNT_CENTS } from "../contracts/ids";
 import { formatCents } from "../contracts/money";
@@ -32,7 +36,8 @@ import type { CartStore, PendingCheckout } from "./store";
 export interface CheckoutDeps {
   readonly store: CartStore;
   readonly catalog: Upstream;
-  readonly payment: Upstream;
+  /** The payment version to charge, chosen anew for every charge. */
+  readonly payment: Choice<Upstream>;
   readonly orders: Upstream;
   readonly notifications: Upstream;
   readonly background: BackgroundTasks;
@@ -91,12 +96,13 @@ export class Checkout {
   }
 
   private async charge(userId: string, pending: PendingCheckout): Promise<Payment> {
-    const reply = await this.deps.payment.postJson("/payments", { user_id: userId, amount_cents: pending.total_cents }, Payment, {
+    const payment = this.deps.payment.pick();
+    const reply = await payment.postJson("/payments", { user_id: userId, amount_cents: pending.total_cents }, Payment, {
       "idempotency-key": pending.idempotency_key,
     });
     if (!reply.ok) {
       if (reply.status === 409) throw new AppError(409, "checkout_in_progress", "the payment of this checkout is still being decided; retry shortly", undefined, { "Retry-After": "1" });
-      throw rejected(this.deps.payment.name, reply, "the charge");
+      throw rejected(payment.name, reply, "the charge");
     }
     if (reply.data.status === "declined") {
       await this.deps.store.abandon(userId);

@@ -35,8 +35,11 @@ export interface RunContext {
   fault(rate: number): Fault;
   /** The service's Redis client; throws unless the topology gives the service Redis. */
   redis(): RedisClient;
-  /** The client for an upstream; throws unless the topology has that edge. */
-  upstream(name: ServiceName): Upstream;
+  /**
+   * The client for an upstream; throws unless the topology has that edge.
+   * `baseUrl` addresses one version of it (cart's payment canary); default: <NAME>_URL.
+   */
+  upstream(name: ServiceName, baseUrl?: string): Upstream;
 }
 
 export interface RunningService {
@@ -72,7 +75,7 @@ export function buildContext(
   };
   const random = config.faultSeed === undefined ? Math.random : seededRandom(config.faultSeed);
   const upstreamMetrics = new UpstreamMetrics(registry);
-  const upstreams = new Map<ServiceName, Upstream>();
+  const upstreams = new Map<string, Upstream>();
   let redis: RedisClient | undefined;
   const context: RunContext = {
     config,
@@ -91,13 +94,14 @@ export function buildContext(
       }
       return redis;
     },
-    upstream(upstream) {
+    upstream(upstream, versionUrl) {
       const baseUrl = config.upstreams[upstream];
       if (!baseUrl) throw new Error(`${name} may not call ${upstream}: not an edge of services/topology.ts`);
-      let client = upstreams.get(upstream);
+      const url = versionUrl ?? baseUrl;
+      let client = upstreams.get(`${upstream} ${url}`);
       if (!client) {
-        client = new Upstream({ name: upstream, baseUrl, timeoutMs: config.upstreamTimeoutMs, retries: config.upstreamRetries, metrics: upstreamMetrics });
-        upstreams.set(upstream, client);
+        client = new Upstream({ name: upstream, baseUrl: url, timeoutMs: config.upstreamTimeoutMs, retries: config.upstreamRetries, metrics: upstreamMetrics });
+        upstreams.set(`${upstream} ${url}`, client);
       }
       return client;
     },

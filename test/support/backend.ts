@@ -18,7 +18,8 @@ import { createPaymentApp } from "../../services/payment/app";
 import { createUsersApp } from "../../services/users/app";
 import type { ServiceApp } from "../../services/kit/app";
 import { BackgroundTasks } from "../../services/kit/background";
-import type { Fault } from "../../services/kit/faults";
+import type { Fault, Random } from "../../services/kit/faults";
+import { weightedChoice } from "../../services/kit/weighted-choice";
 import { listen, type RunningServer } from "../../services/kit/server";
 import { testKit, type TestKit } from "./kit";
 import type { Stack } from "./services";
@@ -29,12 +30,19 @@ export interface BackendOptions {
   readonly catalogErrors?: Fault;
   readonly payment?: { readonly decline?: Fault; readonly timeout?: Fault; readonly timeoutDelayMs?: number };
   readonly checkoutLockMs?: number;
+  /**
+   * Also serve payment v2 (same Redis) and let cart split charges per
+   * request: `weight` percent to v2, drawn from `random`. v1 keeps `payment`'s faults.
+   */
+  readonly paymentCanary?: { readonly weight: number; readonly random: Random; readonly decline?: Fault; readonly timeout?: Fault };
 }
 
 export interface Backend {
   readonly urls: Record<Exclude<ServiceName, "gateway">, string>;
   readonly kits: Record<Exclude<ServiceName, "gateway">, TestKit>;
   readonly apps: Record<Exclude<ServiceName, "gateway">, ServiceApp>;
+  /** payment v2's URL, when started with `paymentCanary` (urls.payment is then v1). */
+  readonly paymentV2Url?: string;
   /** Waits until every background task (notifications) has finished. */
   settle(): Promise<void>;
   /** Stops one service's server (its port refuses connections). */
@@ -91,12 +99,33 @@ export async function startBackend(stack: Stack, redisUrl: string, options: Back
       ...(options.payment?.timeoutDelayMs !== undefined ? { timeoutDelayMs: options.payment.timeoutDelayMs } : {}),
     }),
   );
+  const canary = options.paymentCanary;
+  let paymentV2Url: string | undefined;
+  if (canary) {
+    const kit = testKit("payment", { version: "v2" });
+    const server = await stack.serve(
+      createPaymentApp({
+        kit: kit.kit,
+        redis,
+        notifications: client("notifications"),
+        background: background(kit),
+        faults: { ...(canary.decline ? { decline: canary.decline } : {}), ...(canary.timeout ? { timeout: canary.timeout } : {}) },
+        ...(options.payment?.timeoutDelayMs !== undefined ? { timeoutDelayMs: options.payment.timeoutDelayMs } : {}),
+      }),
+    );
+    paymentV2Url = server.url;
+  }
   await serve(
     "cart",
     createCartApp({
       kit: kits.cart.kit,
       redis,
-      upstreams: { catalog: client("catalog"), payment: client("payment"), orders: client("orders"), notifications: client("notifications") },
+      upstreams: {
+        catalog: client("catalog"),
+        payment: canary ? weightedChoice(client("payment"), stack.upstream("payment", paymentV2Url!, { timeoutMs }), canary.weight, canary.random) : client("payment"),
+        orders: client("orders"),
+        notifications: client("notifications"),
+      },
       background: background(kits.cart),
       ...(options.checkoutLockMs ? { checkoutLockMs: options.checkoutLockMs } : {}),
     }),
@@ -107,6 +136,7 @@ export async function startBackend(stack: Stack, redisUrl: string, options: Back
   stack.defer(settle);
   return {
     urls,
+    ...(paymentV2Url ? { paymentV2Url } : {}),
     kits,
     apps,
     settle,
