@@ -6,6 +6,7 @@
  * "listening" with the port (the launcher reads it), start background
  * workers, and shut down gracefully on SIGTERM/SIGINT.
  */
+import { retriesToward } from "../budgets";
 import { SERVICES, type ServiceName } from "../topology";
 import type { KitOptions, ServiceApp } from "./app";
 import { BackgroundTasks } from "./background";
@@ -100,7 +101,7 @@ export function buildContext(
       const url = versionUrl ?? baseUrl;
       let client = upstreams.get(`${upstream} ${url}`);
       if (!client) {
-        client = new Upstream({ name: upstream, baseUrl: url, timeoutMs: config.upstreamTimeoutMs, retries: config.upstreamRetries, metrics: upstreamMetrics });
+        client = new Upstream({ name: upstream, baseUrl: url, timeoutMs: config.upstreamTimeoutMs, retries: retriesToward(upstream, config.upstreamRetries), metrics: upstreamMetrics });
         upstreams.set(`${upstream} ${url}`, client);
       }
       return client;
