@@ -24,7 +24,7 @@ type EnvVar = k8s.types.input.core.v1.EnvVar;
 export interface VersionTrack {
   /** "v1", "v2": SERVICE_VERSION, the `version` label and the Deployment's suffix when versioned. */
   readonly version: string;
-  /** Replicas the Deployment is created with. */
+  /** Replicas when the count is fixed; under an HPA (autoscaling set) the HPA owns the count. */
   readonly replicas: number;
   /** HPA bounds; absent: the replica count is fixed (the dev canary's ratio). */
   readonly autoscaling?: AutoscalingArgs;
@@ -105,7 +105,8 @@ export class Microservice extends pulumi.ComponentResource {
             port: args.port,
             image: args.image,
             imagePullPolicy: args.imagePullPolicy,
-            replicas: track.replicas,
+            // Under an HPA the autoscaler owns the count (it starts from its minimum).
+            replicas: track.autoscaling ? undefined : track.replicas,
             env: track.env,
             serviceAccountName: serviceAccountName(args.app),
             resources: args.resources,

@@ -71,7 +71,11 @@ export interface DeploymentSpecArgs {
   readonly port: number;
   readonly image: pulumi.Input<string>;
   readonly imagePullPolicy: "Always" | "IfNotPresent";
-  readonly replicas: number;
+  /**
+   * Fixed replica count; absent under an HPA, which then owns spec.replicas
+   * (declaring it too would make server-side apply fight the autoscaler).
+   */
+  readonly replicas?: number;
   readonly env: pulumi.Input<EnvVar[]>;
   readonly serviceAccountName: string;
   readonly resources?: Resources;
@@ -87,7 +91,7 @@ export const PRE_STOP_SECONDS = 5;
 export function deploymentSpec(args: DeploymentSpecArgs): DeploymentSpec {
   const labels = recommendedLabels({ app: args.app, version: args.version, component: args.component });
   return {
-    replicas: args.replicas,
+    ...(args.replicas === undefined ? {} : { replicas: args.replicas }),
     revisionHistoryLimit: 5,
     selector: { matchLabels: versionSelector(args.app, args.version) },
     strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
