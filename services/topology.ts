@@ -59,9 +59,12 @@ export const ENV = {
   redisUrl: "REDIS_URL",
   /** Redis password, from a Secret in the cluster; optional locally. */
   redisPassword: "REDIS_PASSWORD",
-  /** Timeout of every outbound HTTP call, in milliseconds. */
+  /**
+   * The leaf budget T, in milliseconds: the timeout of a call to a service that
+   * waits on nobody; every other timeout derives from it (services/budgets.ts).
+   */
   upstreamTimeoutMs: "UPSTREAM_TIMEOUT_MS",
-  /** Retries of idempotent GETs: 1 without a mesh, 0 where the mesh retries. */
+  /** Retries of idempotent GETs toward a leaf (a service calling nobody): 1 without a mesh, 0 where the mesh retries. */
   upstreamRetries: "UPSTREAM_RETRIES",
   /** Largest accepted request body, in bytes (413 beyond). */
   bodyLimitBytes: "BODY_LIMIT_BYTES",
@@ -82,6 +85,8 @@ export const ENV = {
   paymentTimeoutDelayMs: "PAYMENT_TIMEOUT_DELAY_MS",
   /** Seed for the fault-injection random source, for reproducible fault runs. */
   faultSeed: "FAULT_SEED",
+  /** The longest a request to this service may take, in ms: the cap on a caller's x-request-timeout-ms. */
+  requestTimeoutMs: "REQUEST_TIMEOUT_MS",
   // cart's own split of payments between versions (dev stack, local shop); all three or none:
   /** payment v1's own URL (its per-version Service, or process). */
   paymentV1Url: "PAYMENT_V1_URL",
@@ -90,6 +95,11 @@ export const ENV = {
   /** Percent (0-100) of charges cart sends to PAYMENT_V2_URL, drawn per charge; unset: all to PAYMENT_URL. */
   paymentCanaryWeight: "PAYMENT_CANARY_WEIGHT",
 } as const;
+
+/** The variable holding the timeout of a call to an upstream service in ms, e.g. PAYMENT_CALL_TIMEOUT_MS. */
+export function upstreamTimeoutEnv(name: ServiceName): string {
+  return `${name.toUpperCase()}_CALL_TIMEOUT_MS`;
+}
 
 /** The variable holding the base URL of an upstream service, e.g. CATALOG_URL. */
 export function upstreamUrlEnv(name: ServiceName): string {

@@ -1,7 +1,7 @@
 /**
  * The app factory every service uses: request id and trace context, access
- * log, request metrics, JSON 404/405/413/500, /healthz, /readyz, /metrics,
- * then the service's own routes. No business logic, no listen(): tests call
+ * log, request metrics, the request's deadline, JSON 404/405/413/500,
+ * /healthz, /readyz, /metrics, then the service's own routes. No business logic, no listen(): tests call
  * `app.request()`, and services/kit/run.ts serves it.
  */
 import type { HttpBindings } from "@hono/node-server";
@@ -10,6 +10,7 @@ import { methodNotAllowed } from "hono/method-not-allowed";
 import type { Registry } from "prom-client";
 import { limitBody } from "./body-limit";
 import { factory, type ServiceEnv } from "./context";
+import { deadlines } from "./deadline";
 import { AppError, toAppError } from "./errors";
 import { healthRoutes, type Lifecycle, type ReadinessCheck } from "./health";
 import type { Logger } from "./logger";
@@ -30,6 +31,12 @@ export interface KitOptions {
    * call nobody. Default true.
    */
   readonly propagateTrace?: boolean;
+  /**
+   * The longest a request may take (ms): the cap on a caller's
+   * x-request-timeout-ms, and the budget when there is none (deadline.ts).
+   * Absent: no deadline is kept.
+   */
+  readonly requestTimeoutMs?: number;
 }
 
 export interface AppSpec {
@@ -54,6 +61,7 @@ function renderError(c: Context<ServiceEnv>, error: AppError): Response {
 export function createServiceApp(kit: KitOptions, spec: AppSpec): ServiceApp {
   const app = factory.createApp();
   app.use(observeRequests(kit));
+  if (kit.requestTimeoutMs !== undefined) app.use(deadlines(kit.requestTimeoutMs, kit.propagateTrace !== false));
   app.use(
     methodNotAllowed({
       app,

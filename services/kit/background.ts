@@ -1,9 +1,10 @@
 /**
  * Best-effort work a request starts but does not wait for (e.g. telling
  * notifications about a payment). Each task is bounded by its own timeouts
- * (the HTTP client's); failures are logged, never thrown at the request.
+ * (the HTTP client's), not by the request's deadline; failures are logged, never thrown at the request.
  * Shutdown waits for the pending ones, within its own bound.
  */
+import { withoutDeadline } from "./deadline";
 import type { Logger } from "./logger";
 
 export class BackgroundTasks {
@@ -13,7 +14,8 @@ export class BackgroundTasks {
 
   /** Starts `task` now; the caller does not wait for it. */
   run(name: string, task: () => Promise<unknown>): void {
-    const promise: Promise<void> = task().then(
+    // the request does not wait for it, so its deadline does not bound it
+    const promise: Promise<void> = withoutDeadline(task).then(
       () => undefined,
       (err: unknown) => {
         this.logger.warn("background task failed", { task: name, err: err instanceof Error ? err.message : String(err) });

@@ -25,6 +25,17 @@ describe("kit: configuration from env", () => {
     expect(config.redisUrl).to.equal("redis://127.0.0.1:6379");
   });
 
+  it("derives each upstream's call timeout and its own request cap from the leaf budget, unless set", () => {
+    const derived = serviceConfig("cart", { UPSTREAM_TIMEOUT_MS: "2000" });
+    expect(derived.upstreamTimeouts).to.deep.equal({ catalog: 2000, payment: 2000, orders: 2600, notifications: 2000 });
+    expect(derived.requestTimeoutMs).to.equal(6800);
+    expect(derived.hopMarginMs).to.equal(200);
+    const set = serviceConfig("cart", { UPSTREAM_TIMEOUT_MS: "2000", PAYMENT_CALL_TIMEOUT_MS: "3000", REQUEST_TIMEOUT_MS: "9000" });
+    expect(set.upstreamTimeouts.payment).to.equal(3000);
+    expect(set.requestTimeoutMs).to.equal(9000);
+    expect(problems(() => serviceConfig("cart", { ORDERS_CALL_TIMEOUT_MS: "soon" }))[0]).to.match(/^ORDERS_CALL_TIMEOUT_MS: must be a whole number/);
+  });
+
   it("reads every variable of the topology's ENV", () => {
     const config = serviceConfig("payment", {
       PORT: "6003",

@@ -5,7 +5,8 @@
  * program and the launcher also set.
  */
 import { z } from "zod";
-import { ENV, SERVICES, upstreamUrlEnv, type ServiceName } from "../topology";
+import { hopMarginMs, timeBudgets } from "../budgets";
+import { ENV, SERVICES, upstreamTimeoutEnv, upstreamUrlEnv, type ServiceName } from "../topology";
 import { LOG_LEVELS, type LogLevel } from "./logger";
 
 export class ConfigError extends Error {
@@ -69,7 +70,14 @@ export interface ServiceConfig {
   readonly logLevel: LogLevel;
   readonly bodyLimitBytes: number;
   readonly shutdownTimeoutMs: number;
+  /** The leaf budget every timeout derives from (services/budgets.ts). */
   readonly upstreamTimeoutMs: number;
+  /** Each upstream's call timeout: <NAME>_CALL_TIMEOUT_MS, else derived from the leaf budget. */
+  readonly upstreamTimeouts: Readonly<Partial<Record<ServiceName, number>>>;
+  /** The longest a request may take (REQUEST_TIMEOUT_MS, else derived): its deadline's cap. */
+  readonly requestTimeoutMs: number;
+  /** What each hop keeps back from the time left (derived from the leaf budget). */
+  readonly hopMarginMs: number;
   readonly upstreamRetries: 0 | 1;
   readonly redisUrl: string;
   readonly redisPassword: string | undefined;
@@ -95,7 +103,10 @@ export const DEFAULTS = {
 
 function schemaFor(name: ServiceName) {
   const upstreams = Object.fromEntries(
-    SERVICES[name].calls.map((upstream) => [upstreamUrlEnv(upstream), envField.httpUrl().default(`http://127.0.0.1:${SERVICES[upstream].port}`)]),
+    SERVICES[name].calls.flatMap((upstream) => [
+      [upstreamUrlEnv(upstream), envField.httpUrl().default(`http://127.0.0.1:${SERVICES[upstream].port}`)],
+      [upstreamTimeoutEnv(upstream), envField.int(1, 600_000).optional()],
+    ]),
   );
   return z.object({
     [ENV.port]: envField.int(0, 65_535).default(SERVICES[name].port),
@@ -105,7 +116,8 @@ function schemaFor(name: ServiceName) {
     [ENV.logLevel]: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(", ")}` }).default(DEFAULTS.logLevel),
     [ENV.bodyLimitBytes]: envField.int(64, 10 * 1024 * 1024).default(DEFAULTS.bodyLimitBytes),
     [ENV.shutdownTimeoutMs]: envField.int(0, 300_000).default(DEFAULTS.shutdownTimeoutMs),
-    [ENV.upstreamTimeoutMs]: envField.int(1, 120_000).default(DEFAULTS.upstreamTimeoutMs),
+    [ENV.upstreamTimeoutMs]: envField.int(100, 120_000).default(DEFAULTS.upstreamTimeoutMs),
+    [ENV.requestTimeoutMs]: envField.int(1, 600_000).optional(),
     [ENV.upstreamRetries]: z.enum(["0", "1"], { message: "must be 0 or 1" }).default("1"),
     [ENV.redisUrl]: envField.redisUrl().default(DEFAULTS.redisUrl),
     [ENV.redisPassword]: z.string().optional(),
@@ -118,8 +130,14 @@ function schemaFor(name: ServiceName) {
 /** The configuration every service shares, for service `name`, from `env`. */
 export function serviceConfig(name: ServiceName, env: Env): ServiceConfig {
   const raw = loadEnv(schemaFor(name), env) as Record<string, unknown>;
+  const leafMs = raw[ENV.upstreamTimeoutMs] as number;
+  const budgets = timeBudgets(leafMs);
   const upstreams: Partial<Record<ServiceName, string>> = {};
-  for (const upstream of SERVICES[name].calls) upstreams[upstream] = raw[upstreamUrlEnv(upstream)] as string;
+  const upstreamTimeouts: Partial<Record<ServiceName, number>> = {};
+  for (const upstream of SERVICES[name].calls) {
+    upstreams[upstream] = raw[upstreamUrlEnv(upstream)] as string;
+    upstreamTimeouts[upstream] = (raw[upstreamTimeoutEnv(upstream)] as number | undefined) ?? budgets.callMs[upstream];
+  }
   return {
     service: raw[ENV.service] as string,
     version: raw[ENV.version] as string,
@@ -128,7 +146,10 @@ export function serviceConfig(name: ServiceName, env: Env): ServiceConfig {
     logLevel: raw[ENV.logLevel] as LogLevel,
     bodyLimitBytes: raw[ENV.bodyLimitBytes] as number,
     shutdownTimeoutMs: raw[ENV.shutdownTimeoutMs] as number,
-    upstreamTimeoutMs: raw[ENV.upstreamTimeoutMs] as number,
+    upstreamTimeoutMs: leafMs,
+    upstreamTimeouts,
+    requestTimeoutMs: (raw[ENV.requestTimeoutMs] as number | undefined) ?? budgets.requestMs[name],
+    hopMarginMs: hopMarginMs(leafMs),
     upstreamRetries: raw[ENV.upstreamRetries] === "0" ? 0 : 1,
     redisUrl: raw[ENV.redisUrl] as string,
     redisPassword: (raw[ENV.redisPassword] as string | undefined) || undefined,

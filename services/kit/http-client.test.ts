@@ -3,6 +3,7 @@ import { Registry } from "prom-client";
 import { z } from "zod";
 import { answersGarbage, closedUrl, hangs, rawServer, resets, type RawServer } from "../../test/support/http";
 import { sampleValue } from "../../test/support/metrics";
+import { DEADLINE_HEADER, withDeadline } from "./deadline";
 import { AppError } from "./errors";
 import { rejected, Upstream, UpstreamMetrics } from "./http-client";
 import { withTraceHeaders } from "./trace";
@@ -160,5 +161,78 @@ describe("kit: outbound HTTP client", () => {
     expect(sampleValue(text, "upstream_requests_total", { upstream: "things", outcome: "unavailable" })).to.equal(1);
     expect(sampleValue(text, "upstream_requests_total", { upstream: "things", method: "GET", outcome: "500" })).to.equal(2);
     expect(sampleValue(text, "upstream_request_duration_seconds_count", { upstream: "things", outcome: "500" })).to.equal(2);
+  });
+});
+
+describe("kit: outbound HTTP client under a deadline", () => {
+  const servers: RawServer[] = [];
+  const track = async (server: Promise<RawServer>) => {
+    const s = await server;
+    servers.push(s);
+    return s;
+  };
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+  });
+  const marginal = (baseUrl: string, timeoutMs: number) => new Upstream({ name: "things", baseUrl, timeoutMs, retries: 1, marginMs: 100 });
+
+  it("lets a GET's attempts share one deadline: a retry gets what is left, not a fresh timeout", async () => {
+    let seen = 0;
+    const server = await track(
+      rawServer((_req, res) => {
+        if (++seen > 1) return; // the retry hangs
+        setTimeout(() => {
+          res.writeHead(500, { "content-type": "application/json" });
+          res.end("{}");
+        }, 600);
+      }),
+    );
+    const started = performance.now();
+    const error = await failure(client(server.url, { timeoutMs: 1_000 }).getJson("/things/1", Thing));
+    const elapsed = performance.now() - started;
+    expect(error.status).to.equal(504);
+    expect(server.requests).to.have.length(2);
+    expect(elapsed, "one deadline over both attempts").to.be.within(950, 1_450);
+  });
+
+  it("tells the upstream its budget: the call's time left minus the margin", async () => {
+    const server = await track(answers(200, { id: "1" }));
+    await marginal(server.url, 2_000).getJson("/things/1", Thing);
+    const budget = Number(server.requests[0]!.headers[DEADLINE_HEADER]);
+    expect(budget).to.be.within(1_700, 1_900);
+  });
+
+  it("never passes a client's own budget on: it sends its own", async () => {
+    const server = await track(answers(200, {}));
+    await marginal(server.url, 1_000).forward({ method: "GET", path: "/x", headers: { [DEADLINE_HEADER]: "999999" } });
+    expect(Number(server.requests[0]!.headers[DEADLINE_HEADER])).to.be.within(800, 900);
+  });
+
+  it("honours the request's deadline: the call ends with it, and the upstream is told", async () => {
+    const server = await track(hangs());
+    const started = performance.now();
+    const error = await failure(withDeadline(performance.now() + 400, () => marginal(server.url, 5_000).getJson("/things/1", Thing)));
+    const elapsed = performance.now() - started;
+    expect(error.status).to.equal(504);
+    expect(error.code).to.equal("upstream_timeout");
+    expect(elapsed, "the request's 400 ms less the margin, not the client's 5 s").to.be.within(250, 1_000);
+    expect(Number(server.requests[0]!.headers[DEADLINE_HEADER])).to.be.at.most(200);
+  });
+
+  it("does not call at all when the request's budget is spent", async () => {
+    const server = await track(answers(200, { id: "1" }));
+    const error = await failure(withDeadline(performance.now() + 50, () => marginal(server.url, 2_000).getJson("/things/1", Thing)));
+    expect(error.status).to.equal(504);
+    expect(error.code).to.equal("deadline_exceeded");
+    expect(error.message).to.match(/things/);
+    expect(server.requests).to.have.length(0);
+  });
+
+  it("maps an upstream's 504 (a proxy's timeout below it) to 504 upstream_timeout naming the upstream", async () => {
+    const server = await track(answers(504, { error: { code: "upstream_timeout", message: "payment did not answer" } }));
+    const error = await failure(client(server.url, { retries: 0 }).postJson("/things", {}, Thing));
+    expect(error.status).to.equal(504);
+    expect(error.code).to.equal("upstream_timeout");
+    expect(error.message).to.equal("things answered 504 to POST /things: upstream_timeout: payment did not answer");
   });
 });

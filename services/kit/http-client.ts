@@ -1,14 +1,18 @@
 /**
- * The one outbound HTTP client: every call has a timeout (one deadline over
- * connect, headers and body; http-transport.ts moves the bytes), idempotent
- * GETs get at most `retries` (0 or 1) more attempts after a refused/reset
- * connection or a 5xx, the request's trace headers ride along, and failures
+ * The one outbound HTTP client: every call has one deadline over connect,
+ * headers, body and all its attempts (http-transport.ts moves the bytes):
+ * min(its own timeout, the request's time left − margin), and the upstream
+ * is told what is left (x-request-timeout-ms, deadline.ts). Idempotent GETs
+ * get at most `retries` (0 or 1) more attempts after a refused/reset
+ * connection or a 5xx, within the same deadline (run.ts gives retries only
+ * toward a leaf). The request's trace headers ride along, and failures
  * become honest statuses:
  *
- *   timeout                      → 504 upstream_timeout
- *   connection refused/reset     → 503 upstream_unavailable
- *   upstream 5xx, garbage body   → 502 upstream_error / bad_upstream_response
- *   upstream 4xx                 → returned to the caller ({ ok: false }) to map meaningfully
+ *   timeout, or an upstream 504      → 504 upstream_timeout
+ *   the request's budget already spent → 504 deadline_exceeded (no call made)
+ *   connection refused/reset         → 503 upstream_unavailable
+ *   other upstream 5xx, garbage body → 502 upstream_error / bad_upstream_response
+ *   upstream 4xx                     → returned to the caller ({ ok: false }) to map meaningfully
  *
  * A timed-out call is not retried: its time budget is spent.
  */
@@ -17,6 +21,7 @@ import { Readable } from "node:stream";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import { Counter, Histogram, type Registry } from "prom-client";
 import { z } from "zod";
+import { DEADLINE_HEADER, remainingMs } from "./deadline";
 import { AppError } from "./errors";
 import { exchange, readBody, TransportTimeout, type Exchange } from "./http-transport";
 import { currentTraceHeaders } from "./trace";
@@ -30,9 +35,12 @@ export interface UpstreamOptions {
   readonly name: string;
   /** Base URL without a trailing slash, e.g. http://catalog:5001. */
   readonly baseUrl: string;
+  /** The whole call's timeout, every attempt included (ms). */
   readonly timeoutMs: number;
-  /** Extra attempts for idempotent GETs: 0 where a mesh retries, else 1. */
+  /** Extra attempts for idempotent GETs: 0 where a mesh retries or toward a non-leaf, else 1. */
   readonly retries: 0 | 1;
+  /** Time kept back at each hop (ms): from the request's time left, and from what the upstream is told. Default 0. */
+  readonly marginMs?: number;
   readonly metrics?: UpstreamMetrics;
 }
 
@@ -157,7 +165,10 @@ export class Upstream {
     if (answer.status >= 500) {
       const parsed = ErrorBodySchema.safeParse(safeJson(text));
       const detail = parsed.success ? `: ${parsed.data.error.code}: ${parsed.data.error.message}` : "";
-      throw new AppError(502, "upstream_error", `${this.name} answered ${answer.status} to ${method} ${path}${detail}`);
+      const message = `${this.name} answered ${answer.status} to ${method} ${path}${detail}`;
+      // a 504 is a timeout below this hop (the upstream's own call, or a proxy's route timeout)
+      if (answer.status === 504) throw new AppError(504, "upstream_timeout", message);
+      throw new AppError(502, "upstream_error", message);
     }
     if (answer.status >= 400) {
       const parsed = ErrorBodySchema.safeParse(safeJson(text));
@@ -173,45 +184,55 @@ export class Upstream {
   }
 
   /** The whole body, or a 504 (deadline passed) / 502 (cut short, too large). */
-  private async read(answer: Exchange, method: string, path: string, maxBytes: number): Promise<Buffer> {
+  private async read(answer: Exchange & { readonly timeoutMs: number }, method: string, path: string, maxBytes: number): Promise<Buffer> {
     try {
       return await readBody(answer.body, maxBytes);
     } catch (err) {
-      if (answer.timedOut()) throw this.timeoutError(method, path);
+      if (answer.timedOut()) throw this.timeoutError(method, path, answer.timeoutMs);
       throw this.badResponse(method, path, `its answer could not be read (${(err as Error).message})`);
     }
   }
 
-  /** One call with its attempts; resolves to an answer (any status) or throws a mapped AppError. */
-  private async send(method: string, path: string, headers: OutgoingHttpHeaders, body: string | Readable | undefined): Promise<Exchange> {
+  /** One call with its attempts under one deadline; resolves to an answer (any status) or throws a mapped AppError. */
+  private async send(method: string, path: string, headers: OutgoingHttpHeaders, body: string | Readable | undefined): Promise<Exchange & { readonly timeoutMs: number }> {
     const { baseUrl, timeoutMs, retries, metrics } = this.options;
+    const margin = this.options.marginMs ?? 0;
+    const left = remainingMs();
+    const budget = Math.floor(left === undefined ? timeoutMs : Math.min(timeoutMs, left - margin));
+    if (budget - margin < 1) {
+      throw new AppError(504, "deadline_exceeded", `no time left to call ${this.name} (${method} ${path}): the request's budget is spent`);
+    }
+    const deadline = performance.now() + budget;
     const attempts = isIdempotent(method) && body === undefined ? 1 + retries : 1;
     for (let attempt = 1; ; attempt++) {
       const started = performance.now();
       const elapsed = () => (performance.now() - started) / 1000;
+      const attemptMs = Math.floor(deadline - started);
+      // the upstream answers (or gives up) before this side does
+      const sent = { ...headers, [DEADLINE_HEADER]: String(Math.max(1, attemptMs - margin)) };
       let answer: Exchange;
       try {
-        answer = await exchange({ method, url: `${baseUrl}${path}`, headers, body, timeoutMs });
+        answer = await exchange({ method, url: `${baseUrl}${path}`, headers: sent, body, timeoutMs: attemptMs });
       } catch (err) {
         if (err instanceof TransportTimeout) {
           metrics?.record(this.name, method, "timeout", elapsed());
-          throw this.timeoutError(method, path);
+          throw this.timeoutError(method, path, budget);
         }
         metrics?.record(this.name, method, "unavailable", elapsed());
-        if (attempt < attempts) continue;
+        if (attempt < attempts && deadline - performance.now() - margin >= 1) continue;
         throw new AppError(503, "upstream_unavailable", `${this.name} is unreachable (${describeNetworkError(err)})`);
       }
       metrics?.record(this.name, method, String(answer.status), elapsed());
-      if (answer.status >= 500 && attempt < attempts) {
+      if (answer.status >= 500 && attempt < attempts && deadline - performance.now() - margin >= 1) {
         answer.body.resume(); // drained, so the connection can be reused
         continue;
       }
-      return answer;
+      return { ...answer, timedOut: answer.timedOut, timeoutMs: budget };
     }
   }
 
-  private timeoutError(method: string, path: string): AppError {
-    return new AppError(504, "upstream_timeout", `${this.name} did not answer ${method} ${path} within ${this.options.timeoutMs} ms`);
+  private timeoutError(method: string, path: string, timeoutMs: number): AppError {
+    return new AppError(504, "upstream_timeout", `${this.name} did not answer ${method} ${path} within ${timeoutMs} ms`);
   }
 
   private badResponse(method: string, path: string, why: string): AppError {

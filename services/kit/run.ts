@@ -73,6 +73,7 @@ export function buildContext(
     bodyLimitBytes: config.bodyLimitBytes,
     lifecycle,
     propagateTrace: SERVICES[name].calls.length > 0,
+    requestTimeoutMs: config.requestTimeoutMs,
   };
   const random = config.faultSeed === undefined ? Math.random : seededRandom(config.faultSeed);
   const upstreamMetrics = new UpstreamMetrics(registry);
@@ -101,7 +102,14 @@ export function buildContext(
       const url = versionUrl ?? baseUrl;
       let client = upstreams.get(`${upstream} ${url}`);
       if (!client) {
-        client = new Upstream({ name: upstream, baseUrl: url, timeoutMs: config.upstreamTimeoutMs, retries: retriesToward(upstream, config.upstreamRetries), metrics: upstreamMetrics });
+        client = new Upstream({
+          name: upstream,
+          baseUrl: url,
+          timeoutMs: config.upstreamTimeouts[upstream]!,
+          retries: retriesToward(upstream, config.upstreamRetries),
+          marginMs: config.hopMarginMs,
+          metrics: upstreamMetrics,
+        });
         upstreams.set(`${upstream} ${url}`, client);
       }
       return client;
