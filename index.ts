@@ -86,7 +86,7 @@ const workloads = workloadPlan({
   replicas: config.workloads.replicas,
   maxReplicas: config.workloads.maxReplicas,
   targetCpuUtilization: config.workloads.targetCpuUtilization,
-  canary: { mode: plan.canary, weight: config.canary.weight, replicas: config.canary.replicas },
+  canary: plan.canary,
 });
 const perPod = meshSetup.podOverhead ? addResources(SERVICE_RESOURCES, meshSetup.podOverhead) : SERVICE_RESOURCES;
 const redisPod = meshSetup.podOverhead ? addResources(REDIS_RESOURCES, meshSetup.podOverhead) : REDIS_RESOURCES;
@@ -119,6 +119,7 @@ const shop = new Shop(
     upstreamRetries: config.workloads.upstreamRetries,
     logLevel: config.workloads.logLevel,
     faults: config.faults,
+    paymentCanaryWeight: plan.canary === "client" ? config.canary.weight : undefined,
     podAnnotations: meshSetup.podAnnotations,
     redis: { image: config.redis.image, storage: config.redis.storage, storageClass: config.redis.storageClass, password: redisPassword },
     serviceMonitorDependsOn: monitoring ? [monitoring.release] : undefined,

@@ -26,6 +26,11 @@ export interface ShopArgs {
   readonly upstreamRetries: number;
   readonly logLevel: string;
   readonly faults: FaultRates;
+  /**
+   * Without a mesh: percent of payments cart sends to v2, choosing per charge
+   * between payment-v1 and payment-v2's Services. Absent: a mesh splits.
+   */
+  readonly paymentCanaryWeight?: number;
   /** Annotations every pod gets (mesh settings). */
   readonly podAnnotations?: Record<string, string>;
   readonly redis: {
@@ -93,6 +98,7 @@ export class Shop extends pulumi.ComponentResource {
                 bodyLimitBytes: BODY_LIMIT_BYTES,
                 shutdownTimeoutMs: SHUTDOWN_TIMEOUT_MS,
                 faults: args.faults,
+                paymentCanaryWeight: args.paymentCanaryWeight,
                 redis: { host, secretName, secretKey: this.redis.passwordKey },
               }),
             ),

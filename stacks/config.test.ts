@@ -21,7 +21,7 @@ describe("stack config (stacks/config.ts)", () => {
     expect(c.namespace).to.equal("meshmart");
     expect(c.images).to.deep.include({ registryServer: "localhost:5001", repository: "meshmart", tag: "latest", push: true, platform: "linux/amd64", bundle: true });
     expect(c.workloads).to.deep.equal({ replicas: 2, maxReplicas: 10, targetCpuUtilization: 70, upstreamTimeoutMs: 2000, upstreamRetries: 1, logLevel: "info" });
-    expect(c.canary).to.deep.equal({ weight: 5, replicas: 20 });
+    expect(c.canary).to.deep.equal({ weight: 5 });
     expect(c.faults).to.deep.equal({ catalogErrorRate: 0, paymentDeclineRate: 0, paymentTimeoutRate: 0 });
     expect(c.ingress).to.deep.equal({ host: "", className: "nginx", serviceType: "NodePort", nodePort: 30080 });
     expect(c.monitoring).to.deep.equal({ enabled: true, namespace: "monitoring" });
@@ -89,6 +89,11 @@ describe("stack config (stacks/config.ts)", () => {
     const c = parseConfig(from({ redisPassword: "hunter2-redis", grafanaAdminPassword: "hunter2-grafana" }), "dev");
     expect(JSON.stringify(c)).not.to.contain("hunter2");
     expect(c.secretsSet).to.deep.include({ redisPassword: true, grafanaAdminPassword: true });
+  });
+
+  it("has no replica-ratio canary key: without a mesh cart splits payments per request by canaryWeight", () => {
+    expect(KEYS).not.to.have.property("canaryReplicas");
+    for (const file of ["Pulumi.yaml", "Pulumi.dev.yaml"]) expect(readFileSync(join(__dirname, "..", file), "utf8"), file).not.to.contain("canaryReplicas");
   });
 
   describe("Pulumi.yaml declares the keys exactly as the program reads them", () => {

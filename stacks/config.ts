@@ -45,7 +45,6 @@ export const KEYS = {
   maxReplicas: { type: "integer", default: 10, description: "Autoscaler maximum per Deployment." },
   targetCpuUtilization: { type: "integer", default: 70, description: "Autoscaler target: average CPU utilization, percent of requests." },
   canaryWeight: { type: "integer", default: 5, description: "Percent of payment traffic sent to v2 (0-100)." },
-  canaryReplicas: { type: "integer", default: 20, description: "Without a mesh: payment pods split v1:v2 by canaryWeight (20 gives 19:1 at 5%)." },
   catalogErrorRate: { type: "string", default: "0", description: "Injected fault: share (0-1) of catalog requests answered 500." },
   paymentDeclineRate: { type: "string", default: "0", description: "Injected fault: share (0-1) of payments declined." },
   paymentTimeoutRate: { type: "string", default: "0", description: "Injected fault: share (0-1) of payments that hang past the caller's timeout." },
@@ -96,7 +95,7 @@ export interface StackConfig {
     readonly upstreamRetries: number;
     readonly logLevel: LogLevel;
   };
-  readonly canary: { readonly weight: number; readonly replicas: number };
+  readonly canary: { readonly weight: number };
   readonly faults: { readonly catalogErrorRate: number; readonly paymentDeclineRate: number; readonly paymentTimeoutRate: number };
   readonly ingress: { readonly host: string; readonly className: string; readonly serviceType: IngressServiceType; readonly nodePort: number };
   readonly monitoring: { readonly enabled: boolean; readonly namespace: string };
@@ -219,7 +218,7 @@ export function parseConfig(raw: RawConfig, stack: string): StackConfig {
       upstreamRetries: r.integer("upstreamRetries", 0, 3, mesh === "none" ? 1 : 0),
       logLevel: r.oneOf("logLevel", LOG_LEVELS),
     },
-    canary: { weight: r.integer("canaryWeight", 0, 100), replicas: r.integer("canaryReplicas", 2, 100) },
+    canary: { weight: r.integer("canaryWeight", 0, 100) },
     faults: {
       catalogErrorRate: r.fraction("catalogErrorRate"),
       paymentDeclineRate: r.fraction("paymentDeclineRate"),

@@ -1,6 +1,7 @@
 /**
- * dev: no mesh. The canary is a replica ratio, the services retry idempotent
- * GETs themselves, and NetworkPolicies enforce the authorization graph.
+ * dev: no mesh. cart splits payments between v1 and v2 per request by the
+ * canary weight, the services retry idempotent GETs themselves, and
+ * NetworkPolicies enforce the authorization graph.
  */
 import { NetworkPolicies } from "../infra/policy/network-policies";
 import { DNS_PEER, networkPolicySpecs } from "../infra/policy/network-policy-spec";
@@ -9,7 +10,7 @@ import { PROMETHEUS_POD_LABELS } from "../infra/platform/monitoring";
 import type { StackPlan } from "./plan";
 
 export const dev: StackPlan = {
-  canary: "replicas",
+  canary: "client",
   installMesh: () => ({ dependsOn: [] }),
   applyPolicy: ({ config, provider, namespace, edges }) => [
     new NetworkPolicies(

@@ -69,7 +69,7 @@ export interface PolicyContext extends PlatformContext {
 }
 
 export interface StackPlan {
-  /** "replicas": v1:v2 replica ratio; "mesh": the mesh's weighted routing. */
+  /** "client": cart splits per request by the weight; "mesh": the mesh's weighted routing. */
   readonly canary: CanaryMode;
   /**
    * Installs the mesh (nothing in dev). Runs first: the ingress controller and

@@ -6,6 +6,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import { ENV, REDIS_PORT, SERVICES, upstreamUrlEnv, type ServiceName } from "../../services/topology";
 import type { Topology } from "../authz/graph";
+import { workloadName } from "./spec";
 
 type EnvVar = k8s.types.input.core.v1.EnvVar;
 
@@ -28,6 +29,11 @@ export interface ServiceEnvArgs {
   readonly faults: FaultRates;
   /** Redis's Service name and the Secret holding its password (key `password`). */
   readonly redis: { readonly host: string; readonly secretName: string; readonly secretKey: string };
+  /**
+   * Without a mesh: percent of payments cart sends to v2, choosing per charge
+   * between payment's per-version Services. Absent: cart calls PAYMENT_URL (a mesh splits).
+   */
+  readonly paymentCanaryWeight?: number;
   readonly topology?: Topology;
 }
 
@@ -51,6 +57,18 @@ function faultEnv(name: ServiceName, faults: FaultRates): EnvVar[] {
   }
 }
 
+/** cart's split of payments: each version's own Service, and the percent to v2. */
+function paymentCanaryEnv(namespace: string, weight: number, topology: Topology): EnvVar[] {
+  const { port, versions } = topology.payment;
+  const [v1, v2] = versions;
+  if (versions.length !== 2 || !v1 || !v2) throw new Error(`payment's canary needs exactly two versions; the topology has ${versions.join(", ")}`);
+  return [
+    { name: ENV.paymentV1Url, value: serviceUrl(workloadName("payment", v1, true), namespace, port) },
+    { name: ENV.paymentV2Url, value: serviceUrl(workloadName("payment", v2, true), namespace, port) },
+    { name: ENV.paymentCanaryWeight, value: String(weight) },
+  ];
+}
+
 export function serviceEnv(args: ServiceEnvArgs): EnvVar[] {
   const topology = args.topology ?? SERVICES;
   const spec = topology[args.name];
@@ -67,6 +85,7 @@ export function serviceEnv(args: ServiceEnvArgs): EnvVar[] {
   for (const upstream of spec.calls) {
     env.push({ name: upstreamUrlEnv(upstream), value: serviceUrl(upstream, args.namespace, topology[upstream].port) });
   }
+  if (args.paymentCanaryWeight !== undefined && spec.calls.includes("payment")) env.push(...paymentCanaryEnv(args.namespace, args.paymentCanaryWeight, topology));
   if (spec.redis) {
     env.push(
       { name: ENV.redisUrl, value: `redis://${args.redis.host}.${args.namespace}.svc.cluster.local:${REDIS_PORT}` },

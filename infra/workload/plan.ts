@@ -1,17 +1,24 @@
 /**
  * How many pods each service runs, per version track, and what the namespace
- * must budget for them. The canary mode decides payment's tracks: without a
- * mesh the v1:v2 replica ratio is the traffic split (and so the replica counts
- * are fixed: an HPA per track would scale each side on its own and drift the
- * ratio); with a mesh the routing splits traffic and both tracks autoscale.
+ * must budget for them. Every track autoscales. The canary mode decides how
+ * small payment's v2 track may be:
+ *
+ *   "client" (dev, no mesh): cart splits charges per request by the canary
+ *   weight, so pod counts do not set the split. v2 takes a few percent of
+ *   payments, so it starts at one pod (HPA minimum 1) and scales on its own
+ *   CPU like v1: payment is 2 + 1 pods at rest.
+ *   "mesh": the mesh splits per request; both tracks keep the usual bounds.
  */
 import { SERVICE_NAMES, SERVICES, type ServiceName } from "../../services/topology";
 import type { Topology } from "../authz/graph";
 import type { PodBudget } from "../quota";
-import { replicaSplit } from "./replicas";
 import type { AutoscalingArgs, Resources } from "./spec";
 
-export type CanaryMode = "replicas" | "mesh";
+/** "client": the caller (cart) splits per request; "mesh": the mesh's weighted routing does. */
+export type CanaryMode = "client" | "mesh";
+
+/** Pods of the canary track at rest when the caller splits (the HPA's minimum; at least 1). */
+export const CLIENT_CANARY_MIN_REPLICAS = 1;
 
 export interface TrackPlan {
   readonly version: string;
@@ -23,7 +30,7 @@ export interface PlanArgs {
   readonly replicas: number;
   readonly maxReplicas: number;
   readonly targetCpuUtilization: number;
-  readonly canary: { readonly mode: CanaryMode; readonly weight: number; readonly replicas: number };
+  readonly canary: CanaryMode;
 }
 
 export type WorkloadPlan = { readonly [N in ServiceName]: readonly TrackPlan[] };
@@ -34,17 +41,14 @@ export function workloadPlan(args: PlanArgs, topology: Topology = SERVICES): Wor
     maxReplicas: args.maxReplicas,
     targetCpuUtilization: args.targetCpuUtilization,
   };
+  const track = (version: string, replicas: number): TrackPlan => ({ version, replicas, autoscaling: { ...autoscaling, minReplicas: replicas } });
   const plan = {} as Record<ServiceName, TrackPlan[]>;
   for (const name of SERVICE_NAMES) {
     const versions = topology[name].versions;
-    if (versions.length === 2 && args.canary.mode === "replicas") {
-      const split = replicaSplit(args.canary.weight, args.canary.replicas);
-      plan[name] = [
-        { version: versions[0]!, replicas: split.v1 },
-        { version: versions[1]!, replicas: split.v2 },
-      ];
+    if (versions.length === 2 && args.canary === "client") {
+      plan[name] = [track(versions[0]!, args.replicas), track(versions[1]!, CLIENT_CANARY_MIN_REPLICAS)];
     } else {
-      plan[name] = versions.map((version) => ({ version, replicas: args.replicas, autoscaling }));
+      plan[name] = versions.map((version) => track(version, args.replicas));
     }
   }
   return plan;

@@ -54,7 +54,6 @@ export const VARIANTS = {
       "meshmart:ingressHost": "shop.example.test",
       "meshmart:baseImage": "mirror.example.test/node:24-slim",
       "meshmart:canaryWeight": "50",
-      "meshmart:canaryReplicas": "4",
     },
   },
   /** Istio with another canary weight and a longer upstream timeout. */
