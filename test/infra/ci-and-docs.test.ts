@@ -21,8 +21,52 @@ describe("GitHub workflows", () => {
     const stacks = readdirSync(ROOT).filter((f) => /^Pulumi\.\w+\.yaml$/.test(f)).map((f) => f.split(".")[1]);
     expect([...w.jobs.preview.strategy.matrix.stack].sort()).to.deep.equal(stacks.sort());
     const pulumi = steps(w).find((s) => s.uses?.startsWith("pulumi/actions@"));
-    expect(pulumi.with).to.deep.include({ command: "preview", "stack-name": "${{ matrix.stack }}", "comment-on-pr": true });
+    expect(pulumi.with).to.deep.include({ command: "preview", "stack-name": "${{ matrix.stack }}" });
     expect(w.permissions["pull-requests"]).to.equal("write");
+    const comment = steps(w).find((s) => s.uses?.startsWith("actions/github-script@"));
+    expect(comment?.with?.script, "a step posts the preview as a PR comment").to.contain("createComment");
+  });
+
+  it("preview works on a fresh repository: a file backend on the runner, the stack created when missing", () => {
+    const w = workflow("preview.yml");
+    const pulumi = steps(w).find((s) => s.uses?.startsWith("pulumi/actions@"));
+    const cloudUrl: string = pulumi.with["cloud-url"];
+    const fromEnv = /^\$\{\{ env\.(\w+) \}\}$/.exec(cloudUrl)?.[1];
+    // either written out, or an env variable an earlier step sets to a file:// URL
+    const value = fromEnv ? steps(w).map((s) => s.run ?? "").join("\n").match(new RegExp(`${fromEnv}=(\\S+)`))?.[1] : cloudUrl;
+    expect(value).to.match(/^file:\/\/\$RUNNER_TEMP\//);
+    expect(pulumi.with.upsert).to.equal(true);
+  });
+
+  it("preview skips pull requests from forks (they get no secrets) and gives the passphrase to the pulumi step alone", () => {
+    const w = workflow("preview.yml");
+    expect(w.jobs.preview.if).to.contain("github.event.pull_request.head.repo.full_name == github.repository");
+    const text = readFileSync(join(ROOT, ".github/workflows/preview.yml"), "utf8");
+    expect(w.jobs.preview.env ?? {}, "no secrets in the job's env, where npm ci's scripts would see them").to.not.have.any.keys("PULUMI_ACCESS_TOKEN", "PULUMI_CONFIG_PASSPHRASE");
+    expect(w.env ?? {}).to.not.have.any.keys("PULUMI_ACCESS_TOKEN", "PULUMI_CONFIG_PASSPHRASE");
+    const withSecrets = steps(w).filter((s) => JSON.stringify(s).includes("secrets.PULUMI_"));
+    expect(withSecrets.map((s) => s.uses ?? s.run)).to.have.length(1);
+    expect(withSecrets[0].uses).to.match(/^pulumi\/actions@/);
+    expect(withSecrets[0].env).to.have.property("PULUMI_CONFIG_PASSPHRASE");
+    expect(text).to.not.contain("PULUMI_ACCESS_TOKEN: ${{ secrets");
+  });
+
+  it("preview's comment says what the diff is against: the backend's state and where it lives, or nothing (a fresh stack)", () => {
+    const w = workflow("preview.yml");
+    const script: string = steps(w).find((s) => s.uses?.startsWith("actions/github-script@")).with.script;
+    expect(script).to.contain("against nothing: a fresh stack");
+    expect(script).to.match(/against the state (in|of)/);
+    expect(script).to.contain("BACKEND_URL");
+  });
+
+  it("e2e on kind: manual or weekly, never on pull requests; every stack up, checked, destroyed, and checked clean", () => {
+    const w = workflow("e2e-kind.yml");
+    expect(Object.keys(w.on).sort()).to.deep.equal(["schedule", "workflow_dispatch"]);
+    const run = steps(w).map((s) => s.run ?? "").join("\n");
+    for (const check of ["smoke", "authz", "canary", "leftovers"]) expect(run).to.contain(`scripts/cluster-checks/main.ts ${check}`);
+    expect(run).to.match(/pulumi login "?file:\/\//);
+    for (const command of ["pulumi up", "pulumi destroy", "registry:", "local-registry-hosting", "config_path"]) expect(run + JSON.stringify(w)).to.contain(command);
+    expect(JSON.stringify(w)).to.match(/kindest\/node:v1\.3[2-9]\.\d+@sha256:[0-9a-f]{64}/);
   });
 
   it("run the tests the way CI does, in Debian (whose chromium package is a browser, not a snap shim)", () => {
