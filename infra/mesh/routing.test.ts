@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { SERVICE_NAMES, SERVICES } from "../../services/topology";
 import { canarySplit, GET_RETRY_ATTEMPTS, meshTimeouts } from "./routing";
 
 describe("mesh routing numbers (infra/mesh/routing.ts)", () => {
@@ -20,13 +21,22 @@ describe("mesh routing numbers (infra/mesh/routing.ts)", () => {
   it("refuses a weight outside 0-100 or a fraction", () => {
     for (const w of [-1, 101, 2.5, NaN]) expect(() => canarySplit(w)).to.throw("canary weight must be an integer between 0 and 100");
   });
-  it("answers within the caller's timeout, the GET's tries sharing the budget", () => {
-    expect(meshTimeouts(2000)).to.deep.equal({ requestMs: 1800, perTryMs: 600, getRetries: GET_RETRY_ATTEMPTS });
-    for (const t of [100, 250, 999, 2000, 3333, 60000]) {
-      const m = meshTimeouts(t);
-      expect(m.requestMs, String(t)).to.be.lessThan(t);
-      expect(m.perTryMs * (m.getRetries + 1)).to.be.at.most(m.requestMs);
-      expect(m.perTryMs).to.be.greaterThan(0);
+  it("times each service's routes by the nested budgets, retrying GETs toward leaves only, each try within the route", () => {
+    const t = meshTimeouts(2000);
+    expect(t.catalog).to.deep.equal({ requestMs: 1800, perTryMs: 600, getRetries: GET_RETRY_ATTEMPTS });
+    expect(t.orders).to.deep.equal({ requestMs: 2400, getRetries: 0 });
+    expect(t.cart.requestMs).to.equal(7000);
+    expect(t.gateway.requestMs).to.equal(7600);
+    for (const leafMs of [100, 250, 999, 2000, 3333, 60000]) {
+      const m = meshTimeouts(leafMs);
+      for (const s of SERVICE_NAMES) {
+        const r = m[s];
+        expect(r.getRetries, s).to.equal(SERVICES[s].calls.length === 0 ? GET_RETRY_ATTEMPTS : 0);
+        if (r.getRetries > 0) expect(r.perTryMs! * (r.getRetries + 1), `${s} @${leafMs}`).to.be.at.most(r.requestMs);
+        if (r.perTryMs !== undefined) expect(r.perTryMs).to.be.greaterThan(0);
+        expect(r.requestMs % 10, "whole hundredths of a second").to.equal(0);
+      }
+      expect(m.catalog.requestMs).to.be.lessThan(leafMs);
     }
     expect(() => meshTimeouts(50)).to.throw("at least 100 ms");
   });

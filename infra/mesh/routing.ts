@@ -1,9 +1,12 @@
 /**
  * Routing numbers both meshes share, as pure functions: payment's canary split
- * and the route timeouts and GET retries derived from the services' own
- * upstream timeout. Istio and Linkerd spell them differently (see
- * istio/traffic-spec.ts and linkerd/route-spec.ts); the numbers are the same.
+ * and, per service, the route timeout and GET retries derived from the leaf
+ * budget by services/budgets.ts (the same numbers the services' own clients
+ * use). Istio and Linkerd spell them differently (see istio/traffic-spec.ts
+ * and linkerd/route-spec.ts); the numbers are the same.
  */
+import { retriesToward, timeBudgets } from "../../services/budgets";
+import { SERVICE_NAMES, type ServiceName } from "../../services/topology";
 
 export interface WeightedVersion {
   readonly version: string;
@@ -27,28 +30,35 @@ export function canarySplit(canaryWeight: number, versions: readonly [string, st
   ].filter((v) => v.weight > 0);
 }
 
-/** Retries of an idempotent GET by the mesh (3 tries at most). */
+/** Retries of an idempotent GET toward a leaf by the mesh (3 tries at most); none toward other services. */
 export const GET_RETRY_ATTEMPTS = 2;
 
-export interface MeshTimeouts {
-  /** Whole-request timeout of every route (all tries included), ms. */
+/** The routes toward one service. */
+export interface RouteTimeouts {
+  /** Whole-request timeout of its routes (all tries included), ms. */
   readonly requestMs: number;
-  /** Timeout of each try of a retried GET, ms. */
-  readonly perTryMs: number;
-  /** Retries of a GET (POST and other methods: none). */
+  /** Retries of a GET (only toward a leaf; POST and other methods: none). */
   readonly getRetries: number;
+  /** Timeout of each try of a retried GET, ms (only where GETs are retried). */
+  readonly perTryMs?: number;
 }
 
+export type MeshTimeouts = { readonly [N in ServiceName]: RouteTimeouts };
+
 /**
- * The mesh answers within 90% of the caller's own timeout (UPSTREAM_TIMEOUT_MS),
- * so the caller receives the mesh's retried answer or its 504 instead of
- * giving up first; a GET's tries share that budget evenly.
+ * Per service, from the leaf budget (UPSTREAM_TIMEOUT_MS): the route answers
+ * a margin after the service's own cap and a margin before its callers give
+ * up (services/budgets.ts routeMs), so a caller receives the mesh's retried
+ * answer or its 504 instead of giving up first; a GET's tries share that
+ * budget evenly, in whole hundredths of a second.
  */
 export function meshTimeouts(upstreamTimeoutMs: number): MeshTimeouts {
-  if (!Number.isInteger(upstreamTimeoutMs) || upstreamTimeoutMs < 100) {
-    throw new Error(`upstream timeout must be an integer of at least 100 ms; got ${upstreamTimeoutMs}`);
+  const { routeMs } = timeBudgets(upstreamTimeoutMs);
+  const out = {} as Record<ServiceName, RouteTimeouts>;
+  for (const s of SERVICE_NAMES) {
+    const requestMs = Math.floor(routeMs[s] / 10) * 10;
+    const getRetries = retriesToward(s, GET_RETRY_ATTEMPTS);
+    out[s] = getRetries > 0 ? { requestMs, getRetries, perTryMs: Math.floor(requestMs / (getRetries + 1) / 10) * 10 } : { requestMs, getRetries };
   }
-  const requestMs = Math.floor((upstreamTimeoutMs * 0.9) / 10) * 10;
-  const perTryMs = Math.floor(requestMs / (GET_RETRY_ATTEMPTS + 1) / 10) * 10;
-  return { requestMs, perTryMs, getRetries: GET_RETRY_ATTEMPTS };
+  return out;
 }

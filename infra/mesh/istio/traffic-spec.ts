@@ -3,15 +3,22 @@
  *
  * - DestinationRule: ISTIO_MUTUAL to the service, a connection pool (bounded
  *   connections and pending requests: excess fails fast with 503 instead of
- *   queueing) and outlier detection (a pod answering 5xx five times in a row
- *   is ejected for a while; never more than half of the pods). payment has
- *   one subset per version, selected by the `version` label.
- * - VirtualService: a route timeout on every route; GETs are retried (they
- *   are idempotent) on connection failures, resets and 5xx, each try with its
- *   own timeout; every other method gets `retries: {attempts: 0}`, because
- *   Istio retries every request by default, POST included. payment's routes
- *   split by weight over the subsets.
+ *   queueing; the gateway's sized for the edge's traffic, and Istio applies
+ *   the same pool on the pod's inbound side) and outlier detection by tier:
+ *   a leaf answering 5xx five times in a row is ejected for a while; a
+ *   middle tier (it calls others) only on five failures of its own
+ *   (connect failures, resets, timeouts: splitExternalLocalOriginErrors),
+ *   never on the 502-504 it relays from a failing leaf — a payment outage
+ *   must not eject healthy cart and gateway pods. Never more than half of
+ *   the pods. payment has one subset per version, by the `version` label.
+ * - VirtualService: each service's route timeout (routing.ts); GETs toward a
+ *   leaf are retried (they are idempotent) on connection failures, resets
+ *   and 5xx, each try with its own timeout; every other route gets
+ *   `retries: {attempts: 0}`, because Istio retries every request by
+ *   default, POST included, and a retry above the hop nearest the leaf
+ *   multiplies the attempts. payment's routes split by weight over the subsets.
  */
+import { isLeaf } from "../../../services/budgets";
 import { SERVICE_NAMES, SERVICES, type ServiceName } from "../../../services/topology";
 import type { Topology } from "../../authz/graph";
 import type { MeshTimeouts, WeightedVersion } from "../routing";
@@ -31,18 +38,38 @@ export const CONNECTION_POOL = {
   http: { http1MaxPendingRequests: 64, maxRequestsPerConnection: 0, maxRetries: 16, idleTimeout: "60s" },
 };
 
-export const OUTLIER_DETECTION = {
-  consecutive5xxErrors: 5,
-  interval: "10s",
-  baseEjectionTime: "30s",
-  maxEjectionPercent: 50,
+/** The gateway's pool: every shopper's request passes through it (and its inbound side). */
+export const GATEWAY_CONNECTION_POOL = {
+  tcp: { ...CONNECTION_POOL.tcp, maxConnections: 1024 },
+  http: { ...CONNECTION_POOL.http, http1MaxPendingRequests: 1024 },
+};
+
+const EJECTION = { interval: "10s", baseEjectionTime: "30s", maxEjectionPercent: 50 };
+
+/** A leaf's 5xx are its own: five in a row eject the pod. */
+export const LEAF_OUTLIER_DETECTION = { consecutive5xxErrors: 5, ...EJECTION };
+
+/**
+ * A middle tier relays its upstreams' 502-504: only its own local-origin
+ * failures count (0 turns the 5xx and gateway-error counts off).
+ */
+export const MIDDLE_TIER_OUTLIER_DETECTION = {
+  splitExternalLocalOriginErrors: true,
+  consecutiveLocalOriginFailures: 5,
+  consecutive5xxErrors: 0,
+  consecutiveGatewayErrors: 0,
+  ...EJECTION,
 };
 
 export function destinationRuleSpec(service: ServiceName, namespace: string, topology: Topology = SERVICES): Record<string, unknown> {
   const versions = topology[service].versions;
   return {
     host: serviceHost(service, namespace),
-    trafficPolicy: { tls: { mode: "ISTIO_MUTUAL" }, connectionPool: CONNECTION_POOL, outlierDetection: OUTLIER_DETECTION },
+    trafficPolicy: {
+      tls: { mode: "ISTIO_MUTUAL" },
+      connectionPool: service === "gateway" ? GATEWAY_CONNECTION_POOL : CONNECTION_POOL,
+      outlierDetection: isLeaf(service) ? LEAF_OUTLIER_DETECTION : MIDDLE_TIER_OUTLIER_DETECTION,
+    },
     ...(versions.length > 1 ? { subsets: versions.map((v) => ({ name: v, labels: { version: v } })) } : {}),
   };
 }
@@ -58,7 +85,7 @@ function destinations(host: string, split: readonly WeightedVersion[] | undefine
 }
 
 /**
- * Two routes: GET (retried) then everything else (never retried). `split`
+ * Two routes: GET (retried toward a leaf) then everything else (never retried). `split`
  * (payment's canary) weights the subsets on both.
  */
 export function virtualServiceSpec(
@@ -69,7 +96,8 @@ export function virtualServiceSpec(
 ): Record<string, unknown> {
   const host = serviceHost(service, namespace);
   const route = destinations(host, split);
-  const timeout = duration(timeouts.requestMs);
+  const own = timeouts[service];
+  const timeout = duration(own.requestMs);
   return {
     hosts: [host],
     http: [
@@ -78,7 +106,7 @@ export function virtualServiceSpec(
         match: [{ method: { exact: "GET" } }],
         route,
         timeout,
-        retries: { attempts: timeouts.getRetries, perTryTimeout: duration(timeouts.perTryMs), retryOn: GET_RETRY_ON },
+        retries: own.getRetries > 0 && own.perTryMs ? { attempts: own.getRetries, perTryTimeout: duration(own.perTryMs), retryOn: GET_RETRY_ON } : { attempts: 0 },
       },
       { name: "other", route, timeout, retries: { attempts: 0 } },
     ],

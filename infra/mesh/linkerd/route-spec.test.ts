@@ -31,6 +31,15 @@ describe("Linkerd routes (infra/mesh/linkerd/route-spec.ts)", () => {
     expect((other!.spec as any).rules[0].matches).to.deep.equal([{ path: { type: "PathPrefix", value: "/" } }]);
     expect((other!.spec as any).rules[0].backendRefs).to.deep.equal([{ name: "catalog", port: 5001 }]);
   });
+  it("retries GETs only on routes to leaves; each service's routes time out by what it waits on", () => {
+    for (const s of ["gateway", "orders", "cart", "payment"] as const) {
+      for (const r of serviceRoutes(s, T)) expect(Object.keys(r.annotations).filter((k) => k.startsWith("retry.linkerd.io/")), r.name).to.deep.equal([]);
+    }
+    expect(serviceRoutes("users", T)[0]!.annotations).to.include({ "retry.linkerd.io/limit": "2", "retry.linkerd.io/timeout": "600ms" });
+    expect(serviceRoutes("orders", T)[0]!.annotations).to.deep.equal({ "timeout.linkerd.io/request": "2400ms" });
+    expect(serviceRoutes("cart", T)[1]!.annotations).to.deep.equal({ "timeout.linkerd.io/request": "7000ms" });
+    expect(serviceRoutes("gateway", T)[0]!.annotations).to.deep.equal({ "timeout.linkerd.io/request": "7600ms" });
+  });
   it("weights payment's backends across its version Services, on both routes", () => {
     const backends = canaryBackends(canarySplit(5), { v1: "payment-v1", v2: "payment-v2" });
     const routes = allServiceRoutes(T, backends).filter((r) => r.name.startsWith("payment"));

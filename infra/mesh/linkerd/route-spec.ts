@@ -6,14 +6,14 @@
  *
  * Annotations apply to a whole HTTPRoute, so each service gets two: `<svc>-get`
  * matches GET (more specific than a path-only match, so it wins) with the
- * request timeout and retries on 5xx, each try with its own timeout; `<svc>`
- * matches everything else with the timeout only (Linkerd never retries a
- * route without retry annotations). payment's routes split by weight across
+ * service's request timeout (routing.ts) and, toward a leaf only, retries on
+ * 5xx, each try with its own timeout; `<svc>` matches everything else with
+ * the timeout only (Linkerd never retries a route without retry annotations). payment's routes split by weight across
  * the payment-v1 and payment-v2 Services.
  */
 import { SERVICE_NAMES, SERVICES, type ServiceName } from "../../../services/topology";
 import type { Topology } from "../../authz/graph";
-import type { MeshTimeouts, WeightedVersion } from "../routing";
+import type { MeshTimeouts, RouteTimeouts, WeightedVersion } from "../routing";
 
 export interface RouteObject {
   readonly name: string;
@@ -27,11 +27,13 @@ export function duration(ms: number): string {
   return `${ms}ms`;
 }
 
-export function timeoutAnnotations(t: MeshTimeouts): Record<string, string> {
+export function timeoutAnnotations(t: RouteTimeouts): Record<string, string> {
   return { "timeout.linkerd.io/request": duration(t.requestMs) };
 }
 
-export function retryAnnotations(t: MeshTimeouts): Record<string, string> {
+/** Retries on 5xx where the route retries GETs (toward a leaf); none elsewhere. */
+export function retryAnnotations(t: RouteTimeouts): Record<string, string> {
+  if (t.getRetries === 0 || t.perTryMs === undefined) return {};
   return {
     "retry.linkerd.io/http": "5xx",
     "retry.linkerd.io/limit": String(t.getRetries),
@@ -53,11 +55,12 @@ export function canaryBackends(split: readonly WeightedVersion[], versionService
   });
 }
 
-/** The two routes' names and annotations for a service: `<svc>-get` (retried), `<svc>` (not). */
+/** The two routes' names and annotations for a service: `<svc>-get` (retried toward a leaf), `<svc>` (never). */
 export function routeHeaders(service: ServiceName, timeouts: MeshTimeouts): { name: string; annotations: Record<string, string> }[] {
+  const own = timeouts[service];
   return [
-    { name: `${service}-get`, annotations: { ...timeoutAnnotations(timeouts), ...retryAnnotations(timeouts) } },
-    { name: service, annotations: timeoutAnnotations(timeouts) },
+    { name: `${service}-get`, annotations: { ...timeoutAnnotations(own), ...retryAnnotations(own) } },
+    { name: service, annotations: timeoutAnnotations(own) },
   ];
 }
 
