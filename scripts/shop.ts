@@ -2,7 +2,8 @@
  * `npm start`: the whole shop on this machine (see scripts/shop/start-shop.ts).
  *
  *   REDIS_URL, REDIS_PASSWORD   use that Redis instead of starting a redis-server
- *   PAYMENT_VERSION=v2          run payment as v2
+ *   PAYMENT_CANARY_WEIGHT=20    percent of payments cart sends to payment-v2 (default 5, as the dev stack)
+ *   PAYMENT_VERSION=v2          every payment to payment-v2 (v1: every payment to payment-v1)
  *   SHOP_PORTS=free             every service on a free port (printed)
  *   SHOP_PORT_OFFSET=1000       every port of the topology + 1000
  *   SHOP_HOST=0.0.0.0           listen on every interface (default 127.0.0.1)
@@ -11,13 +12,17 @@
  *   FAULT_SEED, LOG_LEVEL, UPSTREAM_TIMEOUT_MS, UPSTREAM_RETRIES, BODY_LIMIT_BYTES,
  *   SHUTDOWN_TIMEOUT_MS, REDIS_TIMEOUT_MS   passed to the services
  *
+ * payment runs as two processes, payment-v1 and payment-v2, and cart splits
+ * charges between them per request, as it does in the dev stack.
+ *
  * Ctrl-C or SIGTERM stops every service (each drains), then Redis; a service
  * that dies on its own stops the rest too, with a non-zero exit. If this
  * process is killed outright, its reaper (shop/reaper.ts) stops them.
  */
 import { realpathSync } from "node:fs";
 import { dirname } from "node:path";
-import { ENV, SERVICE_NAMES, type ServiceName } from "../services/topology";
+import { ENV } from "../services/topology";
+import { canaryWeightOf, DEFAULT_CANARY_WEIGHT, displayName, SHOP_PROCESSES } from "./shop/processes";
 import { RedisServerMissingError } from "./shop/redis-server";
 import { startShop, type PortLayout, type Shop } from "./shop/start-shop";
 
@@ -62,12 +67,13 @@ function interesting(line: string): boolean {
 }
 
 function banner(shop: Shop): string {
-  const rows = SERVICE_NAMES.map((name: ServiceName) => `  ${name.padEnd(14)} ${shop.urls[name].padEnd(24)} pid ${shop.pids[name]}`);
+  const rows = SHOP_PROCESSES.map((name) => `  ${displayName(name).padEnd(14)} ${shop.urls[name].padEnd(24)} pid ${shop.pids[name]}`);
   const redis = shop.redis.pid === undefined ? `  ${"redis".padEnd(14)} ${shop.redis.url}` : `  ${"redis".padEnd(14)} ${shop.redis.url.padEnd(24)} pid ${shop.redis.pid} (started by the launcher, no persistence)`;
   return [
     "meshmart is up:",
     ...rows,
     redis,
+    `cart sends ${shop.canaryWeight}% of payments to payment-v2, chosen per charge (PAYMENT_CANARY_WEIGHT).`,
     "Try:",
     `  curl ${shop.urls.users}/users/1`,
     `  curl ${shop.urls.orders}/orders/1`,
@@ -80,12 +86,19 @@ function banner(shop: Shop): string {
 
 async function main(): Promise<void> {
   const env = process.env;
-  const paymentVersion = env.PAYMENT_VERSION ?? "v1";
-  if (!/^v[12]$/.test(paymentVersion)) fail(`PAYMENT_VERSION must be v1 or v2; got ${JSON.stringify(paymentVersion)}`);
+  const rawWeight = env[ENV.paymentCanaryWeight];
+  let canaryWeight: number;
+  try {
+    const requested = rawWeight === undefined ? undefined : /^\d{1,3}$/.test(rawWeight.trim()) ? Number(rawWeight) : Number.NaN;
+    canaryWeight = canaryWeightOf({ paymentVersion: env.PAYMENT_VERSION, canaryWeight: requested }, DEFAULT_CANARY_WEIGHT);
+  } catch (err) {
+    const message = (err as Error).message;
+    fail(message.startsWith("PAYMENT_CANARY_WEIGHT must") ? `PAYMENT_CANARY_WEIGHT must be a whole percent 0-100; got ${JSON.stringify(rawWeight)}` : message);
+  }
   const showAll = env.SHOP_LOGS === "all";
   const forwarded = Object.fromEntries(FORWARDED.flatMap((name) => (env[name] !== undefined ? [[name, env[name]!]] : [])));
   process.stdout.on("error", () => undefined); // a closed pipe must not kill the launcher
-  process.stdout.write(`meshmart: starting ${env.REDIS_URL ? "" : "redis-server and "}${SERVICE_NAMES.length} services…\n`);
+  process.stdout.write(`meshmart: starting ${env.REDIS_URL ? "" : "redis-server and "}${SHOP_PROCESSES.length} service processes…\n`);
 
   let shop: Shop;
   try {
@@ -95,7 +108,7 @@ async function main(): Promise<void> {
       host: env.SHOP_HOST ?? "127.0.0.1",
       ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
       ...(env.REDIS_PASSWORD && env.REDIS_URL ? { redisPassword: env.REDIS_PASSWORD } : {}),
-      paymentVersion,
+      canaryWeight,
       env: forwarded,
       onLog: (service, line) => {
         if (showAll || interesting(line)) process.stdout.write(`${service.padEnd(14)}| ${line}\n`);
@@ -113,13 +126,14 @@ async function main(): Promise<void> {
     process.stdout.write(`meshmart: ${why}; stopping every service, then Redis…\n`);
     const reports = await shop.stop();
     const unclean = reports.filter((r) => r.service !== "redis" && r.code !== 0);
-    for (const r of unclean) process.stderr.write(`meshmart: ${r.service} exited with ${r.signal ?? `code ${r.code}`}\n`);
+    for (const r of unclean) process.stderr.write(`meshmart: ${r.service === "redis" ? r.service : displayName(r.service)} exited with ${r.signal ?? `code ${r.code}`}\n`);
     process.stdout.write(`meshmart: stopped (${reports.length} processes, ${unclean.length ? `${unclean.length} not cleanly` : "all cleanly"})\n`);
     process.exit(failed || unclean.length ? 1 : 0);
   };
   process.on("SIGINT", () => void stopAndExit("SIGINT", false));
   process.on("SIGTERM", () => void stopAndExit("SIGTERM", false));
-  void shop.unexpectedExit.then(({ service, code, signal }) => {
+  void shop.unexpectedExit.then(({ service: process_, code, signal }) => {
+    const service = process_ === "redis" ? process_ : displayName(process_);
     process.stderr.write(`meshmart: ${service} exited unexpectedly (${signal ?? `code ${code}`})\n`);
     void stopAndExit(`${service} died`, true);
   });

@@ -8,8 +8,10 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
+import { DEFAULT_CANARY_WEIGHT, PAYMENT_V2_PORT, SHOP_PROCESSES } from "../../scripts/shop/processes";
 import { portsFor, startLevels, startShop } from "../../scripts/shop/start-shop";
 import { SERVICE_NAMES, SERVICES } from "../../services/topology";
+import { KEYS } from "../../stacks/config";
 import { bundle } from "../support/build";
 import { postJson } from "../support/services";
 import { waitFor } from "../support/wait";
@@ -56,7 +58,7 @@ describe("the launcher (npm start)", function () {
     await waitFor("the banner", () => output.includes("Ctrl-C stops everything.") || child.exitCode !== null, { timeoutMs: 30_000 });
     const urls: Record<string, string> = {};
     const pids: Record<string, number> = {};
-    for (const match of output.matchAll(/^ {2}(\w+)\s+((?:http|redis):\/\/\S+)\s+pid (\d+)/gm)) {
+    for (const match of output.matchAll(/^ {2}([\w-]+)\s+((?:http|redis):\/\/\S+)\s+pid (\d+)/gm)) {
       urls[match[1]!] = match[2]!;
       pids[match[1]!] = Number(match[3]);
     }
@@ -71,12 +73,20 @@ describe("the launcher (npm start)", function () {
     for (const child of launched.splice(0)) if (child.exitCode === null) child.kill("SIGKILL");
   });
 
+  /** What the banner lists: every service, payment as its two versions, and Redis. */
+  const PROCESSES = [...SERVICE_NAMES.filter((n) => n !== "payment"), "payment-v1", "payment-v2"];
+
   it("runs the whole shop on free ports, works through the gateway, and SIGTERM leaves nothing behind", async () => {
     const started = Date.now();
     const shop = await launch();
     const startup = Date.now() - started;
-    expect(Object.keys(shop.pids).sort(), shop.output()).to.deep.equal([...SERVICE_NAMES, "redis"].sort());
-    for (const name of SERVICE_NAMES) expect(shop.urls[name]).to.match(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(Object.keys(shop.pids).sort(), shop.output()).to.deep.equal([...PROCESSES, "redis"].sort());
+    for (const name of PROCESSES) expect(shop.urls[name]).to.match(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(shop.output(), "the canary, as in the dev stack").to.include(`cart sends ${DEFAULT_CANARY_WEIGHT}% of payments to payment-v2`);
+    for (const version of ["v1", "v2"]) {
+      const payment = await postJson(`${shop.urls[`payment-${version}`]}/payments`, { user_id: "u", amount_cents: 5 }, { "idempotency-key": `direct-${version}` });
+      expect((await payment.json()).version, `payment-${version} runs as ${version}`).to.equal(version);
+    }
     const gateway = shop.urls.gateway!;
     expect(await (await fetch(`${shop.urls.users}/users/1`)).text()).to.equal('{"id":1,"name":"Alice"}');
     expect((await (await fetch(`${shop.urls.orders}/orders/1`)).json()).user).to.deep.equal({ id: 1, name: "Alice" });
@@ -110,7 +120,7 @@ describe("the launcher (npm start)", function () {
 
   it("when the launcher itself is killed (SIGKILL: no handler runs), its reaper still stops every process it started", async () => {
     const shop = await launch();
-    expect(Object.keys(shop.pids).sort(), shop.output()).to.deep.equal([...SERVICE_NAMES, "redis"].sort());
+    expect(Object.keys(shop.pids).sort(), shop.output()).to.deep.equal([...PROCESSES, "redis"].sort());
     shop.child.kill("SIGKILL");
     await shop.exited;
     await waitFor(
@@ -133,11 +143,14 @@ describe("the launcher (npm start)", function () {
     expect(output).to.include("apt-get install redis-server");
   });
 
-  it("refuses a bad port layout or payment version with a clear message", async () => {
+  it("refuses a bad port layout, payment version or canary weight with a clear message", async () => {
     for (const [env, message] of [
       [{ SHOP_PORT_OFFSET: "lots" }, "SHOP_PORT_OFFSET must be a whole number"],
       [{ SHOP_PORTS: "random" }, 'SHOP_PORTS must be "free" or "topology"'],
       [{ PAYMENT_VERSION: "v3" }, "PAYMENT_VERSION must be v1 or v2"],
+      [{ PAYMENT_CANARY_WEIGHT: "lots" }, "PAYMENT_CANARY_WEIGHT must be a whole percent 0-100"],
+      [{ PAYMENT_CANARY_WEIGHT: "101" }, "PAYMENT_CANARY_WEIGHT must be a whole percent 0-100"],
+      [{ PAYMENT_CANARY_WEIGHT: "10", PAYMENT_VERSION: "v2" }, "set PAYMENT_VERSION or PAYMENT_CANARY_WEIGHT, not both"],
     ] as const) {
       const child = spawn(process.execPath, [join(dist, "shop.mjs")], { env: { PATH: process.env.PATH, ...env } });
       let output = "";
@@ -147,11 +160,14 @@ describe("the launcher (npm start)", function () {
     }
   });
 
-  it("startShop(): free ports, payment v2, faults passed through, and stop() ends every process", async () => {
+  it("startShop(): free ports, every payment to v2, faults passed through, and stop() ends every process", async () => {
     const shop = await startShop({ distDir: dist, ports: "free", paymentVersion: "v2", env: { CATALOG_ERROR_RATE: "1" } });
     try {
-      const payment = await postJson(`${shop.urls.payment}/payments`, { user_id: "u", amount_cents: 5 }, { "idempotency-key": "v2-check" });
+      expect(shop.canaryWeight, "PAYMENT_VERSION=v2 sends every payment to v2").to.equal(100);
+      const payment = await postJson(`${shop.urls["payment-v2"]}/payments`, { user_id: "u", amount_cents: 5 }, { "idempotency-key": "v2-check" });
       expect((await payment.json()).version).to.equal("v2");
+      const stable = await postJson(`${shop.urls.payment}/payments`, { user_id: "u", amount_cents: 5 }, { "idempotency-key": "v1-check" });
+      expect((await stable.json()).version, "urls.payment is v1's process").to.equal("v1");
       expect((await fetch(`${shop.urls.catalog}/products`)).status).to.equal(500);
       expect((await fetch(`${shop.urls.catalog}/readyz`)).status).to.equal(200);
     } finally {
@@ -162,12 +178,18 @@ describe("the launcher (npm start)", function () {
   });
 
   it("lays ports out from the topology, with an offset, or free, and starts callees first", () => {
-    expect(portsFor("topology")).to.deep.equal(Object.fromEntries(SERVICE_NAMES.map((n) => [n, SERVICES[n].port])));
+    expect(portsFor("topology")).to.deep.equal({ ...Object.fromEntries(SERVICE_NAMES.map((n) => [n, SERVICES[n].port])), "payment-v2": PAYMENT_V2_PORT });
+    expect(Object.values(SERVICES).map((s) => s.port), "payment-v2's port is free in the topology").not.to.include(PAYMENT_V2_PORT);
     expect(portsFor({ offset: 100 }).gateway).to.equal(5100);
-    expect(Object.values(portsFor("free"))).to.deep.equal(SERVICE_NAMES.map(() => 0));
+    expect(portsFor({ offset: 100 })["payment-v2"]).to.equal(PAYMENT_V2_PORT + 100);
+    expect(Object.values(portsFor("free"))).to.deep.equal(SHOP_PROCESSES.map(() => 0));
     expect(portsFor({ users: 9000 }).users).to.equal(9000);
     const levels = startLevels();
     const levelOf = (name: string) => levels.findIndex((level) => level.includes(name as never));
     for (const name of SERVICE_NAMES) for (const upstream of SERVICES[name].calls) expect(levelOf(upstream), `${upstream} before ${name}`).to.be.below(levelOf(name));
+  });
+
+  it("npm start's canary weight is the dev stack's default (meshmart:canaryWeight)", () => {
+    expect(DEFAULT_CANARY_WEIGHT).to.equal(KEYS.canaryWeight.default);
   });
 });
