@@ -137,6 +137,7 @@ new ShopIngress(
     serviceName: shop.services.gateway.serviceName,
     servicePort: SERVICES.gateway.port,
     annotations: meshSetup.ingress?.ingressAnnotations,
+    upstreamTimeoutMs: config.workloads.upstreamTimeoutMs,
   },
   // The controller's admission webhook must be up before an Ingress is accepted.
   { provider, dependsOn: [ingress.release] },

@@ -21,6 +21,7 @@ describe("service environment (infra/workload/env.ts)", () => {
       SERVICE_NAME: "cart",
       SERVICE_VERSION: "v1",
       UPSTREAM_TIMEOUT_MS: "1500",
+      REQUEST_TIMEOUT_MS: "5100",
       UPSTREAM_RETRIES: "1",
       BODY_LIMIT_BYTES: "65536",
       SHUTDOWN_TIMEOUT_MS: "20000",
@@ -29,6 +30,10 @@ describe("service environment (infra/workload/env.ts)", () => {
       PAYMENT_URL: "http://payment.shop.svc.cluster.local:5003",
       ORDERS_URL: "http://orders.shop.svc.cluster.local:8001",
       NOTIFICATIONS_URL: "http://notifications.shop.svc.cluster.local:5004",
+      CATALOG_CALL_TIMEOUT_MS: "1500",
+      PAYMENT_CALL_TIMEOUT_MS: "1500",
+      ORDERS_CALL_TIMEOUT_MS: "1950",
+      NOTIFICATIONS_CALL_TIMEOUT_MS: "1500",
       REDIS_URL: "redis://redis.shop.svc.cluster.local:6379",
       REDIS_PASSWORD: { secretKeyRef: { name: "redis", key: "password" } },
     });

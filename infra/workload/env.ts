@@ -1,10 +1,12 @@
 /**
  * The environment of a service's container, derived from the topology: exactly
- * the variables of `ENV`, one <NAME>_URL per upstream it calls, and Redis only
- * for the services that keep state there.
+ * the variables of `ENV`, one <NAME>_URL and <NAME>_CALL_TIMEOUT_MS per
+ * upstream it calls (timeouts nested from the leaf budget by
+ * services/budgets.ts), and Redis only for the services that keep state there.
  */
 import type * as k8s from "@pulumi/kubernetes";
-import { ENV, REDIS_PORT, SERVICES, upstreamUrlEnv, type ServiceName } from "../../services/topology";
+import { timeBudgets } from "../../services/budgets";
+import { ENV, REDIS_PORT, SERVICES, upstreamTimeoutEnv, upstreamUrlEnv, type ServiceName } from "../../services/topology";
 import type { Topology } from "../authz/graph";
 import { workloadName } from "./spec";
 
@@ -72,11 +74,14 @@ function paymentCanaryEnv(namespace: string, weight: number, topology: Topology)
 export function serviceEnv(args: ServiceEnvArgs): EnvVar[] {
   const topology = args.topology ?? SERVICES;
   const spec = topology[args.name];
+  // the services derive the same numbers; writing them out makes each Deployment say what it waits
+  const budgets = timeBudgets(args.upstreamTimeoutMs);
   const env: EnvVar[] = [
     { name: ENV.port, value: String(spec.port) },
     { name: ENV.service, value: args.name },
     { name: ENV.version, value: args.version },
     { name: ENV.upstreamTimeoutMs, value: String(args.upstreamTimeoutMs) },
+    { name: ENV.requestTimeoutMs, value: String(budgets.requestMs[args.name]) },
     { name: ENV.upstreamRetries, value: String(args.upstreamRetries) },
     { name: ENV.bodyLimitBytes, value: String(args.bodyLimitBytes) },
     { name: ENV.shutdownTimeoutMs, value: String(args.shutdownTimeoutMs) },
@@ -85,6 +90,7 @@ export function serviceEnv(args: ServiceEnvArgs): EnvVar[] {
   for (const upstream of spec.calls) {
     env.push({ name: upstreamUrlEnv(upstream), value: serviceUrl(upstream, args.namespace, topology[upstream].port) });
   }
+  for (const upstream of spec.calls) env.push({ name: upstreamTimeoutEnv(upstream), value: String(budgets.callMs[upstream]) });
   if (args.paymentCanaryWeight !== undefined && spec.calls.includes("payment")) env.push(...paymentCanaryEnv(args.namespace, args.paymentCanaryWeight, topology));
   if (spec.redis) {
     env.push(

@@ -9,8 +9,11 @@
 import { expect } from "chai";
 import { ENV, SERVICE_NAMES, SERVICES } from "../../services/topology";
 import { MESH_CHARTS } from "../../infra/mesh/charts";
+import { meshTimeouts } from "../../infra/mesh/routing";
 import { byUrn, isSecret, objects, ofType, plainText, reveal, run, type Registration, type StackRun } from "./support/stacks";
 
+/** The routes' numbers at the stack files' leaf budget (2000 ms). */
+const T2000 = meshTimeouts(2000);
 const release = (r: StackRun, chart: string) => ofType(r, "kubernetes:helm.sh/v3:Release").find((x) => x.inputs.chart === chart)!;
 const customResources = (r: StackRun, pattern: RegExp) => r.resources.filter((x) => x.custom && pattern.test(x.type));
 
@@ -109,6 +112,8 @@ describe("the mesh stacks under mocks", function () {
       expect(ingress.metadata.annotations).to.deep.equal({
         "nginx.ingress.kubernetes.io/service-upstream": "true",
         "nginx.ingress.kubernetes.io/upstream-vhost": "gateway.meshmart.svc.cluster.local",
+        "nginx.ingress.kubernetes.io/proxy-next-upstream": "off",
+        "nginx.ingress.kubernetes.io/proxy-read-timeout": "8",
       });
     });
 
@@ -144,17 +149,16 @@ describe("the mesh stacks under mocks", function () {
       for (const v of ["v1", "v2"]) expect(objects(r, "Deployment").find((d) => d.metadata.name === `payment-${v}`).spec.template.metadata.labels.version).to.equal(v);
     });
 
-    it("times out every route, retries GET only, and sets attempts: 0 on every other method", () => {
+    it("times out every route by its service's budget, retries GET toward leaves only, and sets attempts: 0 on every other route", () => {
       const services = objects(r, "VirtualService");
       expect(services.map((v) => v.metadata.name).sort()).to.deep.equal([...SERVICE_NAMES].sort());
       for (const vs of services) {
         for (const route of vs.spec.http) {
-          expect(route.timeout, vs.metadata.name).to.equal("1.8s");
-          if (route.match?.[0]?.method?.exact === "GET") {
+          expect(route.timeout, vs.metadata.name).to.equal(`${T2000[vs.metadata.name as (typeof SERVICE_NAMES)[number]].requestMs / 1000}s`);
+          if (route.match?.[0]?.method?.exact === "GET" && SERVICES[vs.metadata.name as (typeof SERVICE_NAMES)[number]].calls.length === 0) {
             expect(route.retries).to.deep.equal({ attempts: 2, perTryTimeout: "0.6s", retryOn: "connect-failure,refused-stream,reset,5xx" });
           } else {
-            expect(route.match, "the catch-all route matches any method").to.equal(undefined);
-            expect(route.retries).to.deep.equal({ attempts: 0 });
+            expect(route.retries, `${vs.metadata.name}: POST, or a service that calls others: never retried`).to.deep.equal({ attempts: 0 });
           }
         }
         expect(vs.spec.http.map((h: any) => h.name)).to.deep.equal(["get", "other"]);
@@ -169,8 +173,8 @@ describe("the mesh stacks under mocks", function () {
       expect(weights(r)).to.deep.equal([{ v1: 95, v2: 5 }, { v1: 95, v2: 5 }]);
       const variant = await run("istioCanary");
       expect(weights(variant)).to.deep.equal([{ v1: 80, v2: 20 }, { v1: 80, v2: 20 }]);
-      // The route timeout follows the services' own (3000 ms there).
-      expect(objects(variant, "VirtualService")[0].spec.http[0].timeout).to.equal("2.7s");
+      // The route timeout follows the leaf budget (3000 ms there): catalog's route answers a margin before its callers give up.
+      expect(objects(variant, "VirtualService").find((v) => v.metadata.name === "catalog").spec.http[0].timeout).to.equal("2.8s");
     });
 
     it("orders every Istio custom resource after base and istiod, and the PodMonitor after kube-prometheus-stack", () => {
@@ -241,7 +245,11 @@ describe("the mesh stacks under mocks", function () {
       expect(ns.metadata.annotations).to.deep.equal({ "linkerd.io/inject": "enabled", "config.linkerd.io/default-inbound-policy": "deny" });
       const controller = reveal(release(r, "ingress-nginx").inputs).values.controller;
       expect(controller.podAnnotations).to.deep.equal({ "linkerd.io/inject": "enabled", "config.linkerd.io/skip-inbound-ports": "8443" });
-      expect(objects(r, "Ingress")[0].metadata.annotations).to.deep.equal({ "nginx.ingress.kubernetes.io/service-upstream": "true" });
+      expect(objects(r, "Ingress")[0].metadata.annotations).to.deep.equal({
+        "nginx.ingress.kubernetes.io/service-upstream": "true",
+        "nginx.ingress.kubernetes.io/proxy-next-upstream": "off",
+        "nginx.ingress.kubernetes.io/proxy-read-timeout": "8",
+      });
       const prometheus = reveal(release(r, "kube-prometheus-stack").inputs).values.prometheus;
       expect(prometheus.prometheusSpec.podMetadata).to.deep.equal({ annotations: { "linkerd.io/inject": "enabled" } });
       expect(prometheus.serviceAccount.name).to.equal("kps-prometheus");
@@ -249,19 +257,19 @@ describe("the mesh stacks under mocks", function () {
       expect(linkerdNs.metadata.labels).to.include({ "linkerd.io/is-control-plane": "true", "config.linkerd.io/admission-webhooks": "disabled" });
     });
 
-    it("routes every service through two HTTPRoutes on its Service: GET retried, everything timed out", () => {
+    it("routes every service through two HTTPRoutes on its Service: GET retried toward leaves, everything timed out", () => {
       const routes = objects(r, "HTTPRoute").filter((h) => h.spec.parentRefs[0].kind === "Service");
       expect(routes.map((h) => h.metadata.name).sort()).to.deep.equal(SERVICE_NAMES.flatMap((s) => [s, `${s}-get`]).sort());
       for (const h of routes) {
         const service = h.metadata.name.replace(/-get$/, "") as (typeof SERVICE_NAMES)[number];
         expect(h.spec.parentRefs).to.deep.equal([{ group: "core", kind: "Service", name: service, port: SERVICES[service].port }]);
-        expect(h.metadata.annotations["timeout.linkerd.io/request"]).to.equal("1800ms");
+        expect(h.metadata.annotations["timeout.linkerd.io/request"]).to.equal(`${T2000[service].requestMs}ms`);
         const retried = Object.keys(h.metadata.annotations).filter((k) => k.startsWith("retry.linkerd.io/"));
-        if (h.metadata.name.endsWith("-get")) {
-          expect(h.spec.rules[0].matches).to.deep.equal([{ path: { type: "PathPrefix", value: "/" }, method: "GET" }]);
+        if (h.metadata.name.endsWith("-get")) expect(h.spec.rules[0].matches).to.deep.equal([{ path: { type: "PathPrefix", value: "/" }, method: "GET" }]);
+        if (h.metadata.name.endsWith("-get") && SERVICES[service].calls.length === 0) {
           expect(h.metadata.annotations).to.include({ "retry.linkerd.io/http": "5xx", "retry.linkerd.io/limit": "2", "retry.linkerd.io/timeout": "600ms" });
         } else {
-          expect(h.spec.rules[0].matches).to.deep.equal([{ path: { type: "PathPrefix", value: "/" } }]);
+          if (!h.metadata.name.endsWith("-get")) expect(h.spec.rules[0].matches).to.deep.equal([{ path: { type: "PathPrefix", value: "/" } }]);
           expect(retried, h.metadata.name).to.deep.equal([]);
         }
       }
