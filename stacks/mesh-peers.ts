@@ -3,7 +3,6 @@
  * the authorization graph as mesh identities, and the NetworkPolicies that
  * draw the namespace's boundary under the mesh (defense in depth).
  */
-import * as pulumi from "@pulumi/pulumi";
 import { meshNetworkPolicySpecs } from "../infra/mesh/network-policy-spec";
 import { serviceAccountFor, TARGETS, type MeshPeers } from "../infra/mesh/peers";
 import { CONTROLLER_POD_LABELS, CONTROLLER_SERVICE_ACCOUNT, INGRESS_NAMESPACE } from "../infra/platform/ingress-nginx";
@@ -13,18 +12,18 @@ import { DNS_PEER, type ExternalPeer } from "../infra/policy/network-policy-spec
 import type { PolicyContext } from "./plan";
 
 /**
- * Every party's identity. The service accounts' names are fixed by the
- * workloads (serviceAccountFor), so the policies need nothing of the Shop:
- * they are created before it, and never wait for the workloads they unblock.
+ * Every party's identity, known before anything is created: the service
+ * accounts' names are fixed by the workloads (serviceAccountFor), so the
+ * policies need nothing of the Shop and never wait for the workloads they
+ * unblock. (The policies' objects still wait for the namespace itself.)
  */
-export function meshPeers(ctx: PolicyContext): pulumi.Output<MeshPeers> {
-  const serviceAccounts = Object.fromEntries(TARGETS.map((t) => [t, serviceAccountFor(t)])) as MeshPeers["serviceAccounts"];
-  return ctx.namespace.apply((namespace) => ({
-    namespace,
-    serviceAccounts,
+export function meshPeers(ctx: PolicyContext): MeshPeers {
+  return {
+    namespace: ctx.config.namespace,
+    serviceAccounts: Object.fromEntries(TARGETS.map((t) => [t, serviceAccountFor(t)])) as MeshPeers["serviceAccounts"],
     ingress: { namespace: INGRESS_NAMESPACE, serviceAccount: CONTROLLER_SERVICE_ACCOUNT },
     monitoring: ctx.config.monitoring.enabled ? { namespace: ctx.config.monitoring.namespace, serviceAccount: PROMETHEUS_SERVICE_ACCOUNT } : undefined,
-  }));
+  };
 }
 
 export interface MeshPorts {

@@ -135,14 +135,15 @@ for (const mesh of [ISTIO, LINKERD]) {
           const edge = from.peer !== undefined && EDGES.has(`${from.peer}->${to.app}`);
           const scrape = edge && from.peer === "monitoring";
           for (const http of apiRequests(to)) {
-            // A scrape edge grants GET /metrics (Istio: only that; Linkerd: the identity, on the port).
-            const expected = edge && (!scrape || mesh.stack === "linkerd");
+            // A scrape edge grants GET /metrics and nothing else.
+            const expected = edge && !scrape;
             const actual = mesh.allows(r, from, to, http);
             if (actual !== expected) wrong.push(`${from.name} -> ${to.name} ${http ? `${http.method} ${http.path}` : "tcp"}: expected ${expected ? "allowed" : "denied"}`);
             actual ? allowed++ : denied++;
           }
           if (to.app !== "redis") {
-            const expected = edge;
+            // /metrics is Prometheus's alone: a caller of the API may not read it.
+            const expected = scrape;
             if (mesh.allows(r, from, to, scrapeRequest) !== expected) wrong.push(`${from.name} -> ${to.name} GET /metrics: expected ${expected ? "allowed" : "denied"}`);
           }
         }
@@ -206,7 +207,10 @@ describe("istio policy details", function () {
   it("names callers by the principals of the Shop's service accounts (derived, not hand-listed)", () => {
     const payment = istioObjects(r, "AuthorizationPolicy").find((p) => p.metadata.name === "payment")!;
     expect(payment.spec.selector).to.deep.equal({ matchLabels: { app: "payment" } });
-    expect(payment.spec.rules[0]).to.deep.equal({ from: [{ source: { principals: ["cluster.local/ns/meshmart/sa/cart"] } }], to: [{ operation: { ports: ["5003"] } }] });
+    expect(payment.spec.rules[0]).to.deep.equal({
+      from: [{ source: { principals: ["cluster.local/ns/meshmart/sa/cart"] } }],
+      to: [{ operation: { ports: ["5003"], notPaths: ["/metrics"] } }],
+    });
     const redis = istioObjects(r, "AuthorizationPolicy").find((p) => p.metadata.name === "redis")!;
     expect(redis.spec.rules).to.have.length(1);
     expect(redis.spec.rules[0].from[0].source.principals.sort()).to.deep.equal(
@@ -271,6 +275,23 @@ describe("linkerd policy details", function () {
     }
   });
 
+  it("lets Prometheus GET /metrics only: its identity may not call the API (per-route authorization)", () => {
+    const prom = parties(r).find((p) => p.name === "monitoring")!;
+    for (const to of shopPods(r).filter((t) => t.app !== "redis")) {
+      expect(LINKERD.allows(r, prom, to, { method: "GET", path: "/metrics" }), to.name).to.equal(true);
+      expect(LINKERD.allows(r, prom, to, { method: "POST", path: "/metrics" }), to.name).to.equal(false);
+      expect(LINKERD.allows(r, prom, to, { method: "POST", path: "/payments" }), to.name).to.equal(false);
+    }
+  });
+
+  it("attaches per-service routes to every service's Server: /metrics, the probes, and the API", () => {
+    const routes = linkerdObjects(r).filter((o) => o.kind === "HTTPRoute" && o.spec.parentRefs.some((p: any) => p.kind === "Server"));
+    for (const to of shopPods(r).filter((t) => t.app !== "redis")) {
+      const names = routes.filter((o) => o.spec.parentRefs.some((p: any) => p.name === to.app)).map((o) => o.metadata.name).sort();
+      expect(names, to.app).to.deep.equal([`${to.app}-api`, `${to.app}-metrics`, `${to.app}-probes`]);
+    }
+  });
+
   it("lets linkerd-viz's Prometheus scrape the proxies' admin port, and the kubelet probe it, nobody else", () => {
     const o = { objects: linkerdObjects(r), defaultPolicy: namespaceDefault(r) };
     const cart = linkerdPod(shopPods(r).find((t) => t.name === "cart")!);
@@ -311,6 +332,17 @@ describe("linkerd policy details", function () {
       expect(linkerdAllows(objs(server, authn, route, routeAp), req("b", "/x"))).to.equal(true);
       expect(linkerdAllows(objs(server, authn, route, routeAp), req("b", "/y"))).to.equal(false);
       expect(linkerdAllows(objs(server, authn, route, routeAp), req(undefined, "/healthz"))).to.equal(false);
+    });
+    it("picks the most specific route, as Gateway API precedence does: its policies alone decide", () => {
+      const route = (name: string, match: any) => obj("HTTPRoute", name, { parentRefs: [{ kind: "Server", name: "a" }], rules: [{ matches: [match] }] });
+      const policyOn = (name: string, authnName: string) =>
+        obj("AuthorizationPolicy", `${name}-p`, { targetRef: { kind: "HTTPRoute", name }, requiredAuthenticationRefs: [{ group: "policy.linkerd.io", kind: "MeshTLSAuthentication", name: authnName }] });
+      const scraper = obj("MeshTLSAuthentication", "s", { identityRefs: [{ kind: "ServiceAccount", name: "prom" }] });
+      const all = objs(server, authn, scraper, route("api", { path: { type: "PathPrefix", value: "/" } }), policyOn("api", "m"), route("metrics", { path: { type: "Exact", value: "/metrics" }, method: "GET" }), policyOn("metrics", "s"));
+      expect(linkerdAllows(all, req("b", "/x"))).to.equal(true);
+      expect(linkerdAllows(all, req("b", "/metrics"))).to.equal(false);
+      expect(linkerdAllows(all, req("prom", "/metrics"))).to.equal(true);
+      expect(linkerdAllows(all, req("prom", "/x"))).to.equal(false);
     });
     it("matches CIDRs", () => {
       expect(inCidr("10.1.2.3", "10.0.0.0/8")).to.equal(true);

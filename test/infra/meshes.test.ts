@@ -278,7 +278,7 @@ describe("the mesh stacks under mocks", function () {
     it("splits payment 95/5 across payment-v1 and payment-v2, from config (all to v2 in the linkerdCanary variant)", async () => {
       const backends = (run: StackRun) =>
         objects(run, "HTTPRoute")
-          .filter((h) => h.spec.parentRefs[0].name === "payment")
+          .filter((h) => h.spec.parentRefs[0].kind === "Service" && h.spec.parentRefs[0].name === "payment")
           .map((h) => h.spec.rules[0].backendRefs);
       expect(backends(r)).to.deep.equal([0, 1].map(() => [{ name: "payment-v1", port: 5003, weight: 95 }, { name: "payment-v2", port: 5003, weight: 5 }]));
       expect(backends(await run("linkerdCanary"))).to.deep.equal([0, 1].map(() => [{ name: "payment-v2", port: 5003, weight: 100 }]));
@@ -291,11 +291,14 @@ describe("the mesh stacks under mocks", function () {
       const crds = release(r, "linkerd-crds");
       const controlPlane = release(r, "linkerd-control-plane");
       const policy = customResources(r, /policy\.linkerd\.io/);
-      // Per target (7 services and Redis): Server, MeshTLSAuthentication, AuthorizationPolicy; and 5 for the proxies' admin port.
-      expect(policy.length).to.equal(8 * 3 + 5);
+      // Shared: the kubelet's NetworkAuthentication and Prometheus's MeshTLSAuthentication. Per service:
+      // Server, callers' MeshTLSAuthentication, an AuthorizationPolicy per route (api, metrics, probes);
+      // Redis: Server, MeshTLSAuthentication, AuthorizationPolicy; the proxies' admin port: 4.
+      expect(policy.length).to.equal(2 + 7 * 5 + 3 + 4);
       for (const x of policy) expect(dependsOn(r, x), x.urn).to.include.members([crds.urn, controlPlane.urn]);
       const routes = customResources(r, /gateway\.networking\.k8s\.io/);
-      expect(routes.length).to.equal(SERVICE_NAMES.length * 2 + 2);
+      // Client-side: two per service; authorization: three per service's Server; two on the admin port.
+      expect(routes.length).to.equal(SERVICE_NAMES.length * 2 + SERVICE_NAMES.length * 3 + 2);
       for (const x of routes) expect(dependsOn(r, x), x.urn).to.include.members([gatewayApi!.urn, controlPlane.urn]);
     });
 
@@ -303,7 +306,9 @@ describe("the mesh stacks under mocks", function () {
       const variant = await run("linkerdCanary");
       expect(variant.errors).to.deep.equal([]);
       expect(JSON.stringify(objects(variant, "MeshTLSAuthentication"))).not.to.contain("kps-prometheus");
-      expect(objects(variant, "MeshTLSAuthentication").length).to.equal(objects(r, "MeshTLSAuthentication").length);
+      // Only the shared Prometheus authentication goes, and with it every /metrics route's policy.
+      expect(objects(variant, "MeshTLSAuthentication").length).to.equal(objects(r, "MeshTLSAuthentication").length - 1);
+      expect(objects(variant, "AuthorizationPolicy").filter((p) => p.metadata.name.endsWith("-metrics") && p.metadata.name !== "proxy-metrics")).to.deep.equal([]);
     });
   });
 });

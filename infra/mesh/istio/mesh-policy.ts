@@ -13,7 +13,7 @@ import type { AuthzEdge } from "../../authz/graph";
 import { PART_OF } from "../../labels";
 import type { MeshPeers } from "../peers";
 import type { MeshTimeouts, WeightedVersion } from "../routing";
-import { authorizationPolicyNames, authorizationPolicySpecs, peerAuthenticationSpec } from "./policy-spec";
+import { authorizationPolicySpecs, peerAuthenticationSpec } from "./policy-spec";
 import { redisDestinationRuleSpec, trafficSpecs } from "./traffic-spec";
 import { envoyPodMonitorSpec } from "./values";
 
@@ -22,8 +22,8 @@ export interface IstioMeshPolicyArgs {
   readonly namespace: pulumi.Output<string>;
   /** The authorization graph (authzEdges()). */
   readonly edges: readonly AuthzEdge[];
-  /** Every party's identity (service accounts resolve once they exist). */
-  readonly peers: pulumi.Output<MeshPeers>;
+  /** Every party's identity. */
+  readonly peers: MeshPeers;
   /** Redis's Service name. */
   readonly redisService: string;
   readonly timeouts: MeshTimeouts;
@@ -51,9 +51,8 @@ export class IstioMeshPolicy extends pulumi.ComponentResource {
 
     custom("peer-authentication", ISTIO_SECURITY, "PeerAuthentication", "default", peerAuthenticationSpec());
 
-    const policies = args.peers.apply((peers) => authorizationPolicySpecs(args.edges, peers));
-    for (const [i, policyName] of authorizationPolicyNames(args.edges).entries()) {
-      custom(`authz-${policyName}`, ISTIO_SECURITY, "AuthorizationPolicy", policyName, policies.apply((p) => p[i]!.spec));
+    for (const policy of authorizationPolicySpecs(args.edges, args.peers)) {
+      custom(`authz-${policy.name}`, ISTIO_SECURITY, "AuthorizationPolicy", policy.name, policy.spec);
     }
 
     const traffic = args.namespace.apply((ns) => trafficSpecs(ns, args.timeouts, args.canary));

@@ -2,8 +2,8 @@
  * The authorization graph as Istio security policy (pure): STRICT mTLS for
  * the namespace, an allow-nothing AuthorizationPolicy (default deny), and per
  * target one ALLOW policy whose rules name exactly its callers' principals,
- * on its own port; Prometheus may only GET /metrics. Everything is derived
- * from the edges, nothing is listed by hand.
+ * on its own port and any path but /metrics; Prometheus may only GET
+ * /metrics. Everything is derived from the edges, nothing is listed by hand.
  */
 import type { AuthzEdge, Topology } from "../../authz/graph";
 import { SERVICES } from "../../../services/topology";
@@ -35,23 +35,24 @@ function targetPolicy(target: Target, edges: readonly AuthzEdge[], peers: MeshPe
   const scrapers = callerIdentities(target, edges, peers, ["scrape"]).map((id) => principal(id));
   const rules: Record<string, unknown>[] = [];
   if (callers.length > 0) {
-    rules.push({ from: [{ source: { principals: callers } }], to: [{ operation: { ports: [port] } }] });
+    // /metrics is Prometheus's alone (the rule below), not the API callers'. Redis
+    // speaks no HTTP: an HTTP condition there would make the rule match nothing.
+    const operation = target === "redis" ? { ports: [port] } : { ports: [port], notPaths: [METRICS_PATH] };
+    rules.push({ from: [{ source: { principals: callers } }], to: [{ operation }] });
   }
   if (scrapers.length > 0) {
     rules.push({
       from: [{ source: { principals: scrapers } }],
-      to: [{ operation: { methods: ["GET"], paths: ["/metrics"], ports: [port] } }],
+      to: [{ operation: { methods: ["GET"], paths: [METRICS_PATH], ports: [port] } }],
     });
   }
   return { name: target, spec: { selector: { matchLabels: { app: target } }, action: "ALLOW", rules } };
 }
 
-/** The policies' names, known before any identity is: allow-nothing, then one per target. */
-export function authorizationPolicyNames(edges: readonly AuthzEdge[]): string[] {
-  return [ALLOW_NOTHING.name, ...targetsOf(edges)];
-}
+/** The services' metrics path: Prometheus's only. */
+export const METRICS_PATH = "/metrics";
 
-/** allow-nothing first, then one ALLOW policy per target (in authorizationPolicyNames' order). */
+/** allow-nothing first, then one ALLOW policy per target. */
 export function authorizationPolicySpecs(edges: readonly AuthzEdge[], peers: MeshPeers, topology: Topology = SERVICES): NamedSpec[] {
   return [ALLOW_NOTHING, ...targetsOf(edges).map((t) => targetPolicy(t, edges, peers, topology))];
 }

@@ -12,14 +12,14 @@ import type { AuthzEdge } from "../../authz/graph";
 import { PART_OF } from "../../labels";
 import type { MeshPeers } from "../peers";
 import type { MeshTimeouts, WeightedVersion } from "../routing";
-import { proxyAdminPolicies, targetPolicies, targetPolicyHeaders } from "./policy-spec";
+import { proxyAdminPolicies, targetPolicies } from "./policy-spec";
 import { allServiceRoutes, canaryBackends } from "./route-spec";
 
 export interface LinkerdMeshPolicyArgs {
   readonly namespace: pulumi.Output<string>;
   /** The authorization graph (authzEdges()). */
   readonly edges: readonly AuthzEdge[];
-  readonly peers: pulumi.Output<MeshPeers>;
+  readonly peers: MeshPeers;
   readonly timeouts: MeshTimeouts;
   /** payment's split, and its per-version Services by version. */
   readonly canary: readonly WeightedVersion[];
@@ -42,10 +42,7 @@ export class LinkerdMeshPolicy extends pulumi.ComponentResource {
         { parent: this, dependsOn: args.crdDependsOn },
       );
 
-    // Per target: the objects' names and kinds are static; their identities resolve with the namespace.
-    const policies = args.peers.apply((peers) => targetPolicies(args.edges, peers));
-    for (const [i, header] of targetPolicyHeaders(args.edges).entries()) create(header, policies.apply((p) => p[i]!.spec));
-    for (const o of proxyAdminPolicies()) create(o, o.spec);
+    for (const o of [...targetPolicies(args.edges, args.peers), ...proxyAdminPolicies()]) create(o, o.spec);
 
     for (const route of allServiceRoutes(args.timeouts, canaryBackends(args.canary, args.versionServices))) {
       create({ apiVersion: ROUTE_API, kind: "HTTPRoute", name: route.name }, route.spec, route.annotations);

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { authzEdges } from "../../authz/graph";
 import type { MeshPeers } from "../peers";
-import { meshTlsSpec, serverSpec, targetPolicies, targetPolicyHeaders } from "./policy-spec";
+import { meshTlsSpec, serverSpec, targetPolicies } from "./policy-spec";
 
 const peers = (monitoring: boolean): MeshPeers => ({
   namespace: "shop",
@@ -15,24 +15,30 @@ describe("Linkerd policy specs (infra/mesh/linkerd/policy-spec.ts)", () => {
     expect(serverSpec("cart")).to.deep.equal({ podSelector: { matchLabels: { app: "cart" } }, port: "http", proxyProtocol: "HTTP/1", accessPolicy: "deny" });
     expect(serverSpec("redis")).to.include({ port: "redis", proxyProtocol: "opaque" });
   });
-  it("names exactly the callers of each target, across namespaces", () => {
+  it("names exactly the callers of each target's API, across namespaces, and Prometheus for /metrics only", () => {
     const objects = targetPolicies(authzEdges(), peers(true));
-    const notifications = objects.find((o) => o.kind === "MeshTLSAuthentication" && o.name === "notifications-callers")!;
-    expect((notifications.spec as any).identityRefs).to.deep.equal([
+    const identities = (name: string) => (objects.find((o) => o.kind === "MeshTLSAuthentication" && o.name === name)!.spec as any).identityRefs;
+    expect(identities("notifications-callers")).to.deep.equal([
       { kind: "ServiceAccount", name: "cart", namespace: "shop" },
-      { kind: "ServiceAccount", name: "kps-prometheus", namespace: "monitoring" },
       { kind: "ServiceAccount", name: "payment", namespace: "shop" },
     ]);
-    const gateway = objects.find((o) => o.kind === "MeshTLSAuthentication" && o.name === "gateway-callers")!;
-    expect((gateway.spec as any).identityRefs).to.deep.include({ kind: "ServiceAccount", name: "ingress-nginx", namespace: "ingress-nginx" });
+    expect(identities("gateway-callers")).to.deep.include({ kind: "ServiceAccount", name: "ingress-nginx", namespace: "ingress-nginx" });
+    expect(identities("prometheus")).to.deep.equal([{ kind: "ServiceAccount", name: "kps-prometheus", namespace: "monitoring" }]);
+    const metrics = objects.find((o) => o.kind === "AuthorizationPolicy" && o.name === "catalog-metrics")!;
+    expect(metrics.spec).to.deep.equal({
+      targetRef: { group: "gateway.networking.k8s.io", kind: "HTTPRoute", name: "catalog-metrics" },
+      requiredAuthenticationRefs: [{ group: "policy.linkerd.io", kind: "MeshTLSAuthentication", name: "prometheus" }],
+    });
     const withoutMonitoring = targetPolicies(authzEdges(), peers(false));
     expect(JSON.stringify(withoutMonitoring)).not.to.contain("kps-prometheus");
+    expect(withoutMonitoring.filter((o) => o.kind === "AuthorizationPolicy" && o.name.endsWith("-metrics"))).to.deep.equal([]);
   });
-  it("lists the objects in the order of their headers, whoever the peers are", () => {
-    for (const monitoring of [true, false]) {
-      const objects = targetPolicies(authzEdges(), peers(monitoring));
-      expect(objects.map(({ apiVersion, kind, name }) => ({ apiVersion, kind, name }))).to.deep.equal(targetPolicyHeaders(authzEdges()));
-    }
+  it("attaches the probe route with the probe paths the workloads use, authorized from the probe networks", () => {
+    const probes = targetPolicies(authzEdges(), peers(true)).find((o) => o.kind === "HTTPRoute" && o.name === "cart-probes")!;
+    expect(probes.spec).to.deep.equal({
+      parentRefs: [{ group: "policy.linkerd.io", kind: "Server", name: "cart" }],
+      rules: [{ matches: [{ path: { type: "Exact", value: "/healthz" }, method: "GET" }, { path: { type: "Exact", value: "/readyz" }, method: "GET" }] }],
+    });
   });
   it("refuses an empty authentication (the CRD requires one identity)", () => {
     expect(() => meshTlsSpec([])).to.throw("at least one identity");

@@ -1,21 +1,21 @@
 /**
- * The authorization graph as Linkerd policy (pure). With the namespace's
- * default inbound policy `deny`, each target gets:
+ * The authorization graph as Linkerd policy (pure). The namespace's default
+ * inbound policy is `deny`; each target gets a Server on its port
+ * (`accessPolicy: deny`: nothing unless authorized) and:
  *
- * - a Server on its port (`accessPolicy: deny`: nothing unless authorized);
- * - a MeshTLSAuthentication naming its callers' service accounts;
- * - an AuthorizationPolicy granting that authentication on that Server.
- *
- * The Servers carry no inbound routes, so the policy controller keeps
- * authorizing kubelet probes on the pods' own probe paths. Prometheus's
- * identity is authorized on the Server (identity-level, not per path: a
- * per-path route would also drop that probe authorization).
+ * - a service: three HTTPRoutes attached to its Server, each with its own
+ *   AuthorizationPolicy (servicePolicies below): GET /metrics for
+ *   Prometheus's identity, GET /healthz and /readyz for the kubelet (the
+ *   policy controller keeps its default probe authorization only on a Server
+ *   without routes, policy-controller inbound/index.rs), everything else for
+ *   the service's callers (a MeshTLSAuthentication naming their accounts);
+ * - Redis (no HTTP): its users' identities on the whole port.
  *
  * And for linkerd-viz (`linkerd viz stat`, the canary split): the proxies'
  * admin port admits viz's Prometheus on GET /metrics and the kubelet on the
  * proxies' own probe paths (what `linkerd viz allow-scrapes` generates).
  */
-import { SERVICES } from "../../../services/topology";
+import { SERVICES, type ServiceName } from "../../../services/topology";
 import type { AuthzEdge, Topology } from "../../authz/graph";
 import { callerIdentities, targetsOf, type MeshPeers, type Target, type WorkloadIdentity } from "../peers";
 import { LINKERD_VIZ_NAMESPACE, VIZ_PROMETHEUS_SERVICE_ACCOUNT } from "./values";
@@ -57,23 +57,75 @@ export function authorizationSpec(target: { group: string; kind: string; name: s
   };
 }
 
-/** Server, MeshTLSAuthentication and AuthorizationPolicy per target, from the edges. */
+const route = (name: string) => ({ group: GATEWAY_GROUP, kind: "HTTPRoute", name });
+const ROUTE_API = `${GATEWAY_GROUP}/v1`;
+/** The paths of the services' own kubelet probes (infra/workload/spec.ts). */
+export const PROBE_PATHS = ["/healthz", "/readyz"] as const;
+/** Prometheus's identity, named once for every service's /metrics route. */
+export const SCRAPER_AUTHN = "prometheus";
+/** Where probes come from (the policy controller's default probeNetworks); one object for every probe route. */
+export const KUBELET_AUTHN = "kubelet";
+
+/** An HTTPRoute attached to a Server (for authorization), matching GETs of exact paths, or everything. */
+function serverRoute(server: string, name: string, getPaths?: readonly string[]): PolicyObject {
+  const matches = getPaths ? getPaths.map((value) => ({ path: { type: "Exact", value }, method: "GET" })) : [{ path: { type: "PathPrefix", value: "/" } }];
+  return { apiVersion: ROUTE_API, kind: "HTTPRoute", name, spec: { parentRefs: [{ group: POLICY_GROUP, kind: "Server", name: server }], rules: [{ matches }] } };
+}
+
+function routePolicy(name: string, authn: { kind: string; name: string }): PolicyObject {
+  return { apiVersion: POLICY_API, kind: "AuthorizationPolicy", name, spec: authorizationSpec(route(name), [authn]) };
+}
+
+/**
+ * A service's policy, per route: once a route is attached to a Server, the
+ * policy controller drops its default probe authorization and a request
+ * matching no route is refused, so each service gets three routes, and the
+ * most specific one that matches decides:
+ * - `<svc>-metrics` (GET /metrics): Prometheus's identity only;
+ * - `<svc>-probes` (GET /healthz, /readyz): the kubelet, from the probe networks;
+ * - `<svc>-api` (everything else): the service's callers in the graph.
+ * Prometheus cannot call the API, and a caller cannot read /metrics.
+ */
+function servicePolicies(target: ServiceName, edges: readonly AuthzEdge[], peers: MeshPeers, topology: Topology): PolicyObject[] {
+  const callers = callerIdentities(target, edges, peers, ["call", "ingress"]);
+  if (callers.length === 0) throw new Error(`${target} has no callers in the graph: it needs no Server`);
+  const scraped = callerIdentities(target, edges, peers, ["scrape"]).length > 0;
+  const callersAuthn = `${target}-callers`;
+  return [
+    { apiVersion: SERVER_API, kind: "Server", name: target, spec: serverSpec(target, topology) },
+    serverRoute(target, `${target}-api`),
+    serverRoute(target, `${target}-metrics`, ["/metrics"]),
+    serverRoute(target, `${target}-probes`, PROBE_PATHS),
+    { apiVersion: POLICY_API, kind: "MeshTLSAuthentication", name: callersAuthn, spec: meshTlsSpec(callers) },
+    routePolicy(`${target}-api`, { kind: "MeshTLSAuthentication", name: callersAuthn }),
+    ...(scraped ? [routePolicy(`${target}-metrics`, { kind: "MeshTLSAuthentication", name: SCRAPER_AUTHN })] : []),
+    routePolicy(`${target}-probes`, { kind: "NetworkAuthentication", name: KUBELET_AUTHN }),
+  ];
+}
+
+/** Redis speaks no HTTP: its Server admits its users' identities on the whole port. */
+function redisPolicies(edges: readonly AuthzEdge[], peers: MeshPeers, topology: Topology): PolicyObject[] {
+  const authn = "redis-callers";
+  return [
+    { apiVersion: SERVER_API, kind: "Server", name: "redis", spec: serverSpec("redis", topology) },
+    { apiVersion: POLICY_API, kind: "MeshTLSAuthentication", name: authn, spec: meshTlsSpec(callerIdentities("redis", edges, peers, ["redis"])) },
+    {
+      apiVersion: POLICY_API,
+      kind: "AuthorizationPolicy",
+      name: authn,
+      spec: authorizationSpec({ group: POLICY_GROUP, kind: "Server", name: "redis" }, [{ kind: "MeshTLSAuthentication", name: authn }]),
+    },
+  ];
+}
+
+/** Every target's policy, from the edges, plus the authentications they share (Prometheus, the kubelet). */
 export function targetPolicies(edges: readonly AuthzEdge[], peers: MeshPeers, topology: Topology = SERVICES): PolicyObject[] {
-  return targetsOf(edges).flatMap((target): PolicyObject[] => {
-    const callers = callerIdentities(target, edges, peers, ["call", "ingress", "redis", "scrape"]);
-    if (callers.length === 0) throw new Error(`${target} has no callers in the graph: it needs no Server`);
-    const authn = `${target}-callers`;
-    return [
-      { apiVersion: SERVER_API, kind: "Server", name: target, spec: serverSpec(target, topology) },
-      { apiVersion: POLICY_API, kind: "MeshTLSAuthentication", name: authn, spec: meshTlsSpec(callers) },
-      {
-        apiVersion: POLICY_API,
-        kind: "AuthorizationPolicy",
-        name: authn,
-        spec: authorizationSpec({ group: POLICY_GROUP, kind: "Server", name: target }, [{ kind: "MeshTLSAuthentication", name: authn }]),
-      },
-    ];
-  });
+  const shared: PolicyObject[] = [{ apiVersion: POLICY_API, kind: "NetworkAuthentication", name: KUBELET_AUTHN, spec: { networks: PROBE_NETWORKS } }];
+  if (peers.monitoring) shared.push({ apiVersion: POLICY_API, kind: "MeshTLSAuthentication", name: SCRAPER_AUTHN, spec: meshTlsSpec([peers.monitoring]) });
+  return [
+    ...shared,
+    ...targetsOf(edges).flatMap((t) => (t === "redis" ? redisPolicies(edges, peers, topology) : servicePolicies(t, edges, peers, topology))),
+  ];
 }
 
 /** Where probes come from: everywhere, as the policy controller's default probeNetworks. */
@@ -94,7 +146,6 @@ function adminRoute(name: string, paths: readonly string[]): PolicyObject {
 
 /** The proxies' admin port: viz's Prometheus on /metrics, the kubelet on /live and /ready. */
 export function proxyAdminPolicies(): PolicyObject[] {
-  const route = (name: string) => ({ group: GATEWAY_GROUP, kind: "HTTPRoute", name });
   return [
     {
       apiVersion: SERVER_API,
@@ -115,7 +166,6 @@ export function proxyAdminPolicies(): PolicyObject[] {
       name: "linkerd-viz-prometheus",
       spec: meshTlsSpec([{ namespace: LINKERD_VIZ_NAMESPACE, serviceAccount: VIZ_PROMETHEUS_SERVICE_ACCOUNT }]),
     },
-    { apiVersion: POLICY_API, kind: "NetworkAuthentication", name: "kubelet", spec: { networks: PROBE_NETWORKS } },
     {
       apiVersion: POLICY_API,
       kind: "AuthorizationPolicy",
@@ -126,18 +176,7 @@ export function proxyAdminPolicies(): PolicyObject[] {
       apiVersion: POLICY_API,
       kind: "AuthorizationPolicy",
       name: "proxy-probes",
-      spec: authorizationSpec(route("proxy-probes"), [{ kind: "NetworkAuthentication", name: "kubelet" }]),
+      spec: authorizationSpec(route("proxy-probes"), [{ kind: "NetworkAuthentication", name: KUBELET_AUTHN }]),
     },
   ];
-}
-
-export type PolicyHeader = Omit<PolicyObject, "spec">;
-
-/** targetPolicies' objects without their specs, in the same order: known before any identity is. */
-export function targetPolicyHeaders(edges: readonly AuthzEdge[]): PolicyHeader[] {
-  return targetsOf(edges).flatMap((t): PolicyHeader[] => [
-    { apiVersion: SERVER_API, kind: "Server", name: t },
-    { apiVersion: POLICY_API, kind: "MeshTLSAuthentication", name: `${t}-callers` },
-    { apiVersion: POLICY_API, kind: "AuthorizationPolicy", name: `${t}-callers` },
-  ]);
 }

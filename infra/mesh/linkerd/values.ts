@@ -6,11 +6,12 @@
  *   and reach the chart as values; the issuer key stays a Pulumi secret.
  * - The shop's namespace defaults to `deny`: a port no Server selects admits
  *   nobody; each Server (policy-spec.ts) admits its callers' identities only.
- *   Kubelet probes keep working: for a Server without inbound routes the
- *   policy controller authorizes GETs on the pod's own probe paths from the
- *   probe networks (edge-26.8.3 policy controller, default probeNetworks).
+ *   Kubelet probes keep working through an explicit probe route per Server
+ *   (policy-spec.ts): Linkerd's default probe authorization applies only to
+ *   a Server without routes.
  * - Prometheus is meshed (linkerd.io/inject on its pod), so its scrapes are
- *   mTLS from its own service account, which the Servers authorize by name. A
+ *   mTLS from its own service account, which each service's /metrics
+ *   route authorizes by name. A
  *   NetworkAuthentication would have to name the pod CIDR (cluster-specific)
  *   and would admit any pod there, unauthenticated.
  * - ingress-nginx is meshed the same way and proxies to the gateway Service

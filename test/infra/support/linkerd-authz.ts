@@ -8,8 +8,10 @@
  *   default inbound policy (only `deny` and `all-unauthenticated` modelled);
  * - a Server without routes authorizes its AuthorizationPolicies' clients on
  *   every request, plus GETs on the pod's probe paths from the probe networks;
- * - a Server with routes: the request must match a route, and that route's
- *   AuthorizationPolicies decide (probe defaults no longer apply);
+ * - a Server with routes: the request must match a route, and the most
+ *   specific matching route's AuthorizationPolicies decide (probe defaults
+ *   no longer apply: inbound/index.rs adds them only to a Server without
+ *   routes);
  * - an AuthorizationPolicy admits a client satisfying all its required
  *   authentications.
  *
@@ -98,18 +100,27 @@ function admittedBy(o: Objects, policies: readonly LinkerdObject[], req: Linkerd
   return policies.some((p) => p.spec.requiredAuthenticationRefs.every((ref: any) => authenticated(o, p.metadata.namespace, ref, req)));
 }
 
-function routeMatches(route: LinkerdObject, http: { method: string; path: string }): boolean {
-  return route.spec.rules.some((rule: any) =>
-    (rule.matches ?? [{ path: { type: "PathPrefix", value: "/" } }]).some((m: any) => {
+/**
+ * How specifically a route's best match fits the request (undefined: no
+ * match), by Gateway API precedence: an Exact path over a prefix, a longer
+ * prefix over a shorter one, then a method match over none.
+ */
+function routeSpecificity(route: LinkerdObject, http: { method: string; path: string }): number | undefined {
+  let best: number | undefined;
+  for (const rule of route.spec.rules) {
+    for (const m of rule.matches ?? [{ path: { type: "PathPrefix", value: "/" } }]) {
       if (m.headers || m.queryParams) throw new Error("header/query matches not modelled");
       const path = m.path ?? { type: "PathPrefix", value: "/" };
       const pathOk =
         path.type === "Exact" ? http.path === path.value :
         path.type === "PathPrefix" ? http.path === path.value || http.path.startsWith(path.value.endsWith("/") ? path.value : `${path.value}/`) :
         (() => { throw new Error(`path match ${path.type} not modelled`); })();
-      return pathOk && (m.method === undefined || m.method === http.method);
-    }),
-  );
+      if (!pathOk || (m.method !== undefined && m.method !== http.method)) continue;
+      const score = (path.type === "Exact" ? 1_000_000 : 0) + path.value.length * 10 + (m.method === undefined ? 0 : 1);
+      best = Math.max(best ?? score, score);
+    }
+  }
+  return best;
 }
 
 const targets = (p: LinkerdObject, kind: string, name: string) => p.spec.targetRef.kind === kind && p.spec.targetRef.name === name;
@@ -134,8 +145,13 @@ export function linkerdAllows(o: Objects, req: LinkerdRequest): boolean {
   if (routes.length === 0) return admittedBy(o, serverPolicies, req) || isProbe(req);
   if (serverPolicies.length > 0) throw new Error("Server-level policies on a Server with routes not modelled");
   if (!req.http) return false;
-  const matched = routes.filter((r) => routeMatches(r, req.http!));
-  return admittedBy(o, policies.filter((p) => matched.some((r) => targets(p, "HTTPRoute", r.metadata.name))), req);
+  // The one most specific matching route decides (ties are not modelled).
+  const scored = routes.map((r) => ({ r, score: routeSpecificity(r, req.http!) })).filter((x) => x.score !== undefined);
+  if (scored.length === 0) return false;
+  const top = Math.max(...scored.map((x) => x.score!));
+  const best = scored.filter((x) => x.score === top);
+  if (best.length > 1) throw new Error(`routes ${best.map((x) => x.r.metadata.name).join(", ")} tie for ${req.http.method} ${req.http.path}`);
+  return admittedBy(o, policies.filter((p) => targets(p, "HTTPRoute", best[0]!.r.metadata.name)), req);
 }
 
 /** The policy controller's default probe route: GET on the port's probe paths, from the probe networks (0.0.0.0/0: anyone). */
