@@ -1,8 +1,8 @@
 /**
  * The shop's topology: every service, its port, which services it calls and
  * whether it keeps state in Redis. This is the contract the services, the local
- * launcher and the Pulumi program all read, so the authorization graph of
- * DESIGN.md is written down exactly once (as `calls`) and derived everywhere
+ * launcher and the Pulumi program all read, so the shop's authorization graph
+ * is written down exactly once (as `calls`) and derived everywhere
  * else. Pure data, no imports: infra may import it, it imports nothing.
  */
 

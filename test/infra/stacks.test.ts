@@ -97,7 +97,7 @@ describe("Pulumi program under mocks", function () {
         }
       });
 
-      it("hardens every Deployment (DESIGN.md Workloads)", () => {
+      it("hardens every Deployment", () => {
         expect(deployments(r)).to.have.length(8);
         for (const d of deployments(r)) {
           const pod = d.spec.template.spec;
