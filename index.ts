@@ -8,6 +8,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { authzEdges } from "./infra/authz/graph";
+import { RegistryPullSecret } from "./infra/images/pull-secret";
 import { ServiceImages } from "./infra/images/service-images";
 import { ShopIngress } from "./infra/ingress";
 import { AppNamespace } from "./infra/namespace";
@@ -108,6 +109,16 @@ const namespace = new AppNamespace(
 const policy = plan.applyPolicy({ config, provider, monitoring, ingress, namespace: namespace.name, edges: authzEdges(), mesh: meshSetup });
 
 // ── workloads ───────────────────────────────────────────────────────────────
+// A private registry's credentials, for the pulls (the push uses them too, above).
+const pullSecret =
+  config.images.registryUsername !== undefined && secrets.registryPassword !== undefined
+    ? new RegistryPullSecret(
+        "registry-pull",
+        { namespace: namespace.name, server: config.images.registryServer, username: config.images.registryUsername, password: secrets.registryPassword },
+        { provider },
+      )
+    : undefined;
+
 const shop = new Shop(
   "shop",
   {
@@ -121,6 +132,7 @@ const shop = new Shop(
     faults: config.faults,
     paymentCanaryWeight: plan.canary === "client" ? config.canary.weight : undefined,
     podAnnotations: meshSetup.podAnnotations,
+    imagePullSecrets: pullSecret ? [pullSecret.name] : undefined,
     redis: { image: config.redis.image, storage: config.redis.storage, storageClass: config.redis.storageClass, password: redisPassword },
     serviceMonitorDependsOn: monitoring ? [monitoring.release] : undefined,
     scrape: meshSetup.prometheus?.scrape,

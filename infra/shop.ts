@@ -33,6 +33,8 @@ export interface ShopArgs {
   readonly paymentCanaryWeight?: number;
   /** Annotations every pod gets (mesh settings). */
   readonly podAnnotations?: Record<string, string>;
+  /** Secrets every service account pulls images with (a private registry); absent: none. */
+  readonly imagePullSecrets?: pulumi.Input<string>[];
   readonly redis: {
     readonly image: pulumi.Input<string>;
     readonly storage: pulumi.Input<string>;
@@ -65,6 +67,7 @@ export class Shop extends pulumi.ComponentResource {
         image: args.redis.image,
         storage: args.redis.storage,
         storageClass: args.redis.storageClass,
+        imagePullSecrets: args.imagePullSecrets,
       },
       { parent: this },
     );
@@ -84,7 +87,11 @@ export class Shop extends pulumi.ComponentResource {
           port: spec.port,
           image: reference,
           imagePullPolicy: args.imagePullPolicy,
-          podAnnotations: pulumi.output(digest).apply((id) => ({ ...args.podAnnotations, [IMAGE_ANNOTATION]: id })),
+          // A new image, or (for Redis's clients) a new Redis password, rolls the pods.
+          podAnnotations: pulumi
+            .all([digest, spec.redis ? this.redis.checksumAnnotation : {}])
+            .apply(([id, checksum]) => ({ ...args.podAnnotations, [IMAGE_ANNOTATION]: id, ...checksum })),
+          imagePullSecrets: args.imagePullSecrets,
           tracks: args.plan[service].map((track) => ({
             ...track,
             env: redisRef.apply(([namespace, host, secretName]) =>

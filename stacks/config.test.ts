@@ -16,7 +16,7 @@ const errorOf = (values: Partial<Record<Key, string>>) => {
 
 describe("stack config (stacks/config.ts)", () => {
   it("defaults suit a local cluster when nothing is set", () => {
-    const c = parseConfig(from({}), "dev");
+    const c = parseConfig(from({}), "dev", "x64");
     expect(c.mesh).to.equal("none");
     expect(c.namespace).to.equal("meshmart");
     expect(c.images).to.deep.include({ registryServer: "localhost:5001", repository: "meshmart", tag: "latest", push: true, platform: "linux/amd64", bundle: true });
@@ -25,9 +25,17 @@ describe("stack config (stacks/config.ts)", () => {
     expect(c.faults).to.deep.equal({ catalogErrorRate: 0, paymentDeclineRate: 0, paymentTimeoutRate: 0 });
     expect(c.ingress).to.deep.equal({ host: "", className: "nginx", serviceType: "NodePort", nodePort: 30080 });
     expect(c.monitoring).to.deep.equal({ enabled: true, namespace: "monitoring" });
-    expect(c.metricsServer).to.deep.equal({ enabled: true, kubeletInsecureTls: true });
-    expect(c.redis).to.deep.equal({ image: "redis:7.4.2-alpine", storage: "1Gi", storageClass: undefined });
+    // Off: a cluster that already runs one would fail the install (kind's recipe turns both on).
+    expect(c.metricsServer).to.deep.equal({ enabled: false, kubeletInsecureTls: false });
+    expect(c.redis).to.deep.equal({ image: "redis:7.4.11-alpine", storage: "1Gi", storageClass: undefined });
+    expect(c.gatewayApiCrds).to.equal(true);
     expect(c.secretsSet).to.deep.equal({ registryPassword: false, grafanaAdminPassword: false, redisPassword: false });
+  });
+
+  it("builds for the building machine's architecture unless imagePlatform is set", () => {
+    expect(parseConfig(from({}), "dev", "arm64").images.platform).to.equal("linux/arm64");
+    expect(parseConfig(from({ imagePlatform: "linux/amd64" }), "dev", "arm64").images.platform).to.equal("linux/amd64");
+    expect(() => parseConfig(from({}), "dev", "s390x")).to.throw("meshmart:imagePlatform must be set on a s390x machine");
   });
 
   it("turns the services' own retries off by default in a mesh (the mesh retries)", () => {

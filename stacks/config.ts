@@ -38,7 +38,7 @@ export const KEYS = {
   imageRepository: { type: "string", default: "meshmart", description: "Repository path under the registry: images are <registryServer>/<imageRepository>/<service>:<imageTag>." },
   imageTag: { type: "string", default: "latest", description: "Image tag. Deployments use the pushed digest, so a rebuilt image rolls out even under the same tag." },
   imagePush: { type: "boolean", default: true, description: "Push the images. Off: keep them local (minikube docker-env, or `kind load docker-image`); Deployments then use the tag." },
-  imagePlatform: { type: "string", default: "linux/amd64", description: "Platform the images are built for." },
+  imagePlatform: { type: "string", description: "Platform the images are built for; unset: the building machine's, linux/<arch> (amd64 or arm64)." },
   baseImage: { type: "string", description: "BASE_IMAGE build argument (a Node runtime image or a mirror of it); unset: the Dockerfile's default." },
   bundle: { type: "boolean", default: true, description: "Run the bundler (npm run build) before building images, so they ship the current source." },
   replicas: { type: "integer", default: 2, description: "Replicas of each Deployment, and the autoscaler's minimum (at least 2)." },
@@ -58,9 +58,10 @@ export const KEYS = {
   monitoring: { type: "boolean", default: true, description: "Install kube-prometheus-stack, ServiceMonitors, dashboards and alert rules." },
   monitoringNamespace: { type: "string", default: "monitoring", description: "Namespace of kube-prometheus-stack." },
   grafanaAdminPassword: { type: "string", secret: true, description: "Grafana admin password (secret); unset: a random one (see the grafanaAdminPassword output)." },
-  metricsServer: { type: "boolean", default: true, description: "Install metrics-server (the HPAs need it); off for clusters that have one (minikube addon, clouds)." },
-  metricsServerInsecureTls: { type: "boolean", default: true, description: "Pass --kubelet-insecure-tls to metrics-server (kind's kubelets have self-signed certificates)." },
-  redisImage: { type: "string", default: "redis:7.4.2-alpine", description: "Redis image." },
+  metricsServer: { type: "boolean", default: false, description: "Install metrics-server (the HPAs need it): on for kind; off where the cluster has one (minikube addon, GKE, AKS), since a second one fails the install." },
+  metricsServerInsecureTls: { type: "boolean", default: false, description: "Pass --kubelet-insecure-tls to metrics-server: only for kind, whose kubelets serve self-signed certificates." },
+  gatewayApiCrds: { type: "boolean", default: true, description: "linkerd: apply the pinned Gateway API CRDs (v1.5.1, kept on destroy). Off: leave the cluster's own alone (they must be v1.1.1 or later)." },
+  redisImage: { type: "string", default: "redis:7.4.11-alpine", description: "Redis image." },
   redisStorage: { type: "string", default: "1Gi", description: "Size of Redis's volume (a Kubernetes quantity)." },
   redisStorageClass: { type: "string", description: "StorageClass of Redis's volume; unset: the cluster's default." },
   redisPassword: { type: "string", secret: true, description: "Redis password (secret); unset: a random one." },
@@ -100,6 +101,8 @@ export interface StackConfig {
   readonly ingress: { readonly host: string; readonly className: string; readonly serviceType: IngressServiceType; readonly nodePort: number };
   readonly monitoring: { readonly enabled: boolean; readonly namespace: string };
   readonly metricsServer: { readonly enabled: boolean; readonly kubeletInsecureTls: boolean };
+  /** linkerd: whether the program applies the Gateway API CRDs. */
+  readonly gatewayApiCrds: boolean;
   readonly redis: { readonly image: string; readonly storage: string; readonly storageClass?: string };
   /** Which secrets the user set (the values themselves are in StackSecrets). */
   readonly secretsSet: { readonly [K in SecretKey]: boolean };
@@ -178,8 +181,18 @@ class Reader {
   }
 }
 
+/**
+ * The building machine's platform: images run where they are built (kind on
+ * an arm64 laptop runs arm64 nodes). Other architectures must say so.
+ */
+export function hostPlatform(arch: string): string {
+  const docker = ({ x64: "amd64", arm64: "arm64" } as Record<string, string>)[arch];
+  if (!docker) throw new Error(`${PROJECT}:imagePlatform must be set on a ${arch} machine (e.g. linux/amd64)`);
+  return `linux/${docker}`;
+}
+
 /** Validates the raw config; throws one Error listing every bad key. */
-export function parseConfig(raw: RawConfig, stack: string): StackConfig {
+export function parseConfig(raw: RawConfig, stack: string, hostArch: string = process.arch): StackConfig {
   const r = new Reader(raw);
   const dnsLabel = { re: DNS_LABEL, expectation: "a DNS label (lowercase letters, digits and '-', at most 63 characters)" };
   const mesh = r.oneOf("mesh", MESHES);
@@ -206,7 +219,10 @@ export function parseConfig(raw: RawConfig, stack: string): StackConfig {
       repository: r.string("imageRepository", { re: /^[a-z0-9]+([._/-][a-z0-9]+)*$/, expectation: "an image repository path (lowercase)" }),
       tag: r.string("imageTag", { re: /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, expectation: "an image tag" }),
       push,
-      platform: r.string("imagePlatform", { re: /^[a-z0-9]+\/[a-z0-9]+(\/[a-z0-9]+)?$/, expectation: "a platform such as linux/amd64" }),
+      platform:
+        r.optional("imagePlatform") === undefined
+          ? hostPlatform(hostArch)
+          : r.string("imagePlatform", { re: /^[a-z0-9]+\/[a-z0-9]+(\/[a-z0-9]+)?$/, expectation: "a platform such as linux/amd64" }),
       baseImage: r.optional("baseImage"),
       bundle: r.boolean("bundle"),
     },
@@ -232,6 +248,7 @@ export function parseConfig(raw: RawConfig, stack: string): StackConfig {
     },
     monitoring: { enabled: r.boolean("monitoring"), namespace: r.string("monitoringNamespace", dnsLabel) },
     metricsServer: { enabled: r.boolean("metricsServer"), kubeletInsecureTls: r.boolean("metricsServerInsecureTls") },
+    gatewayApiCrds: r.boolean("gatewayApiCrds"),
     redis: {
       image: r.string("redisImage", { re: /^[^\s]+$/, expectation: "an image reference" }),
       storage: r.string("redisStorage", { re: QUANTITY, expectation: "a Kubernetes quantity such as 1Gi" }),

@@ -29,13 +29,13 @@ import type { StackPlan } from "./plan";
 
 export const linkerd: StackPlan = {
   canary: "mesh",
-  installMesh: ({ provider }) => {
-    const controlPlane = new LinkerdControlPlane("linkerd", {}, { provider });
+  installMesh: ({ config, provider }) => {
+    const controlPlane = new LinkerdControlPlane("linkerd", { installGatewayApiCrds: config.mesh === "linkerd" && config.gatewayApiCrds }, { provider });
     return {
       namespaceAnnotations: NAMESPACE_ANNOTATIONS,
       podOverhead: PROXY_RESOURCES,
       dependsOn: [controlPlane.release],
-      crdDependsOn: [controlPlane.gatewayApiCrds, controlPlane.crdRelease, controlPlane.release],
+      crdDependsOn: [...(controlPlane.gatewayApiCrds ? [controlPlane.gatewayApiCrds] : []), controlPlane.crdRelease, controlPlane.release],
       ingress: { pods: { annotations: INGRESS_POD_ANNOTATIONS }, ingressAnnotations: INGRESS_ANNOTATIONS },
       prometheus: { pods: { annotations: PROMETHEUS_POD_ANNOTATIONS } },
     };

@@ -13,11 +13,13 @@
  * retry.linkerd.io/* and timeout.linkerd.io/* annotations on
  * gateway.networking.k8s.io HTTPRoutes. It needs Kubernetes >= 1.31.
  *
- * Gateway API v1.2.1 (standard channel): the version Linkerd 2.20 recommends
- * (it supports 1.2.1-1.5.1). Linkerd no longer owns these CRDs (2.19+), and
- * the copy its linkerd-crds chart could install (installGatewayAPI) is
- * v1.1.1-experimental, below 2.20's range; so the program applies the
- * upstream standard-install itself, pinned, as its own resource.
+ * Gateway API v1.5.1 (standard channel): the version edge-26.8.3's
+ * `linkerd check` tells users to install (its minimum is v1.1.1, whose
+ * HTTPRoute serves v1). Linkerd no longer owns these CRDs, and the copy its
+ * linkerd-crds chart could install (installGatewayAPI) is v1.1.1
+ * experimental; so the program applies the upstream standard-install itself,
+ * pinned, as its own resource, never deletes it (other tenants may use the
+ * CRDs), and leaves a cluster's own CRDs alone when told to.
  */
 import type { ChartRef } from "../platform/charts";
 
@@ -36,6 +38,6 @@ export const MESH_CHARTS = {
   linkerdViz: { chart: "linkerd-viz", version: LINKERD_CHART_VERSION, repo: LINKERD_EDGE_REPO },
 } as const satisfies Record<string, ChartRef>;
 
-export const GATEWAY_API_VERSION = "v1.2.1";
+export const GATEWAY_API_VERSION = "v1.5.1";
 /** The upstream standard-channel CRDs (GatewayClass, Gateway, HTTPRoute, GRPCRoute, ReferenceGrant). */
 export const GATEWAY_API_CRDS_URL = `https://github.com/kubernetes-sigs/gateway-api/releases/download/${GATEWAY_API_VERSION}/standard-install.yaml`;

@@ -1,8 +1,11 @@
 /**
  * ingress-nginx, installed with helm.v3.Release because its admission webhook
- * is set up by hook Jobs (helm.v4.Chart skips hooks). On kind/minikube the
- * controller is exposed as a NodePort; a LoadBalancer Service that never gets
- * an address there is not awaited.
+ * is set up by hook Jobs (helm.v4.Chart skips hooks). The release is always
+ * awaited, so the Ingress (which the webhook, `failurePolicy: Fail`, must
+ * admit) comes after a ready controller. Helm's wait would also wait for a
+ * LoadBalancer's address, which never comes without a cloud controller; so a
+ * LoadBalancer Service is not the chart's but the program's own, the same
+ * the chart would render, and not awaited.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -42,6 +45,8 @@ export function ingressNginxValues(args: IngressNginxArgs): Record<string, unkno
       service: {
         type: args.serviceType,
         ...(args.serviceType === "NodePort" ? { nodePorts: { http: String(args.nodePort) } } : {}),
+        // A LoadBalancer is controllerService() below, outside Helm's wait.
+        ...(args.serviceType === "LoadBalancer" ? { external: { enabled: false } } : {}),
       },
       admissionWebhooks: { enabled: true },
       metrics: { enabled: false },
@@ -50,6 +55,24 @@ export function ingressNginxValues(args: IngressNginxArgs): Record<string, unkno
       ...(args.podAnnotations ? { podAnnotations: args.podAnnotations } : {}),
     },
     serviceAccount: { create: true, name: CONTROLLER_SERVICE_ACCOUNT },
+  };
+}
+
+/**
+ * The chart's controller pods, as its external Service selects them
+ * (templates/controller-service.yaml: selectorLabels + component).
+ */
+export const CONTROLLER_SELECTOR = { "app.kubernetes.io/name": "ingress-nginx", "app.kubernetes.io/instance": RELEASE_NAME, "app.kubernetes.io/component": "controller" };
+
+/** The LoadBalancer Service the chart would render (http 80, https 443 to the controller's named ports). */
+export function controllerServiceSpec(): k8s.types.input.core.v1.ServiceSpec {
+  return {
+    type: "LoadBalancer",
+    selector: CONTROLLER_SELECTOR,
+    ports: [
+      { name: "http", port: 80, protocol: "TCP", targetPort: "http", appProtocol: "http" },
+      { name: "https", port: 443, protocol: "TCP", targetPort: "https", appProtocol: "https" },
+    ],
   };
 }
 
@@ -68,14 +91,23 @@ export class IngressNginx extends pulumi.ComponentResource {
         namespace: this.namespace,
         ...chartSource(CHARTS.ingressNginx),
         values: ingressNginxValues(args),
-        // A LoadBalancer without a cloud controller never gets an address: don't wait on it.
-        skipAwait: args.serviceType === "LoadBalancer",
         timeout: 600,
         atomic: false,
         cleanupOnFail: true,
       },
       { parent: this },
     );
+    if (args.serviceType === "LoadBalancer") {
+      new k8s.core.v1.Service(
+        `${name}-controller`,
+        {
+          // An address may never come (kind, minikube without a tunnel): don't wait for one.
+          metadata: { name: CONTROLLER_SERVICE, namespace: this.namespace, annotations: { "pulumi.com/skipAwait": "true" } },
+          spec: controllerServiceSpec(),
+        },
+        { parent: this, dependsOn: [this.release] },
+      );
+    }
     this.registerOutputs({ namespace: this.namespace, release: this.release.status });
   }
 }

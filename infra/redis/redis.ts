@@ -2,10 +2,13 @@
  * Redis for the services that keep state: a password Secret, a headless
  * Service, a hardened single-replica StatefulSet with a persistent volume.
  */
+import { createHmac } from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { pullSecretRefs } from "../images/pull-secret";
 import { appLabels } from "../labels";
-import { CONFIG_KEY, PASSWORD_KEY, REDIS_APP, redisConf, redisServiceSpec, redisStatefulSetSpec } from "./spec";
+import { CHECKSUM_ANNOTATION, CONFIG_KEY, PASSWORD_KEY, REDIS_APP, redisConf, redisServiceSpec, redisStatefulSetSpec } from "./spec";
 
 export interface RedisArgs {
   readonly namespace: pulumi.Input<string>;
@@ -16,6 +19,8 @@ export interface RedisArgs {
   readonly storage: pulumi.Input<string>;
   /** StorageClass of the volume; absent: the cluster's default. */
   readonly storageClass?: pulumi.Input<string>;
+  /** Secrets the cluster pulls the image with (a private registry). */
+  readonly imagePullSecrets?: pulumi.Input<string>[];
 }
 
 export class Redis extends pulumi.ComponentResource {
@@ -26,6 +31,12 @@ export class Redis extends pulumi.ComponentResource {
   public readonly passwordKey = PASSWORD_KEY;
   /** The service account Redis runs as (its mesh identity). */
   public readonly serviceAccountName: pulumi.Output<string>;
+  /**
+   * The pod-template annotation of Redis and its clients: a checksum of the
+   * Secret keyed with a random key kept in state, so it changes with the
+   * password without being a verifier of it.
+   */
+  public readonly checksumAnnotation: pulumi.Output<Record<string, string>>;
 
   constructor(name: string, args: RedisArgs, opts?: pulumi.ComponentResourceOptions) {
     super("meshmart:data:Redis", name, args, opts);
@@ -42,16 +53,24 @@ export class Redis extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    const sa = new k8s.core.v1.ServiceAccount(`${name}-sa`, { metadata: meta, automountServiceAccountToken: false }, { parent: this });
+    const checksumKey = new random.RandomPassword(`${name}-checksum-key`, { length: 32, special: false }, { parent: this });
+    this.checksumAnnotation = pulumi.unsecret(
+      pulumi.all([checksumKey.result, password]).apply(([key, pw]): Record<string, string> => ({ [CHECKSUM_ANNOTATION]: createHmac("sha256", key).update(redisConf(pw)).digest("hex") })),
+    );
+    const sa = new k8s.core.v1.ServiceAccount(
+      `${name}-sa`,
+      { metadata: meta, automountServiceAccountToken: false, imagePullSecrets: pullSecretRefs(args.imagePullSecrets) },
+      { parent: this },
+    );
     const service = new k8s.core.v1.Service(`${name}-svc`, { metadata: meta, spec: redisServiceSpec() }, { parent: this });
     new k8s.apps.v1.StatefulSet(
       `${name}-statefulset`,
       {
         metadata: meta,
         spec: pulumi
-          .all([args.image, args.storage, args.storageClass, secret.metadata.name, service.metadata.name])
-          .apply(([image, storage, storageClass, secretName, serviceName]) =>
-            redisStatefulSetSpec({ image, storage, storageClass, secretName, serviceName }),
+          .all([args.image, args.storage, args.storageClass, secret.metadata.name, service.metadata.name, this.checksumAnnotation])
+          .apply(([image, storage, storageClass, secretName, serviceName, podAnnotations]) =>
+            redisStatefulSetSpec({ image, storage, storageClass, secretName, serviceName, podAnnotations }),
           ),
       },
       { parent: this, dependsOn: [sa] },

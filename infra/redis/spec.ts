@@ -16,6 +16,12 @@ export const REDIS_GID = 1000;
 /** Keys of the Redis Secret: the clients' password and the server's config. */
 export const PASSWORD_KEY = "password";
 export const CONFIG_KEY = "redis.conf";
+/**
+ * Pod-template annotation of Redis and of every service that uses it: a keyed
+ * checksum of the Secret, so a password change rolls server and clients
+ * together (a client left with the old password fails later, not now).
+ */
+export const CHECKSUM_ANNOTATION = "meshmart.dev/redis-secret-checksum";
 
 export const REDIS_RESOURCES: Resources = {
   requests: { cpu: "100m", memory: "128Mi" },
@@ -42,6 +48,8 @@ export interface RedisSpecArgs {
   readonly serviceName: string;
   readonly storage: string;
   readonly storageClass?: string;
+  /** Annotations of the pod template (the Secret's checksum). */
+  readonly podAnnotations?: Record<string, string>;
 }
 
 export function redisStatefulSetSpec(args: RedisSpecArgs): k8s.types.input.apps.v1.StatefulSetSpec {
@@ -56,7 +64,7 @@ export function redisStatefulSetSpec(args: RedisSpecArgs): k8s.types.input.apps.
     selector: { matchLabels: versionSelector(REDIS_APP, REDIS_VERSION) },
     updateStrategy: { type: "RollingUpdate" },
     template: {
-      metadata: { labels },
+      metadata: { labels, ...(args.podAnnotations ? { annotations: args.podAnnotations } : {}) },
       spec: {
         serviceAccountName: REDIS_APP,
         automountServiceAccountToken: false,
@@ -75,7 +83,8 @@ export function redisStatefulSetSpec(args: RedisSpecArgs): k8s.types.input.apps.
             resources: REDIS_RESOURCES,
             securityContext: containerSecurityContext(),
             startupProbe: { exec: { command: ["redis-cli", "ping"] }, periodSeconds: 2, failureThreshold: 30, timeoutSeconds: 2 },
-            livenessProbe: { tcpSocket: { port: "redis" }, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 2 },
+            // Not a TCP probe: in a mesh the proxy accepts the connection even when Redis hangs.
+            livenessProbe: { exec: { command: ["redis-cli", "ping"] }, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 2 },
             readinessProbe: { exec: { command: ["redis-cli", "ping"] }, periodSeconds: 5, failureThreshold: 2, timeoutSeconds: 2 },
             volumeMounts: [
               { name: "data", mountPath: "/data" },

@@ -6,6 +6,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { pullSecretRefs } from "../images/pull-secret";
 import { appLabels, appSelector, recommendedLabels, versionSelector } from "../labels";
 import {
   deploymentSpec,
@@ -46,6 +47,8 @@ export interface MicroserviceArgs {
   readonly imagePullPolicy: "Always" | "IfNotPresent";
   /** One entry per deployed version; several mean per-version Services too. */
   readonly tracks: readonly VersionTrack[];
+  /** Secrets the service account pulls images with (a private registry). */
+  readonly imagePullSecrets?: pulumi.Input<string>[];
   /** Pod template annotations (e.g. the image id, mesh settings). */
   readonly podAnnotations?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   readonly resources?: Resources;
@@ -79,7 +82,7 @@ export class Microservice extends pulumi.ComponentResource {
 
     const sa = new k8s.core.v1.ServiceAccount(
       `${name}-sa`,
-      { metadata: meta(serviceAccountName(args.app), common), automountServiceAccountToken: false },
+      { metadata: meta(serviceAccountName(args.app), common), automountServiceAccountToken: false, imagePullSecrets: pullSecretRefs(args.imagePullSecrets) },
       { parent: this },
     );
 

@@ -9,6 +9,7 @@
 import { expect } from "chai";
 import { ENV, SERVICE_NAMES, SERVICES } from "../../services/topology";
 import { MESH_CHARTS } from "../../infra/mesh/charts";
+import { GATEWAY_API_STANDARD_INSTALL, ISTIO_PROMETHEUS_PROXY_METADATA } from "./fixtures/upstream";
 import { meshTimeouts } from "../../infra/mesh/routing";
 import { byUrn, isSecret, objects, ofType, plainText, reveal, run, type Registration, type StackRun } from "./support/stacks";
 
@@ -121,7 +122,7 @@ describe("the mesh stacks under mocks", function () {
       const spec = reveal(release(r, "kube-prometheus-stack").inputs).values.prometheus.prometheusSpec;
       expect(spec.podMetadata.labels).to.deep.equal({ "sidecar.istio.io/inject": "true" });
       expect(spec.podMetadata.annotations).to.include({ "traffic.sidecar.istio.io/includeInboundPorts": "", "traffic.sidecar.istio.io/includeOutboundIPRanges": "" });
-      expect(JSON.parse(spec.podMetadata.annotations["proxy.istio.io/config"])).to.deep.equal({ proxyMetadata: { OUTPUT_CERTS: "/etc/istio-output-certs" } });
+      expect(JSON.parse(spec.podMetadata.annotations["proxy.istio.io/config"])).to.deep.equal({ proxyMetadata: ISTIO_PROMETHEUS_PROXY_METADATA });
       expect(JSON.parse(spec.podMetadata.annotations["sidecar.istio.io/userVolumeMount"])).to.deep.equal([{ name: "istio-certs", mountPath: "/etc/istio-output-certs" }]);
       expect(spec.volumes).to.deep.equal([{ name: "istio-certs", emptyDir: { medium: "Memory" } }]);
       expect(spec.volumeMounts).to.deep.equal([{ name: "istio-certs", mountPath: "/etc/prom-certs", readOnly: true }]);
@@ -196,7 +197,7 @@ describe("the mesh stacks under mocks", function () {
 
     it("installs the Gateway API CRDs, then linkerd-crds, linkerd-control-plane and linkerd-viz, pinned edge releases", () => {
       const [gatewayApi] = ofType(r, "kubernetes:yaml/v2:ConfigFile");
-      expect(gatewayApi!.inputs.file).to.equal("https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.2.1/standard-install.yaml");
+      expect(gatewayApi!.inputs.file).to.equal(GATEWAY_API_STANDARD_INSTALL);
       const crds = release(r, "linkerd-crds");
       const controlPlane = release(r, "linkerd-control-plane");
       const viz = release(r, "linkerd-viz");

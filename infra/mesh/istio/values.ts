@@ -91,7 +91,8 @@ export function prometheusPod(): {
     annotations: {
       "traffic.sidecar.istio.io/includeInboundPorts": "",
       "traffic.sidecar.istio.io/includeOutboundIPRanges": "",
-      "proxy.istio.io/config": JSON.stringify({ proxyMetadata: { OUTPUT_CERTS: SIDECAR_CERT_DIR } }),
+      // pilot-agent only: it writes the certificate, and no Envoy runs (Istio's own Prometheus addon values).
+      "proxy.istio.io/config": JSON.stringify({ proxyMetadata: { OUTPUT_CERTS: SIDECAR_CERT_DIR, DISABLE_ENVOY: "true" } }),
       "sidecar.istio.io/userVolumeMount": JSON.stringify([{ name: CERT_VOLUME, mountPath: SIDECAR_CERT_DIR }]),
     },
     volumes: [{ name: CERT_VOLUME, emptyDir: { medium: "Memory" } }],

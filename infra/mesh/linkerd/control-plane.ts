@@ -22,9 +22,17 @@ import {
   linkerdVizValues,
 } from "./values";
 
+export interface LinkerdControlPlaneArgs {
+  /**
+   * Apply the pinned Gateway API CRDs (standard channel); false leaves a
+   * cluster's own alone (they must serve HTTPRoute v1: Gateway API ≥ v1.1.1).
+   */
+  readonly installGatewayApiCrds: boolean;
+}
+
 export class LinkerdControlPlane extends pulumi.ComponentResource {
-  /** The Gateway API CRDs (HTTPRoute): HTTPRoutes depend on them. */
-  public readonly gatewayApiCrds: k8s.yaml.v2.ConfigFile;
+  /** The Gateway API CRDs (HTTPRoute): HTTPRoutes depend on them; absent when the cluster brings its own. */
+  public readonly gatewayApiCrds?: k8s.yaml.v2.ConfigFile;
   /** `linkerd-crds`: the policy.linkerd.io CRDs. */
   public readonly crdRelease: k8s.helm.v3.Release;
   /** `linkerd-control-plane`: identity, destination/policy, proxy injector. */
@@ -32,9 +40,17 @@ export class LinkerdControlPlane extends pulumi.ComponentResource {
   /** `linkerd-viz`: its Prometheus, tap and dashboard. */
   public readonly vizRelease: k8s.helm.v3.Release;
 
-  constructor(name: string, args: Record<string, never> = {}, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: LinkerdControlPlaneArgs, opts?: pulumi.ComponentResourceOptions) {
     super("meshmart:mesh:LinkerdControlPlane", name, args, opts);
-    this.gatewayApiCrds = new k8s.yaml.v2.ConfigFile(`${name}-gateway-api-crds`, { file: GATEWAY_API_CRDS_URL }, { parent: this });
+    if (args.installGatewayApiCrds) {
+      // Cluster-wide CRDs other tenants may use: `pulumi destroy` leaves them
+      // (and every object of the manifest) in place.
+      this.gatewayApiCrds = new k8s.yaml.v2.ConfigFile(
+        `${name}-gateway-api-crds`,
+        { file: GATEWAY_API_CRDS_URL },
+        { parent: this, retainOnDelete: true },
+      );
+    }
     const ns = new k8s.core.v1.Namespace(
       `${name}-ns`,
       { metadata: { name: LINKERD_NAMESPACE, labels: CONTROL_PLANE_NAMESPACE_LABELS, annotations: CONTROL_PLANE_NAMESPACE_ANNOTATIONS } },
@@ -43,7 +59,7 @@ export class LinkerdControlPlane extends pulumi.ComponentResource {
     this.crdRelease = new k8s.helm.v3.Release(
       `${name}-crds`,
       { name: "linkerd-crds", namespace: ns.metadata.name, ...chartSource(MESH_CHARTS.linkerdCrds), values: linkerdCrdsValues(), timeout: 300 },
-      { parent: this, dependsOn: [this.gatewayApiCrds] },
+      { parent: this, dependsOn: this.gatewayApiCrds ? [this.gatewayApiCrds] : [] },
     );
     const identity = new LinkerdIdentity(`${name}-identity`, {}, { parent: this });
     this.release = new k8s.helm.v3.Release(

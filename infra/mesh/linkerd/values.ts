@@ -70,6 +70,9 @@ export function linkerdControlPlaneValues(identity: IdentityValues): Record<stri
       },
     },
     disableHeartBeat: true,
+    // The injector and the validators fail closed: a pod created while the
+    // injector is down would run without a proxy, outside default deny.
+    webhookFailurePolicy: "Fail",
   };
 }
 

@@ -80,6 +80,7 @@ async function main(): Promise<void> {
       parent: req.getParent(),
       provider: req.getProvider(),
       dependencies: req.getDependenciesList(),
+      retainOnDelete: req.hasRetainondelete?.() ? req.getRetainondelete() : undefined,
       inputs: mark(deserializeProperties(req.getObject())),
     });
     return register.call(this, req, cb);

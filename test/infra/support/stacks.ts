@@ -18,6 +18,8 @@ export interface Registration {
   readonly parent: string;
   readonly provider: string;
   readonly dependencies: string[];
+  /** The retainOnDelete option as registered (absent: not set). */
+  readonly retainOnDelete?: boolean;
   readonly inputs: any;
 }
 
@@ -40,7 +42,7 @@ export const VARIANTS = {
   /** A local cluster without a registry, monitoring or metrics-server. */
   devLocal: {
     stack: "dev",
-    overrides: { "meshmart:imagePush": "false", "meshmart:monitoring": "false", "meshmart:metricsServer": "false", "meshmart:imageTag": "local" },
+    overrides: { "meshmart:imagePush": "false", "meshmart:monitoring": "false", "meshmart:metricsServer": "false", "meshmart:imageTag": "local", "meshmart:imagePlatform": "linux/arm64" },
   },
   /** A registry with credentials, a cloud LoadBalancer and a base image mirror. */
   devCloud: {
@@ -54,12 +56,13 @@ export const VARIANTS = {
       "meshmart:ingressHost": "shop.example.test",
       "meshmart:baseImage": "mirror.example.test/node:24-slim",
       "meshmart:canaryWeight": "50",
+      "meshmart:metricsServer": "true",
     },
   },
   /** Istio with another canary weight and a longer upstream timeout. */
   istioCanary: { stack: "istio", overrides: { "meshmart:canaryWeight": "20", "meshmart:upstreamTimeoutMs": "3000" } },
   /** Linkerd with all payments on v2 and no monitoring (no Prometheus identity anywhere). */
-  linkerdCanary: { stack: "linkerd", overrides: { "meshmart:canaryWeight": "100", "meshmart:monitoring": "false" } },
+  linkerdCanary: { stack: "linkerd", overrides: { "meshmart:canaryWeight": "100", "meshmart:monitoring": "false", "meshmart:gatewayApiCrds": "false" } },
   /** Bad config: the program must stop with the keys named. */
   badMesh: { stack: "dev", overrides: { "meshmart:mesh": "istoi", "meshmart:replicas": "1" } },
 } as const;
