@@ -48,7 +48,7 @@ export const KEYS = {
   catalogErrorRate: { type: "string", default: "0", description: "Injected fault: share (0-1) of catalog requests answered 500." },
   paymentDeclineRate: { type: "string", default: "0", description: "Injected fault: share (0-1) of payments declined." },
   paymentTimeoutRate: { type: "string", default: "0", description: "Injected fault: share (0-1) of payments that hang past the caller's timeout." },
-  upstreamTimeoutMs: { type: "integer", default: 2000, description: "Timeout of every call between services, in milliseconds." },
+  upstreamTimeoutMs: { type: "integer", default: 2000, description: "Budget of a call to a leaf service (users, catalog, notifications), in milliseconds; every other hop's timeout is derived from it so that each covers what it waits on (docs/meshes.md)." },
   upstreamRetries: { type: "integer", description: "Retries of idempotent GETs by the services; unset: 1 without a mesh, 0 in a mesh (the mesh retries)." },
   logLevel: { type: "string", default: "info", description: "Services' log level: debug, info, warn or error." },
   ingressHost: { type: "string", default: "", description: "Host the Ingress answers for; empty: any host." },

@@ -5,7 +5,7 @@ import { allowedCallers, allowedTargets, authzEdges, type Topology } from "./gra
 const key = (e: { from: string; to: string }) => `${e.from}->${e.to}`;
 
 describe("authorization graph (infra/authz/graph.ts)", () => {
-  it("is exactly the graph of DESIGN.md", () => {
+  it("is exactly the authorization graph of docs/architecture.md", () => {
     expect(authzEdges().map(key).sort()).to.deep.equal(
       [
         "ingress->gateway",

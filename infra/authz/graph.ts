@@ -1,5 +1,5 @@
 /**
- * The authorization graph of DESIGN.md, derived from the topology instead of
+ * The authorization graph (docs/architecture.md), derived from the topology instead of
  * being written down a second time. Every enforcement mechanism (NetworkPolicies
  * in dev, mesh policies in istio/linkerd) is generated from `authzEdges`.
  */

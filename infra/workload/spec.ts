@@ -1,5 +1,5 @@
 /**
- * Pure builders of a workload's Kubernetes objects (DESIGN.md "Workloads"):
+ * Pure builders of a workload's Kubernetes objects (docs/architecture.md, "Workloads"):
  * the hardened pod, the Deployment with its rolling update and probes, the
  * Service, HPA, PDB and ServiceMonitor. Microservice wires them into resources;
  * tests call them directly.

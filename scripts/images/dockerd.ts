@@ -16,7 +16,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { DockerCli, tail, withSbin } from "./docker";
 
-/** The flags DESIGN.md prescribes: no bridge, no iptables, no forwarding. */
+/** The flags these machines need: no bridge, no iptables, no forwarding (docs/images.md). */
 export const DOCKERD_NETWORK_FLAGS = ["--bridge=none", "--iptables=false", "--ip-forward=false"] as const;
 
 export interface DaemonOptions {

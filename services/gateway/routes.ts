@@ -1,7 +1,7 @@
 /**
  * What the gateway exposes under /api, and where each prefix goes. payment
  * and notifications are deliberately absent: only cart may reach payment,
- * only cart and payment may reach notifications (DESIGN.md's authorization
+ * only cart and payment may reach notifications (docs/architecture.md's authorization
  * graph), so /api/payments and /api/notifications are 404s here.
  */
 /** The services the gateway calls (its edges in services/topology.ts). */
