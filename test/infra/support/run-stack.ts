@@ -4,22 +4,32 @@
  * registration (type, name, parent, provider, dependsOn, inputs with secrets
  * marked) and the stack outputs to a JSON file the tests read.
  *
- *   node --import tsx test/infra/support/run-stack.ts <stack> <out.json> [overrides-json]
+ *   node --import tsx test/infra/support/run-stack.ts <stack> <out.json> [overrides-json] [--preview]
  *
  * Config comes from Pulumi.<stack>.yaml, as the CLI would pass it
- * (PULUMI_CONFIG), plus the overrides (a null deletes a key).
+ * (PULUMI_CONFIG), plus the overrides (a null deletes a key). With --preview
+ * the run is `pulumi preview`'s: isPreview is true and what a provider
+ * computes (digests, passwords, certificates, release status, ids) is
+ * unknown; unknown values are recorded as {"$unknown": true}.
+ * The mocks compute what they can for real (mock-providers.ts).
  */
-import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parse } from "yaml";
+import { COMPUTED_OUTPUTS, imageRepoDigest, randomPassword, type PasswordInputs } from "./mock-providers";
 
 const ROOT = resolve(__dirname, "../../..");
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
 
-/** Replaces Pulumi's secret envelopes with {"$secret": value}, so JSON keeps the fact. */
+/** The mark of a value Pulumi does not know yet (preview). */
+export const UNKNOWN = { $unknown: true } as const;
+
+/** Replaces Pulumi's secret envelopes with {"$secret": value} and unknowns with {"$unknown": true}, so JSON keeps the facts. */
 function mark(value: unknown): unknown {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { isUnknown } = require("@pulumi/pulumi/output") as { isUnknown(v: unknown): boolean };
+  if (isUnknown(value)) return UNKNOWN;
   if (Array.isArray(value)) return value.map(mark);
   if (value && typeof value === "object") {
     const o = value as Record<string, unknown>;
@@ -44,6 +54,8 @@ async function resolveOutputs(value: unknown): Promise<unknown> {
   const pulumi = await import("@pulumi/pulumi");
   if (pulumi.Output.isInstance(value)) {
     const secret = await (value as unknown as { isSecret: Promise<boolean> }).isSecret;
+    // An unknown Output never runs its apply callbacks (preview): record the fact instead of waiting.
+    if (!(await (value as unknown as { isKnown: Promise<boolean> }).isKnown)) return secret ? { $secret: UNKNOWN } : UNKNOWN;
     const plain = await new Promise((done) => (value as { apply(f: (v: unknown) => void): unknown }).apply((v) => done(v)));
     const resolved = await resolveOutputs(plain);
     return secret ? { $secret: resolved } : resolved;
@@ -56,8 +68,10 @@ async function resolveOutputs(value: unknown): Promise<unknown> {
 }
 
 async function main(): Promise<void> {
-  const [stack, out, overridesJson] = process.argv.slice(2);
-  if (!stack || !out) throw new Error("usage: run-stack.ts <stack> <out.json> [overrides-json]");
+  const args = process.argv.slice(2);
+  const preview = args.includes("--preview");
+  const [stack, out, overridesJson] = args.filter((a) => a !== "--preview");
+  if (!stack || !out) throw new Error("usage: run-stack.ts <stack> <out.json> [overrides-json] [--preview]");
   const config = stackConfig(stack, JSON.parse(overridesJson ?? "{}") as Record<string, string | null>);
   process.env["PULUMI_CONFIG"] = JSON.stringify(config);
   process.env["PULUMI_CONFIG_SECRET_KEYS"] = JSON.stringify(
@@ -86,18 +100,13 @@ async function main(): Promise<void> {
     return register.call(this, req, cb);
   };
 
-  const digest = (s: string) => createHash("sha256").update(s).digest("hex");
   await pulumi.runtime.setMocks(
     {
       newResource(args) {
         const state: Record<string, unknown> = { ...args.inputs };
-        if (args.type === "docker:index/image:Image") {
-          const name = String(args.inputs["imageName"]);
-          const repository = name.slice(0, name.lastIndexOf(":"));
-          // Pushed: repository@sha256:…; local: the image id sha256:… (as @pulumi/docker reports them).
-          state["repoDigest"] = args.inputs["skipPush"] ? `sha256:${digest(`id:${name}`)}` : `${repository}@sha256:${digest(name)}`;
-        }
-        if (args.type === "random:index/randomPassword:RandomPassword") state["result"] = `generated-${args.name}`;
+        const inputs = args.inputs as Record<string, any>;
+        if (args.type === "docker:index/image:Image") state["repoDigest"] = imageRepoDigest(ROOT, inputs as never);
+        if (args.type === "random:index/randomPassword:RandomPassword") state["result"] = randomPassword(inputs as PasswordInputs);
         // @pulumi/tls: distinct placeholder PEMs per resource, so tests can follow each one.
         const pem = (label: string) => `-----BEGIN ${label}-----\nmock-${args.name}\n-----END ${label}-----\n`;
         if (args.type === "tls:index/privateKey:PrivateKey") Object.assign(state, { privateKeyPem: pem("PRIVATE KEY"), publicKeyPem: pem("PUBLIC KEY") });
@@ -105,13 +114,19 @@ async function main(): Promise<void> {
         if (args.type === "tls:index/selfSignedCert:SelfSignedCert" || args.type === "tls:index/locallySignedCert:LocallySignedCert") {
           state["certPem"] = pem("CERTIFICATE");
         }
-        return { id: `${args.name}-id`, state };
+        if (args.type === "kubernetes:helm.sh/v3:Release") {
+          state["status"] = { name: inputs["name"], namespace: inputs["namespace"], chart: inputs["chart"], version: inputs["version"], status: "deployed" };
+        }
+        if (!preview) return { id: `${args.name}-id`, state };
+        // Preview: no id and none of the computed outputs, which the runtime then resolves as unknown.
+        for (const key of COMPUTED_OUTPUTS[args.type] ?? []) delete state[key];
+        return { id: undefined, state };
       },
       call: (args) => args.inputs,
     },
     "meshmart",
     stack,
-    false,
+    preview,
   );
 
   const errors: string[] = [];
@@ -125,7 +140,7 @@ async function main(): Promise<void> {
   } catch (e) {
     errors.push(e instanceof Error ? e.message : String(e));
   }
-  writeFileSync(out, JSON.stringify({ stack, config, resources, outputs, errors }, null, 1));
+  writeFileSync(out, JSON.stringify({ stack, preview, config, resources, outputs, errors }, null, 1));
 }
 
 main().catch((e) => {

@@ -25,6 +25,8 @@ export interface Registration {
 
 export interface StackRun {
   readonly stack: string;
+  /** A `pulumi preview` run: provider-computed outputs were unknown ({"$unknown": true}). */
+  readonly preview: boolean;
   readonly config: Record<string, string>;
   readonly resources: Registration[];
   readonly outputs: any;
@@ -69,15 +71,36 @@ export const VARIANTS = {
 
 export type Variant = keyof typeof VARIANTS;
 
+/**
+ * `pulumi preview` of each stack (isPreview true, as in CI): the same config
+ * as its update run, with what providers compute left unknown. Kept apart
+ * from VARIANTS because their objects hold unknowns ({"$unknown": true}).
+ */
+export const PREVIEWS = {
+  devPreview: { of: "dev" },
+  istioPreview: { of: "istio" },
+  linkerdPreview: { of: "linkerd" },
+} as const satisfies Record<string, { of: Variant }>;
+
+export type Preview = keyof typeof PREVIEWS;
+
 const exec = promisify(execFile);
 let runs: Promise<Record<Variant, StackRun>> | undefined;
 
-async function runOne(dir: string, variant: Variant): Promise<StackRun> {
+async function runOne(dir: string, variant: Variant, preview = false): Promise<StackRun> {
   const { stack, overrides } = VARIANTS[variant];
-  const out = join(dir, `${variant}.json`);
+  const out = join(dir, `${variant}${preview ? "-preview" : ""}.json`);
   await exec(
     process.execPath,
-    ["--import", "tsx", join(ROOT, "test/infra/support/run-stack.ts"), stack, out, JSON.stringify({ ...TEST_OVERRIDES, ...overrides })],
+    [
+      "--import",
+      "tsx",
+      join(ROOT, "test/infra/support/run-stack.ts"),
+      stack,
+      out,
+      JSON.stringify({ ...TEST_OVERRIDES, ...overrides }),
+      ...(preview ? ["--preview"] : []),
+    ],
     { cwd: ROOT, maxBuffer: 16 * 1024 * 1024, timeout: 120_000 },
   );
   return JSON.parse(readFileSync(out, "utf8")) as StackRun;
@@ -100,6 +123,36 @@ export function allRuns(): Promise<Record<Variant, StackRun>> {
 
 export async function run(variant: Variant): Promise<StackRun> {
   return (await allRuns())[variant];
+}
+
+let previews: Promise<Record<Preview, StackRun>> | undefined;
+
+/** The preview runs, started in parallel on first use. */
+export function previewRuns(): Promise<Record<Preview, StackRun>> {
+  previews ??= (async () => {
+    const dir = mkdtempSync(join(tmpdir(), "meshmart-previews-"));
+    try {
+      const names = Object.keys(PREVIEWS) as Preview[];
+      const results = await Promise.all(names.map((p) => runOne(dir, PREVIEWS[p].of, true)));
+      return Object.fromEntries(names.map((p, i) => [p, results[i]!])) as Record<Preview, StackRun>;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  })();
+  return previews;
+}
+
+/** Whether a recorded value is Pulumi's unknown (a preview's computed output). */
+export function isUnknown(value: unknown): boolean {
+  return !!value && typeof value === "object" && (value as { $unknown?: unknown }).$unknown === true;
+}
+
+/** Paths (a.b[0].c) of every unknown inside a recorded value. */
+export function unknownPaths(value: unknown, path = ""): string[] {
+  if (isUnknown(value)) return [path];
+  if (Array.isArray(value)) return value.flatMap((v, i) => unknownPaths(v, `${path}[${i}]`));
+  if (value && typeof value === "object") return Object.entries(value).flatMap(([k, v]) => unknownPaths(v, path ? `${path}.${k}` : k));
+  return [];
 }
 
 /** Strips the {"$secret": …} marks, for validation and value checks. */
