@@ -94,6 +94,8 @@ export const ENV = {
   paymentV2Url: "PAYMENT_V2_URL",
   /** Percent (0-100) of charges cart sends to PAYMENT_V2_URL, drawn per charge; unset: all to PAYMENT_URL. */
   paymentCanaryWeight: "PAYMENT_CANARY_WEIGHT",
+  /** cart: seconds a cart lives without a change (7 days by default, services/retention.ts). */
+  cartTtlSeconds: "CART_TTL_SECONDS",
 } as const;
 
 /** The variable holding the timeout of a call to an upstream service in ms, e.g. PAYMENT_CALL_TIMEOUT_MS. */

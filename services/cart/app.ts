@@ -6,7 +6,8 @@ import { only, type Choice } from "../kit/weighted-choice";
 import { redisReadiness, type RedisClient } from "../kit/redis";
 import { cartRoutes } from "./cart";
 import { Checkout } from "./checkout";
-import { CartStore } from "./store";
+import { RETENTION } from "../retention";
+import { CartStore, type CartRetention } from "./store";
 
 export interface CartDeps {
   readonly kit: KitOptions;
@@ -19,19 +20,24 @@ export interface CartDeps {
     readonly notifications: Upstream;
   };
   readonly background: BackgroundTasks;
-  /** The checkout lock's lifetime; longer than a checkout can take. */
+  /** The checkout lock's lifetime; longer than a checkout can take, at most RETENTION.checkoutAttemptMs. */
   readonly checkoutLockMs?: number;
+  /** How long carts and pending checkouts live; RETENTION's by default (tests shorten them). */
+  readonly retention?: Partial<CartRetention>;
 }
 
 export function createCartApp(deps: CartDeps): ServiceApp {
-  const store = new CartStore(deps.redis);
+  const lockMs = deps.checkoutLockMs ?? 30_000;
+  // payment's and orders' records outlive a pending checkout by one attempt, so no attempt may run longer
+  if (lockMs > RETENTION.checkoutAttemptMs) throw new Error(`cart's checkout lock (${lockMs} ms) is longer than one attempt may run (${RETENTION.checkoutAttemptMs} ms)`);
+  const store = new CartStore(deps.redis, deps.retention);
   const { payment } = deps.upstreams;
   const checkout = new Checkout({
     store,
     ...deps.upstreams,
     payment: "pick" in payment ? payment : only(payment),
     background: deps.background,
-    lockMs: deps.checkoutLockMs ?? 30_000,
+    lockMs,
   });
   return createServiceApp(deps.kit, {
     readiness: [redisReadiness(deps.redis)],

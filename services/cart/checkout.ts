@@ -3,10 +3,12 @@
  *
  *   1. take the cart's lock (a concurrent checkout of the same cart is a 409);
  *   2. resume the pending checkout if one exists, else read the cart (empty:
- *      409), price every line from catalog and record the pending checkout,
- *      its idempotency key derived from the cart's revision;
- *   3. charge payment with that key (declined: 402, the cart stays and the next
- *      attempt gets a new revision and key; timeout: 504, everything stays);
+ *      409), price every line from catalog and record the pending checkout
+ *      with an idempotency key minted at random (122 random bits): nobody
+ *      outside cart can know or predict it, so nobody can spend it first;
+ *   3. charge payment with that key, naming cart as the caller (payment and
+ *      orders keep one key space per caller; declined: 402, the cart stays
+ *      and the next attempt gets a new key; timeout: 504, everything stays);
  *      without a mesh the version is chosen per charge (the canary), so a
  *      retry may reach the other version: both keep their idempotency
  *      records in the same Redis, and it replays the first charge;
@@ -18,12 +20,16 @@
  * Any failure before 6 leaves the pending checkout, so a retry resumes it
  * with the same key and lines: payment and orders replay what they already
  * did, and nothing is charged or ordered twice — even if the cart changed
- * in between.
+ * in between. The pending checkout expires, and the cart with it, well
+ * before payment's and orders' records of its key (services/retention.ts),
+ * so a retry however late cannot charge again.
  */
+import { randomUUID } from "node:crypto";
 import { AppError } from "../kit/errors";
 import type { BackgroundTasks } from "../kit/background";
 import { rejected, type Upstream } from "../kit/http-client";
 import type { Choice } from "../kit/weighted-choice";
+import { callerHeaders } from "../contracts/caller";
 import type { CheckoutResult } from "../contracts/cart";
 import { MAX_AMOUNT_CENTS } from "../contracts/ids";
 import { formatCents } from "../contracts/money";
@@ -45,9 +51,9 @@ export interface CheckoutDeps {
   readonly lockMs: number;
 }
 
-/** The idempotency key of a checkout of `userId`'s cart at `revision`. */
-export function checkoutKey(userId: string, revision: number): string {
-  return `cart-${userId}-r${revision}`;
+/** A new checkout's idempotency key: random, so only cart knows it. */
+export function newCheckoutKey(): string {
+  return randomUUID();
 }
 
 export class Checkout {
@@ -81,7 +87,7 @@ export class Checkout {
     const lines = await Promise.all(cart.items.map((item) => this.price(item.product_id, item.quantity)));
     const total = totalOf(lines);
     if (total > MAX_AMOUNT_CENTS) throw new AppError(422, "order_too_large", `the cart totals ${formatCents(total)}; one order may be at most ${formatCents(MAX_AMOUNT_CENTS)}`);
-    const pending: PendingCheckout = { idempotency_key: checkoutKey(userId, cart.revision), revision: cart.revision, lines, total_cents: total };
+    const pending: PendingCheckout = { idempotency_key: newCheckoutKey(), revision: cart.revision, lines, total_cents: total };
     await this.deps.store.savePending(userId, pending);
     return pending;
   }
@@ -99,6 +105,7 @@ export class Checkout {
     const payment = this.deps.payment.pick();
     const reply = await payment.postJson("/payments", { user_id: userId, amount_cents: pending.total_cents }, Payment, {
       "idempotency-key": pending.idempotency_key,
+      ...callerHeaders("cart"),
     });
     if (!reply.ok) {
       if (reply.status === 409) throw new AppError(409, "checkout_in_progress", "the payment of this checkout is still being decided; retry shortly", undefined, { "Retry-After": "1" });
@@ -119,7 +126,7 @@ export class Checkout {
       "/orders",
       { user_id: userId, items: pending.lines, total_cents: pending.total_cents, payment_id: paymentId },
       Order,
-      { "idempotency-key": pending.idempotency_key },
+      { "idempotency-key": pending.idempotency_key, ...callerHeaders("cart") },
     );
     if (!reply.ok) throw rejected(this.deps.orders.name, reply, "the order");
     return reply.data;

@@ -1,7 +1,7 @@
 import { runService } from "../kit/run";
 import { weightedChoice } from "../kit/weighted-choice";
 import { createCartApp } from "./app";
-import { paymentCanaryConfig } from "./config";
+import { cartIdleMs, paymentCanaryConfig } from "./config";
 
 void runService("cart", ({ kit, config, env, random, redis, upstream, background }) => {
   // without a mesh, cart splits payments between versions itself, per charge
@@ -15,6 +15,7 @@ void runService("cart", ({ kit, config, env, random, redis, upstream, background
       background,
       // catalog (with its retry), payment and orders in sequence, plus margin
       checkoutLockMs: 5 * config.upstreamTimeoutMs + 5_000,
+      retention: { cartIdleMs: cartIdleMs(env) },
     }),
   };
 });

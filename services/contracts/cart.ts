@@ -19,7 +19,7 @@ export type CartLine = z.infer<typeof CartLine>;
 export const Cart = z.object({
   user_id: CustomerId,
   items: z.array(CartLine),
-  /** Changes on every change of the cart; a checkout's idempotency key derives from it. */
+  /** Changes on every change of the cart (an emptied cart is revision 0 again). */
   revision: z.number().int().nonnegative(),
 });
 export type Cart = z.infer<typeof Cart>;

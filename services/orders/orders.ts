@@ -1,5 +1,6 @@
 /**
- * POST /orders (idempotent by Idempotency-Key), GET /orders/:id with the user
+ * POST /orders (idempotent by Idempotency-Key, in the key space of the calling
+ * service named by x-meshmart-caller: services/contracts/caller.ts), GET /orders/:id with the user
  * fetched live from users, GET /orders?user_id=.
  */
 import { Hono } from "hono";
@@ -8,6 +9,7 @@ import type { ServiceEnv } from "../kit/context";
 import { AppError } from "../kit/errors";
 import { rejected, type Upstream } from "../kit/http-client";
 import { jsonBody, validate } from "../kit/validation";
+import { CALLER_HEADER, CallerHeader, scopedKey } from "../contracts/caller";
 import { CustomerId, IdempotencyHeader, OrderIdParam, UserIdParam } from "../contracts/ids";
 import { NewOrder, type Order, type OrderView } from "../contracts/order";
 import { User } from "../contracts/user";
@@ -33,9 +35,10 @@ function view(order: Order, user: User | null): OrderView {
 
 export function ordersRoutes(store: OrdersStore, users: Upstream): Hono<ServiceEnv> {
   return new Hono<ServiceEnv>()
-    .post("/", validate("header", IdempotencyHeader), jsonBody(NewOrder), async (c) => {
-      const key = c.req.valid("header")["idempotency-key"];
-      const outcome = await store.create(key, c.req.valid("json"));
+    .post("/", validate("header", IdempotencyHeader.extend(CallerHeader.shape)), jsonBody(NewOrder), async (c) => {
+      const headers = c.req.valid("header");
+      const key = headers["idempotency-key"];
+      const outcome = await store.create(scopedKey(headers[CALLER_HEADER], key), c.req.valid("json"));
       if (outcome.kind === "conflict") {
         throw new AppError(422, "idempotency_key_reused", `Idempotency-Key ${key} was used for order ${outcome.orderId} with a different body`);
       }

@@ -6,17 +6,20 @@
  *
  *   orders:seq              INCR → the next order id
  *   orders                  hash id → order JSON (without order_id)
- *   orders:idem:<key>       "<fingerprint> <id>", kept 7 days
+ *   orders:idem:<caller>:<key>  "<fingerprint> <id>", kept RETENTION.ordersIdempotencyMs
+ *                           (7 days): one key space per calling service
  *   orders:by-user:<user>   sorted set of the user's order ids
  *   events                  stream: type=order.created order_id user_id total_cents
  */
+import type { ScopedKey } from "../contracts/caller";
 import { EVENTS_STREAM, orderCreatedFields } from "../contracts/event";
 import { Order, type NewOrder } from "../contracts/order";
 import { fingerprint } from "../kit/fingerprint";
 import { LuaScript, type RedisClient } from "../kit/redis";
+import { RETENTION } from "../retention";
 import { SEED_ORDER } from "./seed";
 
-const IDEMPOTENCY_TTL_SECONDS = 7 * 24 * 3600;
+
 /** The stream keeps about this many events (XADD MAXLEN ~). */
 const EVENTS_MAXLEN = 100_000;
 
@@ -30,7 +33,7 @@ if existing then
 end
 local id = redis.call('INCR', KEYS[1])
 redis.call('HSET', KEYS[2], id, ARGV[2])
-redis.call('SET', KEYS[3], ARGV[1] .. ' ' .. id, 'EX', ARGV[3])
+redis.call('SET', KEYS[3], ARGV[1] .. ' ' .. id, 'PX', ARGV[3])
 redis.call('ZADD', KEYS[4], id, id)
 local fields = {'order_id', tostring(id)}
 for i = 5, #ARGV do fields[#fields + 1] = ARGV[i] end
@@ -55,7 +58,7 @@ export type CreateOutcome =
 const keys = {
   seq: "orders:seq",
   orders: "orders",
-  idempotency: (key: string) => `orders:idem:${key}`,
+  idempotency: (scope: string, key: string) => `orders:idem:${scope}:${key}`,
   byUser: (userId: string) => `orders:by-user:${userId}`,
 };
 
@@ -71,13 +74,14 @@ function parseOrder(id: string | number, json: string): Order {
 export class OrdersStore {
   constructor(private readonly redis: RedisClient) {}
 
-  async create(key: string, input: NewOrder, now = new Date()): Promise<CreateOutcome> {
+  /** Creates the order unless its caller already did under the same key. */
+  async create({ scope, key }: ScopedKey, input: NewOrder, now = new Date()): Promise<CreateOutcome> {
     const order: Order = { order_id: 1, ...input, status: "created", created_at: now.toISOString() };
     const fields = Object.entries(orderCreatedFields(order)).flat();
     const reply = (await CREATE.run(
       this.redis,
-      [keys.seq, keys.orders, keys.idempotency(key), keys.byUser(input.user_id), EVENTS_STREAM],
-      [fingerprint(input), payload(order), IDEMPOTENCY_TTL_SECONDS, EVENTS_MAXLEN, ...fields],
+      [keys.seq, keys.orders, keys.idempotency(scope, key), keys.byUser(input.user_id), EVENTS_STREAM],
+      [fingerprint(input), payload(order), RETENTION.ordersIdempotencyMs, EVENTS_MAXLEN, ...fields],
     )) as [string, string, string?];
     const [status, id, json] = reply;
     if (status === "CONFLICT") return { kind: "conflict", orderId: Number(id) };

@@ -1,5 +1,6 @@
 /**
- * POST /payments with an Idempotency-Key header: claim the key, decide,
+ * POST /payments with an Idempotency-Key header, in the key space of the
+ * calling service (x-meshmart-caller, services/contracts/caller.ts): claim the key, decide,
  * record, answer. The same key returns the stored result (200,
  * Idempotent-Replayed); the same key with another body is a 422; a key whose
  * first request is still deciding is a 409. notifications hears about each
@@ -14,6 +15,7 @@ import type { BackgroundTasks } from "../kit/background";
 import { fingerprint } from "../kit/fingerprint";
 import type { Upstream } from "../kit/http-client";
 import { jsonBody, validate } from "../kit/validation";
+import { CALLER_HEADER, CallerHeader, scopedKey } from "../contracts/caller";
 import { IdempotencyHeader } from "../contracts/ids";
 import { formatCents } from "../contracts/money";
 import { Notification } from "../contracts/notification";
@@ -44,11 +46,13 @@ function notify(notifications: Upstream, payment: Payment): Promise<unknown> {
 }
 
 export function paymentsRoutes(deps: PaymentsRouteDeps): Hono<ServiceEnv> {
-  return new Hono<ServiceEnv>().post("/", validate("header", IdempotencyHeader), jsonBody(PaymentRequest), async (c) => {
-    const key = c.req.valid("header")["idempotency-key"];
+  return new Hono<ServiceEnv>().post("/", validate("header", IdempotencyHeader.extend(CallerHeader.shape)), jsonBody(PaymentRequest), async (c) => {
+    const headers = c.req.valid("header");
+    const key = headers["idempotency-key"];
+    const scoped = scopedKey(headers[CALLER_HEADER], key);
     const request = c.req.valid("json");
     const print = fingerprint(request);
-    const claim = await deps.store.claim(key, print);
+    const claim = await deps.store.claim(scoped, print);
     if (claim.kind === "conflict") throw new AppError(422, "idempotency_key_reused", `Idempotency-Key ${key} was used for a different payment`);
     if (claim.kind === "pending") {
       throw new AppError(409, "payment_in_progress", `a payment with Idempotency-Key ${key} is being decided; retry shortly`, undefined, { "Retry-After": "1" });
@@ -67,9 +71,9 @@ export function paymentsRoutes(deps: PaymentsRouteDeps): Hono<ServiceEnv> {
       created_at: new Date().toISOString(),
     };
     try {
-      await deps.store.record(key, print, payment);
+      await deps.store.record(scoped, print, payment);
     } catch (err) {
-      await deps.store.release(key).catch(() => undefined);
+      await deps.store.release(scoped).catch(() => undefined);
       throw err;
     }
     c.var.logger.info("payment decided", { payment_id: payment.payment_id, status: payment.status, amount_cents: payment.amount_cents, slow: decision.slow });

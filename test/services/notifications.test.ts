@@ -84,7 +84,7 @@ describe("notifications over HTTP with a real Redis", function () {
     it("turns order.created into a notification, including events written before it started", async () => {
       const client = await redis.client();
       const orders = new OrdersStore(client);
-      await orders.create("k1", { user_id: "user123", items: [{ product_id: "1", name: "Hoodie", quantity: 2, unit_price_cents: 4999 }], total_cents: 9998, payment_id: "p1" });
+      await orders.create({ scope: "cart", key: "k1" }, { user_id: "user123", items: [{ product_id: "1", name: "Hoodie", quantity: 2, unit_price_cents: 4999 }], total_cents: 9998, payment_id: "p1" });
       await startService();
       const [notification] = await waitFor("the notification", async () => {
         const found = await list("user123");
@@ -94,7 +94,7 @@ describe("notifications over HTTP with a real Redis", function () {
       expect(notification!.message).to.equal("Order #1 confirmed: $99.98.");
       expect(notification!.id).to.match(/^event-\d+-\d+$/);
       await waitFor("the ack", async () => (await client.xPending(EVENTS_STREAM, CONSUMER_GROUP)).pending === 0);
-      await orders.create("k2", { user_id: "user123", items: [{ product_id: "2", name: "Mug", quantity: 1, unit_price_cents: 1299 }], total_cents: 1299, payment_id: "p2" });
+      await orders.create({ scope: "cart", key: "k2" }, { user_id: "user123", items: [{ product_id: "2", name: "Mug", quantity: 1, unit_price_cents: 1299 }], total_cents: 1299, payment_id: "p2" });
       await waitFor("the second notification", async () => (await list("user123")).length === 2);
     });
 
@@ -142,7 +142,7 @@ describe("notifications over HTTP with a real Redis", function () {
       await redis.restart();
       await waitFor("readiness", async () => (await fetch(`${server.url}/readyz`)).status === 200, { timeoutMs: 10_000 });
       const client = await redis.client();
-      await new OrdersStore(client).create("after", { user_id: "cy", items: [{ product_id: "1", name: "H", quantity: 1, unit_price_cents: 10 }], total_cents: 10, payment_id: "p" });
+      await new OrdersStore(client).create({ scope: "cart", key: "after" }, { user_id: "cy", items: [{ product_id: "1", name: "H", quantity: 1, unit_price_cents: 10 }], total_cents: 10, payment_id: "p" });
       await waitFor("the notification after the restart", async () => (await list("cy")).length === 1, { timeoutMs: 10_000 });
     });
 
