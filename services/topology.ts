@@ -107,3 +107,42 @@ export function upstreamTimeoutEnv(name: ServiceName): string {
 export function upstreamUrlEnv(name: ServiceName): string {
   return `${name.toUpperCase()}_URL`;
 }
+
+/**
+ * One operation a caller may ask of an upstream: a method and a path, exact
+ * or a prefix (element-wise: `/orders` covers `/orders` and `/orders/1`, not
+ * `/ordersx`). The query string is not part of the path.
+ */
+export interface Operation {
+  readonly method: "GET" | "POST" | "DELETE";
+  readonly path: string;
+  readonly match: "exact" | "prefix";
+}
+
+const op = (method: Operation["method"], path: string, match: Operation["match"] = "exact"): Operation => ({ method, path, match });
+
+/**
+ * The method-level authorization graph: what each caller may ask of each
+ * service it calls (every `calls` edge above has its entry, and only those).
+ * The meshes enforce it per method and path; the routes' own patterns are
+ * finer (`/cart/:userId/add`), so a prefix stands for a resource's routes.
+ */
+export const CALL_OPERATIONS: { readonly [C in ServiceName]: { readonly [U in ServiceName]?: readonly Operation[] } } = {
+  gateway: {
+    catalog: [op("GET", "/products", "prefix")],
+    cart: [op("GET", "/cart", "prefix"), op("POST", "/cart", "prefix"), op("DELETE", "/cart", "prefix")],
+    orders: [op("GET", "/orders", "prefix")],
+    users: [op("GET", "/users", "prefix")],
+  },
+  users: {},
+  orders: { users: [op("GET", "/users", "prefix")] },
+  catalog: {},
+  cart: {
+    catalog: [op("GET", "/products", "prefix")],
+    payment: [op("POST", "/payments")],
+    orders: [op("POST", "/orders"), op("GET", "/orders", "prefix")],
+    notifications: [op("POST", "/notifications")],
+  },
+  payment: { notifications: [op("POST", "/notifications")] },
+  notifications: {},
+};

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { SERVICE_NAMES, SERVICES } from "../../services/topology";
+import { CALL_OPERATIONS, SERVICE_NAMES, SERVICES } from "../../services/topology";
 import { allowedCallers, allowedTargets, authzEdges, type Topology } from "./graph";
 
 const key = (e: { from: string; to: string }) => `${e.from}->${e.to}`;
@@ -28,9 +28,23 @@ describe("authorization graph (infra/authz/graph.ts)", () => {
 
   it("follows the topology it is given (derived, not a second copy)", () => {
     const changed: Topology = { ...SERVICES, users: { ...SERVICES.users, calls: ["catalog"], redis: true } };
-    const edges = authzEdges(changed).map(key);
+    const ops = { ...CALL_OPERATIONS, users: { catalog: [{ method: "GET", path: "/products", match: "prefix" }] } } as const;
+    const edges = authzEdges(changed, ops).map(key);
     expect(edges).to.include.members(["users->catalog", "users->redis"]);
     expect(authzEdges().map(key)).not.to.include("users->catalog");
+  });
+
+  it("says for every call edge what the caller may ask, and refuses a call edge without operations", () => {
+    const ops = (from: string, to: string) => authzEdges().find((e) => e.from === from && e.to === to)!.operations;
+    expect(ops("cart", "payment")).to.deep.equal([{ method: "POST", path: "/payments", match: "exact" }]);
+    expect(ops("gateway", "orders")).to.deep.equal([{ method: "GET", path: "/orders", match: "prefix" }]);
+    expect(ops("cart", "orders")!.map((o) => o.method).sort()).to.deep.equal(["GET", "POST"]);
+    expect(ops("monitoring", "users")).to.deep.equal([{ method: "GET", path: "/metrics", match: "exact" }]);
+    expect(ops("cart", "redis")).to.equal(undefined);
+    // CALL_OPERATIONS has an entry for exactly the topology's calls.
+    for (const name of SERVICE_NAMES) expect(Object.keys(CALL_OPERATIONS[name]).sort(), name).to.deep.equal([...SERVICES[name].calls].sort());
+    const changed: Topology = { ...SERVICES, users: { ...SERVICES.users, calls: ["catalog"] } };
+    expect(() => authzEdges(changed)).to.throw("users calls catalog but CALL_OPERATIONS says nothing");
   });
 
   it("labels each edge with its kind", () => {

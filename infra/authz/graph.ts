@@ -3,7 +3,9 @@
  * being written down a second time. Every enforcement mechanism (NetworkPolicies
  * in dev, mesh policies in istio/linkerd) is generated from `authzEdges`.
  */
-import { SERVICE_NAMES, SERVICES, type ServiceName, type ServiceSpec } from "../../services/topology";
+import { CALL_OPERATIONS, SERVICE_NAMES, SERVICES, type Operation, type ServiceName, type ServiceSpec } from "../../services/topology";
+
+export type { Operation } from "../../services/topology";
 
 /** A party that may open connections: one of our services, or a platform peer. */
 export type Peer = ServiceName | "redis" | "ingress" | "monitoring";
@@ -15,6 +17,32 @@ export interface AuthzEdge {
   readonly from: Peer;
   readonly to: ServiceName | "redis";
   readonly kind: EdgeKind;
+  /** What the caller may ask (HTTP edges); absent for Redis (no HTTP: the whole port). */
+  readonly operations?: readonly Operation[];
+}
+
+/**
+ * What the edge may ask of the public service: the storefront and its assets
+ * (any GET), and the public API's state changes (cart). The gateway's own
+ * allowlist is the finer line; /metrics, /healthz and /readyz are refused at
+ * the edge itself.
+ */
+export const INGRESS_OPERATIONS: readonly Operation[] = [
+  { method: "GET", path: "/", match: "prefix" },
+  { method: "POST", path: "/api/cart", match: "prefix" },
+  { method: "DELETE", path: "/api/cart", match: "prefix" },
+];
+
+/** What Prometheus may ask of every service. */
+export const SCRAPE_OPERATIONS: readonly Operation[] = [{ method: "GET", path: "/metrics", match: "exact" }];
+
+export type CallOperations = typeof CALL_OPERATIONS;
+
+/** What `caller` may ask of `upstream`; an edge of `calls` without an entry is an error. */
+export function callOperations(caller: ServiceName, upstream: ServiceName, table: CallOperations = CALL_OPERATIONS): readonly Operation[] {
+  const ops = table[caller][upstream];
+  if (!ops || ops.length === 0) throw new Error(`${caller} calls ${upstream} but CALL_OPERATIONS says nothing of what it may ask`);
+  return ops;
 }
 
 export type Topology = { readonly [N in ServiceName]: ServiceSpec };
@@ -24,14 +52,14 @@ export type Topology = { readonly [N in ServiceName]: ServiceSpec };
  * each public service, each Redis user → redis, and monitoring → every service
  * (its /metrics). Sorted, so generated policies are stable across runs.
  */
-export function authzEdges(topology: Topology = SERVICES): AuthzEdge[] {
+export function authzEdges(topology: Topology = SERVICES, operations: CallOperations = CALL_OPERATIONS): AuthzEdge[] {
   const edges: AuthzEdge[] = [];
   for (const name of SERVICE_NAMES) {
     const spec = topology[name];
-    if (spec.public) edges.push({ from: "ingress", to: name, kind: "ingress" });
-    for (const upstream of spec.calls) edges.push({ from: name, to: upstream, kind: "call" });
+    if (spec.public) edges.push({ from: "ingress", to: name, kind: "ingress", operations: INGRESS_OPERATIONS });
+    for (const upstream of spec.calls) edges.push({ from: name, to: upstream, kind: "call", operations: callOperations(name, upstream, operations) });
     if (spec.redis) edges.push({ from: name, to: "redis", kind: "redis" });
-    edges.push({ from: "monitoring", to: name, kind: "scrape" });
+    edges.push({ from: "monitoring", to: name, kind: "scrape", operations: SCRAPE_OPERATIONS });
   }
   return edges.sort((a, b) => `${a.to}<${a.from}`.localeCompare(`${b.to}<${b.from}`));
 }

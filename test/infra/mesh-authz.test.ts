@@ -9,14 +9,43 @@
  * NetworkPolicies: authz.test.ts.)
  */
 import { expect } from "chai";
-import { authzEdges } from "../../infra/authz/graph";
+import { authzEdges, type AuthzEdge, type Operation } from "../../infra/authz/graph";
 import { SERVICES, REDIS_PORT } from "../../services/topology";
 import { istioAllows, mtlsMode, type IstioObject } from "./support/istio-authz";
 import { inCidr, linkerdAllows, type LinkerdObject, type Pod as LinkerdPod } from "./support/linkerd-authz";
 import { objects, reveal, run, type StackRun } from "./support/stacks";
 
 const NS = "meshmart";
-const EDGES = new Set(authzEdges().map((e) => `${e.from}->${e.to}`));
+const GRAPH = authzEdges();
+
+/** Whether an operation covers a request (prefix: element-wise, as Gateway API and our Istio paths). */
+function covers(op: Operation, http: { method: string; path: string }): boolean {
+  if (op.method !== http.method) return false;
+  if (op.match === "exact") return http.path === op.path;
+  return http.path === op.path || http.path.startsWith(op.path.endsWith("/") ? op.path : `${op.path}/`);
+}
+
+/** What an edge grants: its operations; /metrics belongs to the scrape edges alone. */
+function grants(edge: AuthzEdge, http: { method: string; path: string }): boolean {
+  if (http.path === "/metrics" && edge.kind !== "scrape") return false;
+  return (edge.operations ?? []).some((op) => covers(op, http));
+}
+
+/**
+ * Requests tried on every service: a path of every operation in the graph (a
+ * prefix's own path and one below it) with every method, and a few nobody is
+ * granted. The probe paths are left to their own test (the kubelet's).
+ */
+const SAMPLE_REQUESTS = (() => {
+  const paths = new Set<string>(["/metrics", "/admin", "/api/orders", "/payments/1"]);
+  for (const e of GRAPH) {
+    for (const op of e.operations ?? []) {
+      paths.add(op.path === "/" ? "/api/products" : op.path);
+      if (op.match === "prefix") paths.add(op.path === "/" ? "/index.html" : `${op.path}/1`);
+    }
+  }
+  return [...paths].flatMap((path) => ["GET", "POST", "DELETE", "PUT"].map((method) => ({ method, path })));
+})();
 
 interface Party {
   readonly name: string;
@@ -69,10 +98,6 @@ function parties(r: StackRun): Party[] {
   ];
 }
 
-/** The requests a party makes to a target: raw TCP for Redis, else a POST and a GET of an API path. */
-const apiRequests = (t: Target) =>
-  t.app === "redis" ? [undefined] : [{ method: "POST", path: "/payments" }, { method: "GET", path: "/products/1" }];
-const scrapeRequest = { method: "GET", path: "/metrics" };
 
 interface Mesh {
   readonly stack: "istio" | "linkerd";
@@ -121,7 +146,7 @@ for (const mesh of [ISTIO, LINKERD]) {
       r = await run(mesh.stack);
     });
 
-    it("allows every edge of the graph and denies every other ordered pair (table)", () => {
+    it("allows every (caller, method, path) of the graph and denies everything else (table)", () => {
       const wrong: string[] = [];
       let allowed = 0;
       let denied = 0;
@@ -132,36 +157,48 @@ for (const mesh of [ISTIO, LINKERD]) {
       for (const from of parties(r)) {
         for (const to of targets) {
           if (from.name === to.name) continue;
-          const edge = from.peer !== undefined && EDGES.has(`${from.peer}->${to.app}`);
-          const scrape = edge && from.peer === "monitoring";
-          for (const http of apiRequests(to)) {
-            // A scrape edge grants GET /metrics and nothing else.
-            const expected = edge && !scrape;
-            const actual = mesh.allows(r, from, to, http);
-            if (actual !== expected) wrong.push(`${from.name} -> ${to.name} ${http ? `${http.method} ${http.path}` : "tcp"}: expected ${expected ? "allowed" : "denied"}`);
+          const edges = GRAPH.filter((e) => e.from === from.peer && e.to === to.app);
+          if (to.app === "redis") {
+            const expected = edges.length > 0;
+            const actual = mesh.allows(r, from, to, undefined);
+            if (actual !== expected) wrong.push(`${from.name} -> redis tcp: expected ${expected ? "allowed" : "denied"}`);
             actual ? allowed++ : denied++;
+            continue;
           }
-          if (to.app !== "redis") {
-            // /metrics is Prometheus's alone: a caller of the API may not read it.
-            const expected = scrape;
-            if (mesh.allows(r, from, to, scrapeRequest) !== expected) wrong.push(`${from.name} -> ${to.name} GET /metrics: expected ${expected ? "allowed" : "denied"}`);
+          for (const http of SAMPLE_REQUESTS) {
+            const expected = edges.some((e) => grants(e, http));
+            const actual = mesh.allows(r, from, to, http);
+            if (actual !== expected) wrong.push(`${from.name} -> ${to.name} ${http.method} ${http.path}: expected ${expected ? "allowed" : "denied"}`);
+            actual ? allowed++ : denied++;
           }
         }
       }
       expect(wrong).to.deep.equal([]);
-      expect(allowed).to.be.greaterThan(20);
-      expect(denied).to.be.greaterThan(150);
+      expect(allowed).to.be.greaterThan(50);
+      expect(denied).to.be.greaterThan(1500);
+    });
+
+    it("lets the gateway read orders but only cart create one; nobody but cart charges", () => {
+      const party = (name: string) => parties(r).find((p) => p.name === name)!;
+      const pod = (name: string) => shopPods(r).find((t) => t.name === name)!;
+      expect(mesh.allows(r, party("gateway"), pod("orders"), { method: "GET", path: "/orders/1" })).to.equal(true);
+      expect(mesh.allows(r, party("gateway"), pod("orders"), { method: "POST", path: "/orders" })).to.equal(false);
+      expect(mesh.allows(r, party("cart"), pod("orders"), { method: "POST", path: "/orders" })).to.equal(true);
+      expect(mesh.allows(r, party("cart"), pod("payment-v2"), { method: "POST", path: "/payments" })).to.equal(true);
+      expect(mesh.allows(r, party("cart"), pod("payment-v2"), { method: "GET", path: "/payments/x" })).to.equal(false);
+      expect(mesh.allows(r, party("orders"), pod("users"), { method: "GET", path: "/users/1" })).to.equal(true);
+      expect(mesh.allows(r, party("orders"), pod("users"), { method: "POST", path: "/users" })).to.equal(false);
     });
 
     it("payment admits cart only; notifications admits cart and payment only", () => {
-      const callers = (target: string) =>
+      const callers = (target: string, path: string) =>
         parties(r)
-          .filter((p) => p.peer !== "monitoring" && mesh.allows(r, p, shopPods(r).find((t) => t.name === target)!, { method: "POST", path: "/x" }))
+          .filter((p) => mesh.allows(r, p, shopPods(r).find((t) => t.name === target)!, { method: "POST", path }))
           .map((p) => p.name)
           .sort();
-      expect(callers("payment-v1")).to.deep.equal(["cart"]);
-      expect(callers("payment-v2")).to.deep.equal(["cart"]);
-      expect(callers("notifications")).to.deep.equal(["cart", "payment-v1", "payment-v2"]);
+      expect(callers("payment-v1", "/payments")).to.deep.equal(["cart"]);
+      expect(callers("payment-v2", "/payments")).to.deep.equal(["cart"]);
+      expect(callers("notifications", "/notifications")).to.deep.equal(["cart", "payment-v1", "payment-v2"]);
     });
 
     it("a pod outside the mesh (no identity) reaches no service's API", () => {
@@ -207,15 +244,24 @@ describe("istio policy details", function () {
   it("names callers by the principals of the Shop's service accounts (derived, not hand-listed)", () => {
     const payment = istioObjects(r, "AuthorizationPolicy").find((p) => p.metadata.name === "payment")!;
     expect(payment.spec.selector).to.deep.equal({ matchLabels: { app: "payment" } });
-    expect(payment.spec.rules[0]).to.deep.equal({
-      from: [{ source: { principals: ["cluster.local/ns/meshmart/sa/cart"] } }],
-      to: [{ operation: { ports: ["5003"], notPaths: ["/metrics"] } }],
-    });
+    expect(payment.spec.rules).to.deep.equal([
+      {
+        from: [{ source: { principals: ["cluster.local/ns/meshmart/sa/cart"] } }],
+        to: [{ operation: { methods: ["POST"], paths: ["/payments"], notPaths: ["/metrics"], ports: ["5003"] } }],
+      },
+      {
+        from: [{ source: { principals: ["cluster.local/ns/monitoring/sa/kps-prometheus"] } }],
+        to: [{ operation: { methods: ["GET"], paths: ["/metrics"], ports: ["5003"] } }],
+      },
+    ]);
+    const orders = istioObjects(r, "AuthorizationPolicy").find((p) => p.metadata.name === "orders")!;
+    const gatewayRule = orders.spec.rules.find((x: any) => x.from[0].source.principals[0].endsWith("/sa/gateway"));
+    expect(gatewayRule.to).to.deep.equal([{ operation: { methods: ["GET"], paths: ["/orders", "/orders/*"], notPaths: ["/metrics"], ports: ["8001"] } }]);
     const redis = istioObjects(r, "AuthorizationPolicy").find((p) => p.metadata.name === "redis")!;
-    expect(redis.spec.rules).to.have.length(1);
-    expect(redis.spec.rules[0].from[0].source.principals.sort()).to.deep.equal(
+    expect(redis.spec.rules.map((x: any) => x.from[0].source.principals[0]).sort()).to.deep.equal(
       ["cart", "notifications", "orders", "payment"].map((s) => `cluster.local/ns/meshmart/sa/${s}`),
     );
+    for (const rule of redis.spec.rules) expect(rule.to).to.deep.equal([{ operation: { ports: ["6379"] } }]);
   });
 
   it("keeps kubelet probes working under STRICT: plaintext to the app port is refused, so probes are rewritten to the agent", () => {
@@ -284,12 +330,14 @@ describe("linkerd policy details", function () {
     }
   });
 
-  it("attaches per-service routes to every service's Server: /metrics, the probes, and the API", () => {
+  it("attaches routes to every service's Server: /metrics, the probes, and one per operation the graph grants", () => {
     const routes = linkerdObjects(r).filter((o) => o.kind === "HTTPRoute" && o.spec.parentRefs.some((p: any) => p.kind === "Server"));
-    for (const to of shopPods(r).filter((t) => t.app !== "redis")) {
-      const names = routes.filter((o) => o.spec.parentRefs.some((p: any) => p.name === to.app)).map((o) => o.metadata.name).sort();
-      expect(names, to.app).to.deep.equal([`${to.app}-api`, `${to.app}-metrics`, `${to.app}-probes`]);
-    }
+    const names = (app: string) => routes.filter((o) => o.spec.parentRefs.some((p: any) => p.name === app)).map((o) => o.metadata.name).sort();
+    expect(names("orders")).to.deep.equal(["orders-get-orders", "orders-metrics", "orders-post-orders", "orders-probes"]);
+    expect(names("payment")).to.deep.equal(["payment-metrics", "payment-post-payments", "payment-probes"]);
+    expect(names("gateway")).to.deep.equal(["gateway-delete-api-cart", "gateway-get-root", "gateway-metrics", "gateway-post-api-cart", "gateway-probes"]);
+    const post = routes.find((o) => o.metadata.name === "orders-post-orders")!;
+    expect(post.spec.rules).to.deep.equal([{ matches: [{ path: { type: "Exact", value: "/orders" }, method: "POST" }] }]);
   });
 
   it("lets linkerd-viz's Prometheus scrape the proxies' admin port, and the kubelet probe it, nobody else", () => {

@@ -8,6 +8,7 @@
  */
 import { expect } from "chai";
 import { ENV, SERVICE_NAMES, SERVICES } from "../../services/topology";
+import { authzEdges } from "../../infra/authz/graph";
 import { MESH_CHARTS } from "../../infra/mesh/charts";
 import { GATEWAY_API_STANDARD_INSTALL, ISTIO_PROMETHEUS_PROXY_METADATA } from "./fixtures/upstream";
 import { meshTimeouts } from "../../infra/mesh/routing";
@@ -293,13 +294,15 @@ describe("the mesh stacks under mocks", function () {
       const controlPlane = release(r, "linkerd-control-plane");
       const policy = customResources(r, /policy\.linkerd\.io/);
       // Shared: the kubelet's NetworkAuthentication and Prometheus's MeshTLSAuthentication. Per service:
-      // Server, callers' MeshTLSAuthentication, an AuthorizationPolicy per route (api, metrics, probes);
-      // Redis: Server, MeshTLSAuthentication, AuthorizationPolicy; the proxies' admin port: 4.
-      expect(policy.length).to.equal(2 + 7 * 5 + 3 + 4);
+      // its Server, per granted operation a MeshTLSAuthentication and an AuthorizationPolicy, and the
+      // metrics and probes routes' AuthorizationPolicies; Redis: 3; the proxies' admin port: 4.
+      const operations = new Set(authzEdges().filter((e) => e.kind === "call" || e.kind === "ingress").flatMap((e) => (e.operations ?? []).map((o) => `${e.to} ${o.method} ${o.path}`)));
+      expect(operations.size).to.equal(12);
+      expect(policy.length).to.equal(2 + 7 * 3 + operations.size * 2 + 3 + 4);
       for (const x of policy) expect(dependsOn(r, x), x.urn).to.include.members([crds.urn, controlPlane.urn]);
       const routes = customResources(r, /gateway\.networking\.k8s\.io/);
-      // Client-side: two per service; authorization: three per service's Server; two on the admin port.
-      expect(routes.length).to.equal(SERVICE_NAMES.length * 2 + SERVICE_NAMES.length * 3 + 2);
+      // Client-side: two per service; authorization: one per granted operation and two per service's Server; two on the admin port.
+      expect(routes.length).to.equal(SERVICE_NAMES.length * 2 + operations.size + SERVICE_NAMES.length * 2 + 2);
       for (const x of routes) expect(dependsOn(r, x), x.urn).to.include.members([gatewayApi!.urn, controlPlane.urn]);
     });
 

@@ -1,13 +1,14 @@
 /**
  * The authorization graph as Istio security policy (pure): STRICT mTLS for
  * the namespace, an allow-nothing AuthorizationPolicy (default deny), and per
- * target one ALLOW policy whose rules name exactly its callers' principals,
- * on its own port and any path but /metrics; Prometheus may only GET
- * /metrics. Everything is derived from the edges, nothing is listed by hand.
+ * target one ALLOW policy whose rules name exactly its callers' principals
+ * and, per caller, the methods and paths the graph grants it (never
+ * /metrics, which Prometheus alone may GET). Everything is derived from the
+ * edges, nothing is listed by hand.
  */
-import type { AuthzEdge, Topology } from "../../authz/graph";
+import type { AuthzEdge, Operation, Topology } from "../../authz/graph";
 import { SERVICES } from "../../../services/topology";
-import { callerIdentities, portOf, targetsOf, type MeshPeers, type Target, type WorkloadIdentity } from "../peers";
+import { identityOf, portOf, targetsOf, type MeshPeers, type Target, type WorkloadIdentity } from "../peers";
 import { TRUST_DOMAIN } from "./values";
 
 export interface NamedSpec {
@@ -28,24 +29,38 @@ export function peerAuthenticationSpec(): Record<string, unknown> {
 /** An ALLOW policy without rules matches nothing: with it, whatever no other policy allows is denied. */
 export const ALLOW_NOTHING: NamedSpec = { name: "allow-nothing", spec: {} };
 
-/** A target's ALLOW policy; without callers it has no rules and so, like allow-nothing, admits nothing. */
+/**
+ * Istio's paths for an operation: exact, or a prefix taken element-wise
+ * (`/orders` and `/orders/*`, never `/ordersx`; `/` is every path).
+ */
+export function istioPaths(op: Operation): string[] {
+  if (op.match === "exact") return [op.path];
+  return op.path === "/" ? ["/*"] : [op.path, `${op.path}/*`];
+}
+
+/**
+ * A target's ALLOW policy: one rule per edge of the graph, naming the
+ * caller's principal and exactly the operations it may ask (methods and
+ * paths) on the target's port; /metrics is excluded from every caller's
+ * operations but Prometheus's. Redis speaks no HTTP: its callers get the port
+ * (an HTTP condition there would make the rule match nothing). Without
+ * callers it has no rules and so, like allow-nothing, admits nothing.
+ */
 function targetPolicy(target: Target, edges: readonly AuthzEdge[], peers: MeshPeers, topology: Topology): NamedSpec {
   const port = String(portOf(target, topology));
-  const callers = callerIdentities(target, edges, peers, ["call", "ingress", "redis"]).map((id) => principal(id));
-  const scrapers = callerIdentities(target, edges, peers, ["scrape"]).map((id) => principal(id));
-  const rules: Record<string, unknown>[] = [];
-  if (callers.length > 0) {
-    // /metrics is Prometheus's alone (the rule below), not the API callers'. Redis
-    // speaks no HTTP: an HTTP condition there would make the rule match nothing.
-    const operation = target === "redis" ? { ports: [port] } : { ports: [port], notPaths: [METRICS_PATH] };
-    rules.push({ from: [{ source: { principals: callers } }], to: [{ operation }] });
-  }
-  if (scrapers.length > 0) {
-    rules.push({
-      from: [{ source: { principals: scrapers } }],
-      to: [{ operation: { methods: ["GET"], paths: [METRICS_PATH], ports: [port] } }],
+  const rules = edges
+    .filter((e) => e.to === target)
+    .flatMap((e) => {
+      const id = identityOf(e.from, peers);
+      if (!id) return [];
+      const from = [{ source: { principals: [principal(id)] } }];
+      if (!e.operations) return [{ from, to: [{ operation: { ports: [port] } }] }];
+      const scrape = e.kind === "scrape";
+      const to = e.operations.map((op) => ({
+        operation: { methods: [op.method], paths: istioPaths(op), ...(scrape ? {} : { notPaths: [METRICS_PATH] }), ports: [port] },
+      }));
+      return [{ from, to }];
     });
-  }
   return { name: target, spec: { selector: { matchLabels: { app: target } }, action: "ALLOW", rules } };
 }
 

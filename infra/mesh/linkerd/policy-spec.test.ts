@@ -15,14 +15,19 @@ describe("Linkerd policy specs (infra/mesh/linkerd/policy-spec.ts)", () => {
     expect(serverSpec("cart")).to.deep.equal({ podSelector: { matchLabels: { app: "cart" } }, port: "http", proxyProtocol: "HTTP/1", accessPolicy: "deny" });
     expect(serverSpec("redis")).to.include({ port: "redis", proxyProtocol: "opaque" });
   });
-  it("names exactly the callers of each target's API, across namespaces, and Prometheus for /metrics only", () => {
+  it("admits, per operation, exactly the callers the graph grants it, across namespaces; Prometheus for /metrics only", () => {
     const objects = targetPolicies(authzEdges(), peers(true));
     const identities = (name: string) => (objects.find((o) => o.kind === "MeshTLSAuthentication" && o.name === name)!.spec as any).identityRefs;
-    expect(identities("notifications-callers")).to.deep.equal([
+    expect(identities("notifications-post-notifications")).to.deep.equal([
       { kind: "ServiceAccount", name: "cart", namespace: "shop" },
       { kind: "ServiceAccount", name: "payment", namespace: "shop" },
     ]);
-    expect(identities("gateway-callers")).to.deep.include({ kind: "ServiceAccount", name: "ingress-nginx", namespace: "ingress-nginx" });
+    expect(identities("orders-get-orders")).to.deep.equal([
+      { kind: "ServiceAccount", name: "cart", namespace: "shop" },
+      { kind: "ServiceAccount", name: "gateway", namespace: "shop" },
+    ]);
+    expect(identities("orders-post-orders")).to.deep.equal([{ kind: "ServiceAccount", name: "cart", namespace: "shop" }]);
+    expect(identities("gateway-get-root")).to.deep.equal([{ kind: "ServiceAccount", name: "ingress-nginx", namespace: "ingress-nginx" }]);
     expect(identities("prometheus")).to.deep.equal([{ kind: "ServiceAccount", name: "kps-prometheus", namespace: "monitoring" }]);
     const metrics = objects.find((o) => o.kind === "AuthorizationPolicy" && o.name === "catalog-metrics")!;
     expect(metrics.spec).to.deep.equal({

@@ -3,12 +3,12 @@
  * inbound policy is `deny`; each target gets a Server on its port
  * (`accessPolicy: deny`: nothing unless authorized) and:
  *
- * - a service: three HTTPRoutes attached to its Server, each with its own
- *   AuthorizationPolicy (servicePolicies below): GET /metrics for
+ * - a service: HTTPRoutes attached to its Server, each with its own
+ *   AuthorizationPolicy (servicePolicies below): one per operation the graph
+ *   grants (method and path) for the callers granted it, GET /metrics for
  *   Prometheus's identity, GET /healthz and /readyz for the kubelet (the
  *   policy controller keeps its default probe authorization only on a Server
- *   without routes, policy-controller inbound/index.rs), everything else for
- *   the service's callers (a MeshTLSAuthentication naming their accounts);
+ *   without routes, policy-controller inbound/index.rs);
  * - Redis (no HTTP): its users' identities on the whole port.
  *
  * And for linkerd-viz (`linkerd viz stat`, the canary split): the proxies'
@@ -16,8 +16,8 @@
  * proxies' own probe paths (what `linkerd viz allow-scrapes` generates).
  */
 import { SERVICES, type ServiceName } from "../../../services/topology";
-import type { AuthzEdge, Topology } from "../../authz/graph";
-import { callerIdentities, targetsOf, type MeshPeers, type Target, type WorkloadIdentity } from "../peers";
+import type { AuthzEdge, Operation, Topology } from "../../authz/graph";
+import { callerIdentities, identityOf, targetsOf, type MeshPeers, type Target, type WorkloadIdentity } from "../peers";
 import { LINKERD_VIZ_NAMESPACE, VIZ_PROMETHEUS_SERVICE_ACCOUNT } from "./values";
 
 export const POLICY_GROUP = "policy.linkerd.io";
@@ -66,9 +66,8 @@ export const SCRAPER_AUTHN = "prometheus";
 /** Where probes come from (the policy controller's default probeNetworks); one object for every probe route. */
 export const KUBELET_AUTHN = "kubelet";
 
-/** An HTTPRoute attached to a Server (for authorization), matching GETs of exact paths, or everything. */
-function serverRoute(server: string, name: string, getPaths?: readonly string[]): PolicyObject {
-  const matches = getPaths ? getPaths.map((value) => ({ path: { type: "Exact", value }, method: "GET" })) : [{ path: { type: "PathPrefix", value: "/" } }];
+/** An HTTPRoute attached to a Server (for authorization), with these matches. */
+function serverRoute(server: string, name: string, matches: Record<string, unknown>[]): PolicyObject {
   return { apiVersion: ROUTE_API, kind: "HTTPRoute", name, spec: { parentRefs: [{ group: POLICY_GROUP, kind: "Server", name: server }], rules: [{ matches }] } };
 }
 
@@ -76,29 +75,54 @@ function routePolicy(name: string, authn: { kind: string; name: string }): Polic
   return { apiVersion: POLICY_API, kind: "AuthorizationPolicy", name, spec: authorizationSpec(route(name), [authn]) };
 }
 
+/** A route's match for an operation: Exact, or PathPrefix (element-wise in Gateway API, as the graph means it). */
+export function operationMatch(op: Operation): Record<string, unknown> {
+  return { path: { type: op.match === "exact" ? "Exact" : "PathPrefix", value: op.path }, method: op.method };
+}
+
+/** A route's name for an operation on a target: `orders-post-orders`, `gateway-get-root`. */
+export function operationRouteName(target: string, op: Operation): string {
+  const slug = op.path === "/" ? "root" : op.path.replace(/^\//, "").replace(/[^a-z0-9]+/g, "-");
+  return `${target}-${op.method.toLowerCase()}-${slug}`;
+}
+
 /**
- * A service's policy, per route: once a route is attached to a Server, the
- * policy controller drops its default probe authorization and a request
- * matching no route is refused, so each service gets three routes, and the
- * most specific one that matches decides:
+ * A service's policy, per route. Once a route is attached to a Server, the
+ * policy controller drops its default probe authorization, a request
+ * matching no route is refused, and the most specific matching route alone
+ * decides; so authorization is keyed by what is asked, not by who asks:
+ * - one route per operation the graph grants on the service (method and
+ *   path), admitting exactly the callers granted it: the gateway may GET
+ *   /orders, only cart may POST /orders;
  * - `<svc>-metrics` (GET /metrics): Prometheus's identity only;
- * - `<svc>-probes` (GET /healthz, /readyz): the kubelet, from the probe networks;
- * - `<svc>-api` (everything else): the service's callers in the graph.
- * Prometheus cannot call the API, and a caller cannot read /metrics.
+ * - `<svc>-probes` (GET /healthz, /readyz): the kubelet, from the probe networks.
  */
 function servicePolicies(target: ServiceName, edges: readonly AuthzEdge[], peers: MeshPeers, topology: Topology): PolicyObject[] {
-  const callers = callerIdentities(target, edges, peers, ["call", "ingress"]);
-  if (callers.length === 0) throw new Error(`${target} has no callers in the graph: it needs no Server`);
+  const granted = edges.filter((e) => e.to === target && (e.kind === "call" || e.kind === "ingress"));
+  if (granted.length === 0) throw new Error(`${target} has no callers in the graph: it needs no Server`);
+  const operations = new Map<string, { op: Operation; callers: WorkloadIdentity[] }>();
+  for (const edge of granted) {
+    const id = identityOf(edge.from, peers);
+    for (const op of edge.operations ?? []) {
+      const name = operationRouteName(target, op);
+      const entry = operations.get(name) ?? { op, callers: [] };
+      if (entry.op.match !== op.match || entry.op.path !== op.path) throw new Error(`${name}: two operations share a route name`);
+      if (id) entry.callers.push(id);
+      operations.set(name, entry);
+    }
+  }
   const scraped = callerIdentities(target, edges, peers, ["scrape"]).length > 0;
-  const callersAuthn = `${target}-callers`;
+  const perOperation = [...operations].flatMap(([name, { op, callers }]): PolicyObject[] => [
+    serverRoute(target, name, [operationMatch(op)]),
+    { apiVersion: POLICY_API, kind: "MeshTLSAuthentication", name, spec: meshTlsSpec(callers) },
+    routePolicy(name, { kind: "MeshTLSAuthentication", name }),
+  ]);
   return [
     { apiVersion: SERVER_API, kind: "Server", name: target, spec: serverSpec(target, topology) },
-    serverRoute(target, `${target}-api`),
-    serverRoute(target, `${target}-metrics`, ["/metrics"]),
-    serverRoute(target, `${target}-probes`, PROBE_PATHS),
-    { apiVersion: POLICY_API, kind: "MeshTLSAuthentication", name: callersAuthn, spec: meshTlsSpec(callers) },
-    routePolicy(`${target}-api`, { kind: "MeshTLSAuthentication", name: callersAuthn }),
+    ...perOperation,
+    serverRoute(target, `${target}-metrics`, [{ path: { type: "Exact", value: "/metrics" }, method: "GET" }]),
     ...(scraped ? [routePolicy(`${target}-metrics`, { kind: "MeshTLSAuthentication", name: SCRAPER_AUTHN })] : []),
+    serverRoute(target, `${target}-probes`, PROBE_PATHS.map((value) => ({ path: { type: "Exact", value }, method: "GET" }))),
     routePolicy(`${target}-probes`, { kind: "NetworkAuthentication", name: KUBELET_AUTHN }),
   ];
 }
