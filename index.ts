@@ -150,6 +150,7 @@ new ShopIngress(
     servicePort: SERVICES.gateway.port,
     annotations: meshSetup.ingress?.ingressAnnotations,
     upstreamTimeoutMs: config.workloads.upstreamTimeoutMs,
+    limits: { rps: config.ingress.rateLimitRps, connections: config.ingress.connectionLimit },
   },
   // The controller's admission webhook must be up before an Ingress is accepted.
   { provider, dependsOn: [ingress.release] },

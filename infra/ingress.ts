@@ -1,8 +1,11 @@
 /**
- * The shop's Ingress: `/` (storefront) and `/api` both go to the gateway,
- * the only public service. The edge never retries (the hop nearest a failing
- * leaf does: services/budgets.ts) and waits for the gateway longer than the
- * gateway may take.
+ * The shop's Ingresses: `/` (storefront) and `/api` both go to the gateway,
+ * the only public service, with per-client limits. The edge never retries
+ * (the hop nearest a failing leaf does: services/budgets.ts) and waits for the
+ * gateway longer than the gateway may take. A second Ingress refuses the
+ * gateway's own /metrics, /healthz and /readyz (they are for the cluster):
+ * Exact paths, which ingress-nginx matches before any Prefix, denied to every
+ * source address (403).
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -21,6 +24,30 @@ export interface ShopIngressArgs {
   readonly annotations?: Record<string, string>;
   /** The leaf budget (UPSTREAM_TIMEOUT_MS) the edge's read timeout derives from. */
   readonly upstreamTimeoutMs: number;
+  /** Per client address and controller replica: requests a second, and concurrent connections. */
+  readonly limits: EdgeLimits;
+}
+
+export interface EdgeLimits {
+  readonly rps: number;
+  readonly connections: number;
+}
+
+/** Paths of the gateway that are the cluster's, never the internet's. */
+export const CLUSTER_ONLY_PATHS = ["/metrics", "/healthz", "/readyz"] as const;
+/** Every source address, IPv4 and IPv6. */
+const EVERYONE = "0.0.0.0/0,::/0";
+
+/**
+ * ingress-nginx's per-client limits (a 503 beyond them). The client is the
+ * address nginx sees: behind a LoadBalancer that is SNATed unless the
+ * controller Service keeps client addresses (externalTrafficPolicy: Local).
+ */
+export function limitAnnotations(limits: EdgeLimits): Record<string, string> {
+  return {
+    "nginx.ingress.kubernetes.io/limit-rps": String(limits.rps),
+    "nginx.ingress.kubernetes.io/limit-connections": String(limits.connections),
+  };
 }
 
 /**
@@ -37,13 +64,20 @@ export function edgeAnnotations(upstreamTimeoutMs: number): Record<string, strin
 
 export const INGRESS_PATHS = ["/", "/api"] as const;
 
-export function ingressSpec(a: { className: pulumi.Input<string>; host: string; serviceName: pulumi.Input<string>; servicePort: number }): k8s.types.input.networking.v1.IngressSpec {
-  const paths = INGRESS_PATHS.map((path) => ({
-    path,
-    pathType: "Prefix",
-    backend: { service: { name: a.serviceName, port: { number: a.servicePort } } },
-  }));
-  return { ingressClassName: a.className, rules: [{ ...(a.host ? { host: a.host } : {}), http: { paths } }] };
+type SpecArgs = { className: pulumi.Input<string>; host: string; serviceName: pulumi.Input<string>; servicePort: number };
+
+function ruleSpec(a: SpecArgs, paths: readonly string[], pathType: "Prefix" | "Exact"): k8s.types.input.networking.v1.IngressSpec {
+  const backend = { service: { name: a.serviceName, port: { number: a.servicePort } } };
+  return { ingressClassName: a.className, rules: [{ ...(a.host ? { host: a.host } : {}), http: { paths: paths.map((path) => ({ path, pathType, backend })) } }] };
+}
+
+export function ingressSpec(a: SpecArgs): k8s.types.input.networking.v1.IngressSpec {
+  return ruleSpec(a, INGRESS_PATHS, "Prefix");
+}
+
+/** The refusing Ingress's spec: the cluster-only paths, Exact (the backend is never reached). */
+export function clusterOnlySpec(a: SpecArgs): k8s.types.input.networking.v1.IngressSpec {
+  return ruleSpec(a, CLUSTER_ONLY_PATHS, "Exact");
 }
 
 export class ShopIngress extends pulumi.ComponentResource {
@@ -58,9 +92,22 @@ export class ShopIngress extends pulumi.ComponentResource {
           name: PART_OF,
           namespace: args.namespace,
           labels: { "app.kubernetes.io/part-of": PART_OF },
-          annotations: { ...args.annotations, ...edgeAnnotations(args.upstreamTimeoutMs) },
+          annotations: { ...args.annotations, ...edgeAnnotations(args.upstreamTimeoutMs), ...limitAnnotations(args.limits) },
         },
         spec: ingressSpec(args),
+      },
+      { parent: this },
+    );
+    new k8s.networking.v1.Ingress(
+      `${name}-cluster-only`,
+      {
+        metadata: {
+          name: `${PART_OF}-cluster-only`,
+          namespace: args.namespace,
+          labels: { "app.kubernetes.io/part-of": PART_OF },
+          annotations: { ...args.annotations, "nginx.ingress.kubernetes.io/denylist-source-range": EVERYONE },
+        },
+        spec: clusterOnlySpec(args),
       },
       { parent: this },
     );

@@ -23,7 +23,7 @@ describe("stack config (stacks/config.ts)", () => {
     expect(c.workloads).to.deep.equal({ replicas: 2, maxReplicas: 10, targetCpuUtilization: 70, upstreamTimeoutMs: 2000, upstreamRetries: 1, logLevel: "info" });
     expect(c.canary).to.deep.equal({ weight: 5 });
     expect(c.faults).to.deep.equal({ catalogErrorRate: 0, paymentDeclineRate: 0, paymentTimeoutRate: 0 });
-    expect(c.ingress).to.deep.equal({ host: "", className: "nginx", serviceType: "NodePort", nodePort: 30080 });
+    expect(c.ingress).to.deep.equal({ host: "", className: "nginx", serviceType: "NodePort", nodePort: 30080, rateLimitRps: 20, connectionLimit: 50 });
     expect(c.monitoring).to.deep.equal({ enabled: true, namespace: "monitoring" });
     // Off: a cluster that already runs one would fail the install (kind's recipe turns both on).
     expect(c.metricsServer).to.deep.equal({ enabled: false, kubeletInsecureTls: false });

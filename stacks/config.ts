@@ -54,6 +54,8 @@ export const KEYS = {
   ingressHost: { type: "string", default: "", description: "Host the Ingress answers for; empty: any host." },
   ingressClass: { type: "string", default: "nginx", description: "IngressClass of the installed ingress-nginx." },
   ingressServiceType: { type: "string", default: "NodePort", description: "ingress-nginx Service type: NodePort (kind/minikube), LoadBalancer (cloud; not awaited) or ClusterIP (port-forward)." },
+  ingressRateLimitRps: { type: "integer", default: 20, description: "Requests a second each client address may make through the edge (per controller replica; burst 5x); beyond: 503." },
+  ingressConnectionLimit: { type: "integer", default: 50, description: "Concurrent connections each client address may hold at the edge (per controller replica)." },
   ingressNodePort: { type: "integer", default: 30080, description: "HTTP node port of ingress-nginx when ingressServiceType is NodePort (30000-32767)." },
   monitoring: { type: "boolean", default: true, description: "Install kube-prometheus-stack, ServiceMonitors, dashboards and alert rules." },
   monitoringNamespace: { type: "string", default: "monitoring", description: "Namespace of kube-prometheus-stack." },
@@ -98,7 +100,14 @@ export interface StackConfig {
   };
   readonly canary: { readonly weight: number };
   readonly faults: { readonly catalogErrorRate: number; readonly paymentDeclineRate: number; readonly paymentTimeoutRate: number };
-  readonly ingress: { readonly host: string; readonly className: string; readonly serviceType: IngressServiceType; readonly nodePort: number };
+  readonly ingress: {
+    readonly host: string;
+    readonly className: string;
+    readonly serviceType: IngressServiceType;
+    readonly nodePort: number;
+    readonly rateLimitRps: number;
+    readonly connectionLimit: number;
+  };
   readonly monitoring: { readonly enabled: boolean; readonly namespace: string };
   readonly metricsServer: { readonly enabled: boolean; readonly kubeletInsecureTls: boolean };
   /** linkerd: whether the program applies the Gateway API CRDs. */
@@ -245,6 +254,8 @@ export function parseConfig(raw: RawConfig, stack: string, hostArch: string = pr
       className: r.string("ingressClass", dnsLabel),
       serviceType: r.oneOf("ingressServiceType", INGRESS_SERVICE_TYPES),
       nodePort: r.integer("ingressNodePort", 30000, 32767),
+      rateLimitRps: r.integer("ingressRateLimitRps", 1, 100000),
+      connectionLimit: r.integer("ingressConnectionLimit", 1, 100000),
     },
     monitoring: { enabled: r.boolean("monitoring"), namespace: r.string("monitoringNamespace", dnsLabel) },
     metricsServer: { enabled: r.boolean("metricsServer"), kubeletInsecureTls: r.boolean("metricsServerInsecureTls") },
