@@ -7,8 +7,7 @@
 import { expect } from "chai";
 import { SERVICE_NAMES, SERVICES, REDIS_PORT } from "../../services/topology";
 import { authzEdges } from "../../infra/authz/graph";
-import { CONTROLLER_POD_LABELS } from "../../infra/platform/ingress-nginx";
-import { PROMETHEUS_POD_LABELS } from "../../infra/platform/monitoring";
+import { INGRESS_NGINX_CONTROLLER_POD_LABELS, PROMETHEUS_POD_LABELS_UPSTREAM } from "./fixtures/upstream";
 import { allowed, selects, type Pod, type Policy } from "./support/netpol";
 import { objects, run, type StackRun } from "./support/stacks";
 
@@ -21,8 +20,9 @@ function pods(r: StackRun): Record<string, Pod> {
     const labels = d.spec.template.metadata.labels;
     out[d.metadata.name] = { name: d.metadata.name, namespace: NS, labels };
   }
-  out["ingress"] = { name: "ingress", namespace: "ingress-nginx", labels: { ...CONTROLLER_POD_LABELS, "app.kubernetes.io/instance": "ingress-nginx" } };
-  out["monitoring"] = { name: "prometheus-0", namespace: "monitoring", labels: { ...PROMETHEUS_POD_LABELS, prometheus: "kps-prometheus" } };
+  // The third-party pods carry the labels their charts and operator give them (upstream, not our constants).
+  out["ingress"] = { name: "ingress", namespace: "ingress-nginx", labels: { ...INGRESS_NGINX_CONTROLLER_POD_LABELS } };
+  out["monitoring"] = { name: "prometheus-kps-prometheus-0", namespace: "monitoring", labels: { ...PROMETHEUS_POD_LABELS_UPSTREAM } };
   out["dns"] = { name: "coredns", namespace: "kube-system", labels: { "k8s-app": "kube-dns" } };
   out["intruder"] = { name: "intruder", namespace: NS, labels: { app: "intruder" } };
   // Same labels as the cart, but another namespace: must get nothing cart gets.

@@ -7,8 +7,7 @@
  * proxies' ports).
  */
 import { expect } from "chai";
-import { CONTROLLER_POD_LABELS } from "../../infra/platform/ingress-nginx";
-import { PROMETHEUS_POD_LABELS } from "../../infra/platform/monitoring";
+import { INGRESS_NGINX_CONTROLLER_POD_LABELS, PROMETHEUS_POD_LABELS_UPSTREAM } from "./fixtures/upstream";
 import { allowed, type Pod, type Policy } from "./support/netpol";
 import { objects, run } from "./support/stacks";
 
@@ -29,8 +28,9 @@ for (const [stack, mesh] of Object.entries(MESHES)) {
     const outsider = pod("outsider", "default", { app: "cart", version: "v1" });
     const internet = pod("internet", "elsewhere", { app: "web" });
     const controlPlane = pod("control-plane", mesh.controlPlane.namespace, mesh.controlPlane.labels);
-    const ingress = pod("ingress", "ingress-nginx", CONTROLLER_POD_LABELS);
-    const prometheus = pod("prometheus", "monitoring", PROMETHEUS_POD_LABELS);
+    // Third-party pods with the labels upstream gives them (fixtures/upstream.ts).
+    const ingress = pod("ingress", "ingress-nginx", { ...INGRESS_NGINX_CONTROLLER_POD_LABELS });
+    const prometheus = pod("prometheus", "monitoring", { ...PROMETHEUS_POD_LABELS_UPSTREAM });
     const dns = pod("coredns", "kube-system", { "k8s-app": "kube-dns" });
     before(async () => {
       policies = objects(await run(stack as "istio"), "NetworkPolicy");

@@ -1,14 +1,14 @@
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { GATEWAY_API_VERSION, ISTIO_VERSION, LINKERD_CHART_VERSION, LINKERD_EDGE_RELEASE } from "../../infra/mesh/charts";
+import { MESH_RELEASES } from "./fixtures/upstream";
 
 const doc = (name: string) => readFileSync(join(__dirname, "../../docs", name), "utf8");
 
 describe("docs/meshes.md", () => {
-  it("names the versions the program pins, in both docs", () => {
+  it("names the pinned mesh releases (upstream's, as in fixtures/upstream.ts), in both docs", () => {
     for (const name of ["meshes.md", "cluster.md"]) {
-      for (const v of [ISTIO_VERSION, LINKERD_EDGE_RELEASE, LINKERD_CHART_VERSION, GATEWAY_API_VERSION]) expect(doc(name), `${name}: ${v}`).to.contain(v);
+      for (const v of Object.values(MESH_RELEASES)) expect(doc(name), `${name}: ${v}`).to.contain(v);
     }
   });
   it("shows the canary, mTLS, a denied call, the canary weight and a clean switch", () => {

@@ -9,8 +9,7 @@
 import { expect } from "chai";
 import { ENV, SERVICE_NAMES, SERVICES } from "../../services/topology";
 import { authzEdges } from "../../infra/authz/graph";
-import { MESH_CHARTS } from "../../infra/mesh/charts";
-import { GATEWAY_API_STANDARD_INSTALL, ISTIO_PROMETHEUS_PROXY_METADATA } from "./fixtures/upstream";
+import { CHART_PINS, GATEWAY_API_STANDARD_INSTALL, ISTIO_PROMETHEUS_PROXY_METADATA } from "./fixtures/upstream";
 import { meshTimeouts } from "../../infra/mesh/routing";
 import { byUrn, isSecret, objects, ofType, plainText, reveal, run, type Registration, type StackRun } from "./support/stacks";
 
@@ -84,8 +83,8 @@ describe("the mesh stacks under mocks", function () {
     it("installs base then istiod, pinned, from the istio-release repository", () => {
       const base = release(r, "base");
       const istiod = release(r, "istiod");
-      for (const [rel, ref] of [[base, MESH_CHARTS.istioBase], [istiod, MESH_CHARTS.istiod]] as const) {
-        expect(rel.inputs).to.deep.include({ version: ref.version, repositoryOpts: { repo: "https://istio-release.storage.googleapis.com/charts" }, namespace: "istio-system" });
+      for (const [rel, ref] of [[base, CHART_PINS.istioBase], [istiod, CHART_PINS.istiod]] as const) {
+        expect(rel.inputs).to.deep.include({ chart: ref.chart, version: ref.version, repositoryOpts: { repo: ref.repo }, namespace: "istio-system" });
         expect(rel.inputs.version).to.match(/^1\.\d+\.\d+$/);
       }
       expect(istiod.dependencies).to.include(base.urn);
@@ -202,8 +201,8 @@ describe("the mesh stacks under mocks", function () {
       const crds = release(r, "linkerd-crds");
       const controlPlane = release(r, "linkerd-control-plane");
       const viz = release(r, "linkerd-viz");
-      for (const [rel, ref] of [[crds, MESH_CHARTS.linkerdCrds], [controlPlane, MESH_CHARTS.linkerdControlPlane], [viz, MESH_CHARTS.linkerdViz]] as const) {
-        expect(rel.inputs).to.deep.include({ version: ref.version, repositoryOpts: { repo: "https://helm.linkerd.io/edge" } });
+      for (const [rel, ref] of [[crds, CHART_PINS.linkerdCrds], [controlPlane, CHART_PINS.linkerdControlPlane], [viz, CHART_PINS.linkerdViz]] as const) {
+        expect(rel.inputs).to.deep.include({ chart: ref.chart, version: ref.version, repositoryOpts: { repo: ref.repo } });
         expect(rel.inputs.version).to.match(/^20\d\d\.\d+\.\d+$/);
       }
       expect(crds.dependencies).to.include(gatewayApi!.urn);

@@ -5,7 +5,7 @@
  */
 import { expect } from "chai";
 import { ENV, SERVICE_NAMES, SERVICES, upstreamUrlEnv } from "../../services/topology";
-import { CHARTS } from "../../infra/platform/charts";
+import { CHART_PINS } from "./fixtures/upstream";
 import { allRuns, byUrn, isSecret, objects, ofType, plainText, reveal, run, type Registration, type StackRun } from "./support/stacks";
 
 const K8S_PROVIDER = "urn:pulumi:STACK::meshmart::pulumi:providers:kubernetes::k8s::";
@@ -256,7 +256,7 @@ describe("Pulumi program under mocks", function () {
       });
 
       it("installs the platform charts, pinned, with the values that make them work here", () => {
-        for (const ref of [CHARTS.ingressNginx, CHARTS.kubePrometheusStack]) {
+        for (const ref of [CHART_PINS.ingressNginx, CHART_PINS.kubePrometheusStack]) {
           const rel = release(r, ref.chart);
           expect(rel, ref.chart).to.not.equal(undefined);
           expect(rel!.inputs).to.deep.include({ version: ref.version, repositoryOpts: { repo: ref.repo } });

@@ -1,0 +1,102 @@
+/**
+ * Expectations from outside the code: chart versions and repositories, the
+ * mesh releases, third-party pod labels and the Helm values each chart
+ * accepts are literals in fixtures/upstream.ts, each read from the upstream
+ * source at the pinned version. The program's constants and every Helm
+ * release it declares are checked against them, never the reverse.
+ */
+import { expect } from "chai";
+import { GATEWAY_API_VERSION, ISTIO_VERSION, LINKERD_CHART_VERSION, LINKERD_EDGE_RELEASE, MESH_CHARTS } from "../../infra/mesh/charts";
+import { CHARTS } from "../../infra/platform/charts";
+import { CONTROLLER_POD_LABELS } from "../../infra/platform/ingress-nginx";
+import { PROMETHEUS_POD_LABELS, PROMETHEUS_SERVICE } from "../../infra/platform/monitoring";
+import { CHART_PINS, CHART_VALUE_PATHS, INGRESS_NGINX_CONTROLLER_POD_LABELS, KPS_PROMETHEUS_CR, MESH_RELEASES, PROMETHEUS_POD_LABELS_UPSTREAM } from "./fixtures/upstream";
+import { allRuns, ofType, reveal, VARIANTS, type Variant } from "./support/stacks";
+
+const RELEASE = "kubernetes:helm.sh/v3:Release";
+
+/** The dotted paths of a values tree's leaves (scalars, arrays and empty maps are leaves). */
+export function valuePaths(values: unknown, prefix = ""): string[] {
+  if (values && typeof values === "object" && !Array.isArray(values) && Object.keys(values).length > 0) {
+    return Object.entries(values).flatMap(([k, v]) => valuePaths(v, prefix ? `${prefix}.${k}` : k));
+  }
+  return [prefix];
+}
+
+/** Paths a chart does not declare: not listed, and not under a listed free-form map (`x.*`). */
+export function undeclaredPaths(chart: string, values: unknown): string[] {
+  const allowed = CHART_VALUE_PATHS[chart];
+  if (!allowed) return [`no recorded values for chart ${chart}`];
+  return valuePaths(values).filter((p) => !allowed.some((a) => (a.endsWith(".*") ? p.startsWith(a.slice(0, -1)) : p === a)));
+}
+
+const isSubset = (part: Record<string, string>, whole: Record<string, string>) => Object.entries(part).every(([k, v]) => whole[k] === v);
+
+describe("pins and labels come from upstream, not from the program's constants", function () {
+  this.timeout(180_000);
+
+  it("the platform charts are the published ones (name, version, repository)", () => {
+    expect(CHARTS).to.deep.equal({
+      ingressNginx: CHART_PINS.ingressNginx,
+      kubePrometheusStack: CHART_PINS.kubePrometheusStack,
+      metricsServer: CHART_PINS.metricsServer,
+    });
+  });
+
+  it("the mesh charts and releases are the published ones", () => {
+    expect(MESH_CHARTS).to.deep.equal({
+      istioBase: CHART_PINS.istioBase,
+      istiod: CHART_PINS.istiod,
+      linkerdCrds: CHART_PINS.linkerdCrds,
+      linkerdControlPlane: CHART_PINS.linkerdControlPlane,
+      linkerdViz: CHART_PINS.linkerdViz,
+    });
+    expect({ istio: ISTIO_VERSION, linkerdEdge: LINKERD_EDGE_RELEASE, linkerdCharts: LINKERD_CHART_VERSION, gatewayApi: GATEWAY_API_VERSION }).to.deep.equal(MESH_RELEASES);
+  });
+
+  it("every Helm release every run declares is a published chart at its pinned version and repository", async () => {
+    const runs = await allRuns();
+    const pins = Object.values(CHART_PINS).map((p) => JSON.stringify({ chart: p.chart, version: p.version, repo: p.repo }));
+    const seen = new Set<string>();
+    for (const variant of (Object.keys(VARIANTS) as Variant[]).filter((v) => v !== "badMesh")) {
+      for (const rel of ofType(runs[variant], RELEASE)) {
+        const i = reveal(rel.inputs);
+        const ref = JSON.stringify({ chart: i.chart, version: i.version, repo: i.repositoryOpts?.repo });
+        expect(pins, `${variant} ${rel.name}`).to.include(ref);
+        seen.add(i.chart);
+      }
+    }
+    expect([...seen].sort()).to.deep.equal(Object.values(CHART_PINS).map((p) => p.chart).sort());
+  });
+
+  it("selects the ingress controller's and Prometheus's pods by labels those pods carry", () => {
+    expect(isSubset(CONTROLLER_POD_LABELS, INGRESS_NGINX_CONTROLLER_POD_LABELS), JSON.stringify(CONTROLLER_POD_LABELS)).to.equal(true);
+    expect(isSubset(PROMETHEUS_POD_LABELS, PROMETHEUS_POD_LABELS_UPSTREAM), JSON.stringify(PROMETHEUS_POD_LABELS)).to.equal(true);
+    expect(Object.keys(PROMETHEUS_POD_LABELS)).to.not.be.empty;
+    expect(PROMETHEUS_SERVICE).to.equal(KPS_PROMETHEUS_CR);
+  });
+
+  it("the labels check itself fails on a wrong label", () => {
+    expect(isSubset({ "app.kubernetes.io/name": "prometheus-server" }, PROMETHEUS_POD_LABELS_UPSTREAM)).to.equal(false);
+    expect(isSubset({ "app.kubernetes.io/name": "ingress-nginx", "app.kubernetes.io/component": "controllers" }, INGRESS_NGINX_CONTROLLER_POD_LABELS)).to.equal(false);
+  });
+
+  it("every Helm release's values use only keys its chart declares at the pinned version", async () => {
+    const runs = await allRuns();
+    const problems: string[] = [];
+    for (const variant of (Object.keys(VARIANTS) as Variant[]).filter((v) => v !== "badMesh")) {
+      for (const rel of ofType(runs[variant], RELEASE)) {
+        const i = reveal(rel.inputs);
+        for (const p of undeclaredPaths(i.chart, i.values ?? {})) problems.push(`${variant} ${i.chart}: ${p}`);
+      }
+    }
+    expect(problems).to.deep.equal([]);
+  });
+
+  it("the values check itself catches a misspelt or misplaced key, and allows free-form maps", () => {
+    expect(undeclaredPaths("ingress-nginx", { controller: { replicaCont: 1, podLabels: { "any/label": "x" } } })).to.deep.equal(["controller.replicaCont"]);
+    expect(undeclaredPaths("kube-prometheus-stack", { prometheusSpec: { retention: "1d" } })).to.deep.equal(["prometheusSpec.retention"]);
+    expect(undeclaredPaths("istiod", { meshConfig: { outboundTrafficPolicy: { mode: "REGISTRY_ONLY" } } })).to.deep.equal([]);
+    expect(undeclaredPaths("some-chart", {})).to.deep.equal(["no recorded values for chart some-chart"]);
+  });
+});
