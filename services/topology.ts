@@ -87,6 +87,8 @@ export const ENV = {
   faultSeed: "FAULT_SEED",
   /** The longest a request to this service may take, in ms: the cap on a caller's x-request-timeout-ms. */
   requestTimeoutMs: "REQUEST_TIMEOUT_MS",
+  /** The longest a client may take to send a whole request (head and body), in ms: a slower one gets a 408 (10 000 by default). */
+  requestReceiveTimeoutMs: "REQUEST_RECEIVE_TIMEOUT_MS",
   // cart's own split of payments between versions (dev stack, local shop); all three or none:
   /** payment v1's own URL (its per-version Service, or process). */
   paymentV1Url: "PAYMENT_V1_URL",

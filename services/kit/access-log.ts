@@ -8,8 +8,19 @@
  * from the kubelet and Prometheus) logs at debug so it does not drown the
  * requests that matter; 5xx answers log at error. observe.ts calls it for
  * every request.
+ *
+ * A line's size is bounded whatever the client sent: the traceparent only
+ * when it is valid (55 characters), the path cut at MAX_LOGGED_PATH.
  */
 import type { Logger } from "./logger";
+import { validTraceHeader } from "./trace";
+
+/** Longest path written to a line (a request line may be kilobytes long). */
+export const MAX_LOGGED_PATH = 256;
+
+function boundedPath(path: string): string {
+  return path.length <= MAX_LOGGED_PATH ? path : `${path.slice(0, MAX_LOGGED_PATH)}…(${path.length} chars)`;
+}
 
 const QUIET_PATHS = new Set(["/healthz", "/readyz", "/metrics"]);
 
@@ -30,11 +41,11 @@ export function accessLog(logger: Logger): LogRequest {
     const fields = {
       request_id: request.requestId,
       method: request.method,
-      path: request.path,
+      path: boundedPath(request.path),
       route: request.route,
       status: request.status,
       duration_ms: Math.round(request.seconds * 100_000) / 100,
-      ...(request.traceparent ? { traceparent: request.traceparent } : {}),
+      ...(request.traceparent && validTraceHeader("traceparent", request.traceparent) ? { traceparent: request.traceparent } : {}),
     };
     if (QUIET_PATHS.has(request.path) && request.status < 400) logger.debug("request", fields);
     else if (request.status >= 500) logger.error("request", fields);

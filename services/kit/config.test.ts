@@ -87,4 +87,15 @@ describe("kit: configuration from env", () => {
       expect(problems(() => loadEnv(schema, { RATE: bad }))[0], bad).to.match(/^RATE: must be a number between 0 and 1/);
     }
   });
+
+  it("REQUEST_RECEIVE_TIMEOUT_MS bounds how long a client may take to send a request (10 s unless set)", () => {
+    expect(serviceConfig("gateway", {}).requestReceiveTimeoutMs).to.equal(10_000);
+    expect(serviceConfig("gateway", { REQUEST_RECEIVE_TIMEOUT_MS: "250" }).requestReceiveTimeoutMs).to.equal(250);
+    expect(problems(() => serviceConfig("gateway", { REQUEST_RECEIVE_TIMEOUT_MS: "0" }))[0]).to.match(/^REQUEST_RECEIVE_TIMEOUT_MS: must be at least/);
+  });
+
+  it("never repeats a URL's password in its error", () => {
+    const [problem] = problems(() => serviceConfig("cart", { REDIS_URL: "http://user:hunter2@127.0.0.1:6379" }));
+    expect(problem).to.match(/^REDIS_URL: /).and.include("user:***@").and.not.include("hunter2");
+  });
 });

@@ -8,6 +8,7 @@ import { z } from "zod";
 import { hopMarginMs, timeBudgets } from "../budgets";
 import { ENV, SERVICES, upstreamTimeoutEnv, upstreamUrlEnv, type ServiceName } from "../topology";
 import { LOG_LEVELS, type LogLevel } from "./logger";
+import { redactUrls } from "./redact";
 
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -18,14 +19,14 @@ export class ConfigError extends Error {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** Parses `env` with `schema`; a failure names every bad variable (secrets redacted). */
+/** Parses `env` with `schema`; a failure names every bad variable (secrets, and the credentials of URLs, redacted). */
 export function loadEnv<S extends z.ZodType>(schema: S, env: Env): z.infer<S> {
   const result = schema.safeParse(env);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     const key = String(issue.path[0] ?? "?");
     const raw = env[key];
-    const got = raw === undefined ? "it is not set" : /PASSWORD|SECRET|TOKEN/i.test(key) ? "got <redacted>" : `got ${JSON.stringify(raw)}`;
+    const got = raw === undefined ? "it is not set" : /PASSWORD|SECRET|TOKEN/i.test(key) ? "got <redacted>" : `got ${JSON.stringify(redactUrls(raw))}`;
     return `${key}: ${issue.message}; ${got}`;
   });
   throw new ConfigError(problems);
@@ -76,6 +77,8 @@ export interface ServiceConfig {
   readonly upstreamTimeouts: Readonly<Partial<Record<ServiceName, number>>>;
   /** The longest a request may take (REQUEST_TIMEOUT_MS, else derived): its deadline's cap. */
   readonly requestTimeoutMs: number;
+  /** How long a client may take to send a whole request (REQUEST_RECEIVE_TIMEOUT_MS): 408 beyond. */
+  readonly requestReceiveTimeoutMs: number;
   /** What each hop keeps back from the time left (derived from the leaf budget). */
   readonly hopMarginMs: number;
   readonly upstreamRetries: 0 | 1;
@@ -99,6 +102,7 @@ export const DEFAULTS = {
   upstreamRetries: 1 as 0 | 1,
   redisUrl: "redis://127.0.0.1:6379",
   redisTimeoutMs: 2_000,
+  requestReceiveTimeoutMs: 10_000,
 } as const;
 
 function schemaFor(name: ServiceName) {
@@ -118,6 +122,7 @@ function schemaFor(name: ServiceName) {
     [ENV.shutdownTimeoutMs]: envField.int(0, 300_000).default(DEFAULTS.shutdownTimeoutMs),
     [ENV.upstreamTimeoutMs]: envField.int(100, 120_000).default(DEFAULTS.upstreamTimeoutMs),
     [ENV.requestTimeoutMs]: envField.int(1, 600_000).optional(),
+    [ENV.requestReceiveTimeoutMs]: envField.int(1, 600_000).default(DEFAULTS.requestReceiveTimeoutMs),
     [ENV.upstreamRetries]: z.enum(["0", "1"], { message: "must be 0 or 1" }).default("1"),
     [ENV.redisUrl]: envField.redisUrl().default(DEFAULTS.redisUrl),
     [ENV.redisPassword]: z.string().optional(),
@@ -149,6 +154,7 @@ export function serviceConfig(name: ServiceName, env: Env): ServiceConfig {
     upstreamTimeoutMs: leafMs,
     upstreamTimeouts,
     requestTimeoutMs: (raw[ENV.requestTimeoutMs] as number | undefined) ?? budgets.requestMs[name],
+    requestReceiveTimeoutMs: raw[ENV.requestReceiveTimeoutMs] as number,
     hopMarginMs: hopMarginMs(leafMs),
     upstreamRetries: raw[ENV.upstreamRetries] === "0" ? 0 : 1,
     redisUrl: raw[ENV.redisUrl] as string,

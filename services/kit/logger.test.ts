@@ -59,3 +59,29 @@ describe("kit: logger", () => {
     expect(parsed()[0]).to.include({ msg: 'he said "hi"\nbye', path: "/ünï\u2028\"}" });
   });
 });
+
+describe("kit: logger keeps secrets out of its lines", () => {
+  it("masks the password of every URL or connection string, in fields, nested objects, errors and the message", () => {
+    const { logger, lines } = captured();
+    logger.info("redis connected", { url: "redis://user:hunter2@127.0.0.1:6379" });
+    logger.warn("connecting to redis://:hunter2@redis:6379/0 failed", { err: new Error("connect to rediss://default:hunter2@h:1 refused"), nested: { dsn: "postgres://app:hunter2@db/x" } });
+    logger.child({ upstream: "https://token-hunter2@example.test/x" }).info("call");
+    const text = lines.join("\n");
+    expect(text).not.to.include("hunter2");
+    expect(JSON.parse(lines[0]!).url).to.equal("redis://user:***@127.0.0.1:6379");
+    expect(JSON.parse(lines[1]!).msg).to.equal("connecting to redis://:***@redis:6379/0 failed");
+    expect(JSON.parse(lines[2]!).upstream).to.equal("https://***@example.test/x");
+  });
+
+  it("masks fields named like credentials", () => {
+    const { logger, parsed } = captured();
+    logger.info("config", { password: "hunter2", redis_password: "hunter2", authorization: "Bearer hunter2", cookie: "s=hunter2", port: 1 });
+    expect(parsed()[0]).to.include({ password: "***", redis_password: "***", authorization: "***", cookie: "***", port: 1 });
+  });
+
+  it("leaves ordinary values alone", () => {
+    const { logger, parsed } = captured();
+    logger.info("request", { path: "/api/users/1", email: "alice@example.test", url: "http://127.0.0.1:5000" });
+    expect(parsed()[0]).to.include({ path: "/api/users/1", email: "alice@example.test", url: "http://127.0.0.1:5000" });
+  });
+});

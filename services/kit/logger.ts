@@ -1,9 +1,13 @@
 /**
  * Structured logs: one JSON object per line on stdout, carrying the service
  * and version on every line so a log pipeline needs no parsing rules.
+ * Credentials never reach a line: fields named like credentials are masked
+ * and the password of every URL or connection string is redacted
+ * (redact.ts), in the message, the fields, a child's fields and errors.
  */
 
 import { stdoutLines } from "./log-sink";
+import { mayNeedRedaction, redactUrls, redactValue } from "./redact";
 
 export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -31,9 +35,21 @@ export interface LoggerOptions {
 function serialise(value: unknown): unknown {
   if (value instanceof Error) {
     const code = (value as NodeJS.ErrnoException).code;
-    return { name: value.name, message: value.message, ...(code ? { code } : {}), stack: value.stack };
+    return redactValue({ name: value.name, message: value.message, ...(code ? { code } : {}), stack: value.stack });
   }
   return value;
+}
+
+/** `fields` with errors serialised and credentials redacted; the same object when nothing needs it (the usual case). */
+function safeFields(fields: LogFields): LogFields {
+  let plain: Record<string, unknown> | undefined;
+  for (const key in fields) {
+    const value = fields[key];
+    if (!(value instanceof Error) && !mayNeedRedaction(key, value)) continue;
+    plain ??= { ...fields };
+    plain[key] = value instanceof Error ? serialise(value) : (redactValue({ [key]: value }) as Record<string, unknown>)[key];
+  }
+  return plain ?? fields;
 }
 
 /** Keys every line starts with. */
@@ -41,14 +57,7 @@ const RESERVED = new Set(["time", "level", "msg"]);
 
 /** `{"a":1,"b":"x"}` → `,"a":1,"b":"x"` (nothing for no fields). */
 function fragment(fields: LogFields): string {
-  let plain = fields;
-  for (const key in fields) {
-    if (fields[key] instanceof Error) {
-      plain = Object.fromEntries(Object.entries(fields).map(([name, value]) => [name, serialise(value)]));
-      break;
-    }
-  }
-  const json = JSON.stringify(plain);
+  const json = JSON.stringify(safeFields(fields));
   return json === "{}" ? "" : `,${json.slice(1, -1)}`;
 }
 
@@ -85,19 +94,19 @@ class JsonLogger implements Logger {
   }
 
   child(fields: LogFields): Logger {
-    return new JsonLogger(this.write, this.threshold, { ...this.base, ...fields });
+    return new JsonLogger(this.write, this.threshold, { ...this.base, ...safeFields(fields) });
   }
 
   private log(rank: number, level: LogLevel, msg: string, fields: LogFields | undefined): void {
     if (rank < this.threshold) return;
     if (fields && Object.keys(fields).some((key) => key in this.base || RESERVED.has(key))) {
-      const entry: Record<string, unknown> = { time: new Date().toISOString(), level, ...this.base, msg };
-      for (const [key, value] of Object.entries(fields)) entry[key] = serialise(value);
+      const entry: Record<string, unknown> = { time: new Date().toISOString(), level, ...this.base, msg: redactUrls(msg) };
+      for (const [key, value] of Object.entries(safeFields(fields))) entry[key] = value;
       this.write(JSON.stringify(entry));
       return;
     }
     this.prefix ??= fragment(this.base);
-    this.write(`{"time":"${new Date().toISOString()}","level":"${level}"${this.prefix},"msg":${JSON.stringify(msg)}${fields ? fragment(fields) : ""}}`);
+    this.write(`{"time":"${new Date().toISOString()}","level":"${level}"${this.prefix},"msg":${JSON.stringify(redactUrls(msg))}${fields ? fragment(fields) : ""}}`);
   }
 }
 

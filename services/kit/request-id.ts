@@ -1,13 +1,13 @@
 /**
  * The request id: the caller's `x-request-id` when it is safe to log and
- * echo (at most 255 of letters, digits, `_`, `-`, `=`, as Hono's requestId
- * middleware accepts), a fresh UUID otherwise. It is echoed on the response.
+ * echo (1 to 128 of letters, digits, `.`, `_`, `-`: a UUID, Envoy's ids and
+ * ours fit), a fresh UUID otherwise. It is echoed on the response.
  */
 import { randomUUID } from "node:crypto";
 import type { HttpBindings } from "@hono/node-server";
 import type { Context } from "hono";
 
-const SAFE_ID = /^[\w\-=]{1,255}$/;
+const SAFE_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
 export function requestIdOf(header: string | undefined): string {
   return header !== undefined && SAFE_ID.test(header) ? header : randomUUID();

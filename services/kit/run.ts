@@ -152,7 +152,7 @@ export async function runService(name: ServiceName, build: BuildService, env: En
   } catch (err) {
     refuse(name, err);
   }
-  const server = await listen(running.app, { host: config.host, port: config.port }).catch((err: Error) => {
+  const server = await listen(running.app, { host: config.host, port: config.port, timeouts: { receiveMs: config.requestReceiveTimeoutMs } }).catch((err: Error) => {
     logger.error("cannot listen", { host: config.host, port: config.port, err });
     process.exit(1);
   });

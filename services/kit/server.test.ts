@@ -1,9 +1,10 @@
+import { connect } from "node:net";
 import { expect } from "chai";
 import { Hono } from "hono";
 import { testKit } from "../../test/support/kit";
 import { waitFor } from "../../test/support/wait";
 import { BackgroundTasks } from "./background";
-import { listen } from "./server";
+import { DEFAULT_SERVER_TIMEOUTS, listen } from "./server";
 
 /** An app whose /slow requests wait until the test lets them go. */
 function slowApp() {
@@ -70,5 +71,48 @@ describe("kit: background tasks", () => {
     expect(await tasks.idle(1_000)).to.equal(true);
     expect(tasks.size).to.equal(0);
     expect(logs.find((line) => line.msg === "background task failed")).to.include({ task: "failing", err: "notifications down" });
+  });
+
+});
+
+describe("kit: the server's own timeouts", () => {
+  it("a request body that does not arrive within the receive deadline gets a JSON 408 and the connection closes", async () => {
+    const app = new Hono().post("/echo", async (c) => c.json({ got: await c.req.text() }));
+    app.onError((_err, c) => c.json({ error: "the body broke off" }, 400)); // its answer has nowhere to go: the 408 went first
+    const running = await listen(app, { host: "127.0.0.1", port: 0, timeouts: { receiveMs: 300 } });
+    try {
+      const started = Date.now();
+      const text = await new Promise<string>((resolve) => {
+        const socket = connect({ host: "127.0.0.1", port: running.port });
+        let received = "";
+        const drip = setInterval(() => socket.writable && socket.write("1\r\nx\r\n"), 100);
+        socket.on("data", (chunk: Buffer) => (received += chunk.toString()));
+        socket.on("error", () => undefined);
+        socket.on("close", () => {
+          clearInterval(drip);
+          resolve(received);
+        });
+        socket.write("POST /echo HTTP/1.1\r\nhost: 127.0.0.1\r\ntransfer-encoding: chunked\r\n\r\n");
+      });
+      expect(text).to.match(/^HTTP\/1\.1 408 /);
+      expect(JSON.parse(text.slice(text.indexOf("\r\n\r\n") + 4))).to.deep.equal({ error: { code: "request_timeout", message: "the request took too long to arrive" } });
+      expect(Date.now() - started).to.be.within(250, 2_000);
+      // a whole request in time is served as usual
+      expect(await (await fetch(`${running.url}/echo`, { method: "POST", body: "hi" })).json()).to.deep.equal({ got: "hi" });
+    } finally {
+      await running.close(1_000);
+    }
+  });
+
+  it("sets the server's timeouts explicitly: receive, headers and keep-alive", async () => {
+    const running = await listen(new Hono(), { host: "127.0.0.1", port: 0 });
+    try {
+      expect(running.server.requestTimeout).to.equal(DEFAULT_SERVER_TIMEOUTS.receiveMs);
+      expect(running.server.headersTimeout).to.equal(DEFAULT_SERVER_TIMEOUTS.headersMs);
+      expect(running.server.keepAliveTimeout).to.equal(DEFAULT_SERVER_TIMEOUTS.keepAliveMs);
+      expect(DEFAULT_SERVER_TIMEOUTS).to.deep.equal({ receiveMs: 10_000, headersMs: 10_000, keepAliveMs: 65_000 });
+    } finally {
+      await running.close(1_000);
+    }
   });
 });

@@ -8,6 +8,11 @@
  * refuses (malformed request line or headers, headers too large, conflicting
  * lengths — 400/431), what @hono/node-server refuses (a backslash in the
  * path, an invalid Host — 400) and CONNECT (405).
+ *
+ * The server's own timeouts are set explicitly (ServerTimeouts): a client
+ * has `receiveMs` to send a whole request, head and body (a slow or stalled
+ * body gets a JSON 408 and the connection closes), `headersMs` for the head
+ * alone, and an idle keep-alive connection is kept `keepAliveMs`.
  */
 import type { AddressInfo, Socket } from "node:net";
 import { createServer, STATUS_CODES, type Server } from "node:http";
@@ -25,6 +30,40 @@ export interface RunningServer {
   readonly url: string;
   /** Resolves true when every request finished in time, false when some were cut. */
   close(timeoutMs: number): Promise<boolean>;
+}
+
+/**
+ * The server's timeouts, in milliseconds.
+ *
+ * keepAliveMs outlasts the idle timeout of the clients that pool
+ * connections to us (ingress-nginx keeps idle upstream connections 60 s;
+ * undici 4 s, and it honours our Keep-Alive hint): when the server closes
+ * an idle connection first, a request the proxy sends on it at that moment
+ * is lost — a 502 to the shopper, since the edge does not retry. Idle
+ * connections cost a socket each; how many a client may open is the
+ * edge's connection limit, not this timer's job.
+ */
+export interface ServerTimeouts {
+  /** The whole request, head and body, must arrive within this (node's requestTimeout). */
+  readonly receiveMs: number;
+  /** The head must arrive within this (node's headersTimeout; at most receiveMs). */
+  readonly headersMs: number;
+  /** How long an idle keep-alive connection stays open (node's keepAliveTimeout). */
+  readonly keepAliveMs: number;
+}
+
+export const DEFAULT_SERVER_TIMEOUTS: ServerTimeouts = { receiveMs: 10_000, headersMs: 10_000, keepAliveMs: 65_000 };
+
+/** The server options for `timeouts`; node checks for expired requests every connectionsCheckingInterval (30 s by default: too coarse). */
+function serverOptions(timeouts: Partial<ServerTimeouts> = {}) {
+  const receiveMs = timeouts.receiveMs ?? DEFAULT_SERVER_TIMEOUTS.receiveMs;
+  const headersMs = Math.min(timeouts.headersMs ?? DEFAULT_SERVER_TIMEOUTS.headersMs, receiveMs);
+  return {
+    requestTimeout: receiveMs,
+    headersTimeout: headersMs,
+    keepAliveTimeout: timeouts.keepAliveMs ?? DEFAULT_SERVER_TIMEOUTS.keepAliveMs,
+    connectionsCheckingInterval: Math.max(25, Math.min(1_000, Math.floor(headersMs / 4))),
+  };
 }
 
 function errorJson(code: string, message: string): string {
@@ -60,7 +99,7 @@ function onClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
   socket.end(rawJsonError(status, code, message));
 }
 
-export function listen(app: Fetchable, options: { host: string; port: number }): Promise<RunningServer> {
+export function listen(app: Fetchable, options: { host: string; port: number; timeouts?: Partial<ServerTimeouts> }): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
     const listener = getRequestListener(app.fetch as (request: Request) => Promise<Response>, {
       hostname: options.host,
@@ -69,7 +108,7 @@ export function listen(app: Fetchable, options: { host: string; port: number }):
           ? new Response(errorJson("bad_request", err.message), { status: 400, headers: { "content-type": "application/json" } })
           : new Response(errorJson("internal", "internal error"), { status: 500, headers: { "content-type": "application/json" } }),
     });
-    const server = createServer(listener);
+    const server = createServer(serverOptions(options.timeouts), listener);
     server.on("clientError", onClientError);
     server.on("connect", (_req, socket: Duplex) => socket.end(rawJsonError(405, "method_not_allowed", "CONNECT is not allowed")));
     server.listen(options.port, options.host);
