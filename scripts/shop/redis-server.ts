@@ -4,9 +4,18 @@
  * Picks a free port unless told one (restarting on the same port is how the
  * tests bring Redis back), waits until it accepts connections, and stops it
  * without leaving anything behind.
+ *
+ * With `acl`, it runs with the same ACL users as the cluster's Redis (one
+ * per service, the default user off: services/redis-acl.ts), from an ACL
+ * file in a private temporary directory removed when it stops; and with
+ * `maxmemory`, with the cluster's memory limit and `noeviction` policy.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { aclFile, REDIS_ACL, type RedisUser } from "../../services/redis-acl";
 import { freePort } from "./ports";
 
 export const REDIS_INSTALL_HINT =
@@ -24,13 +33,43 @@ export interface RedisServerOptions {
   /** Port to listen on; a free one when omitted. */
   readonly port?: number;
   readonly host?: string;
-  /** requirepass, to test the services' REDIS_PASSWORD. */
+  /** requirepass, to test the services' REDIS_PASSWORD (the default user; not with `acl`). */
   readonly password?: string;
+  /** Run with the ACL users of services/redis-acl.ts and these passwords; `admin` adds an all-powerful user for test harnesses. */
+  readonly acl?: RedisAclOptions;
+  /** maxmemory (e.g. "64mb") with the `noeviction` policy, as in the cluster. */
+  readonly maxmemory?: string;
   /** Own process group, so a terminal's Ctrl-C reaches only our parent (which stops us in order). */
   readonly detached?: boolean;
   /** The executable; "redis-server" on PATH by default. */
   readonly command?: string;
   readonly readyTimeoutMs?: number;
+}
+
+export interface RedisAclOptions {
+  readonly passwords: { readonly [U in RedisUser]: string };
+  /** Password of user `admin` (every command, every key): for test harnesses only, never the services. */
+  readonly admin?: string;
+}
+
+/** The name of the test harnesses' all-powerful user. */
+export const REDIS_ADMIN_USER = "admin";
+
+/** Fresh random passwords for every ACL user (128 bits each). */
+export function newRedisPasswords(): { [U in RedisUser]: string } {
+  const passwords = {} as { [U in RedisUser]: string };
+  for (const user of Object.keys(REDIS_ACL) as RedisUser[]) passwords[user] = randomBytes(16).toString("hex");
+  return passwords;
+}
+
+/** Writes the ACL file into a new private directory; returns its path and a remover. */
+function writeAclFile(acl: RedisAclOptions): { path: string; remove: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), "meshmart-redis-"));
+  const path = join(dir, "users.acl");
+  const plain = Object.fromEntries(Object.entries(acl.passwords).map(([user, password]) => [user, { plain: password }])) as Parameters<typeof aclFile>[0];
+  const admin = acl.admin ? [`user ${REDIS_ADMIN_USER} on resetpass >${acl.admin} ~* &* +@all`] : [];
+  writeFileSync(path, aclFile(plain, admin), { mode: 0o600 });
+  return { path, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 export interface RedisServerProcess {
@@ -47,9 +86,12 @@ export interface RedisServerProcess {
   stopSync(): void;
 }
 
-function argsFor(port: number, host: string, password: string | undefined): string[] {
+function argsFor(port: number, host: string, options: RedisServerOptions, aclPath: string | undefined): string[] {
   const args = ["--port", String(port), "--bind", host, "--save", "", "--appendonly", "no", "--dir", tmpdir(), "--daemonize", "no", "--loglevel", "notice"];
-  if (password) args.push("--requirepass", password);
+  if (options.password && aclPath) throw new Error("redis-server: requirepass is ignored with an ACL file; give the passwords in `acl`");
+  if (options.password) args.push("--requirepass", options.password);
+  if (aclPath) args.push("--aclfile", aclPath);
+  if (options.maxmemory) args.push("--maxmemory", options.maxmemory, "--maxmemory-policy", "noeviction");
   return args;
 }
 
@@ -57,17 +99,23 @@ function argsFor(port: number, host: string, password: string | undefined): stri
 function startOnce(options: RedisServerOptions, port: number, host: string): Promise<RedisServerProcess> {
   return new Promise((resolve, reject) => {
     let child: ChildProcess;
+    let aclFileOnDisk: { path: string; remove: () => void } | undefined;
     try {
-      child = spawn(options.command ?? "redis-server", argsFor(port, host, options.password), {
+      aclFileOnDisk = options.acl ? writeAclFile(options.acl) : undefined;
+      child = spawn(options.command ?? "redis-server", argsFor(port, host, options, aclFileOnDisk?.path), {
         stdio: ["ignore", "pipe", "pipe"],
         detached: options.detached ?? false,
       });
     } catch (err) {
+      aclFileOnDisk?.remove();
       reject(err);
       return;
     }
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => {
-      child.once("exit", (code, signal) => done({ code, signal }));
+      child.once("exit", (code, signal) => {
+        aclFileOnDisk?.remove();
+        done({ code, signal });
+      });
     });
     let output = "";
     let settled = false;
@@ -77,6 +125,7 @@ function startOnce(options: RedisServerOptions, port: number, host: string): Pro
       settled = true;
       clearTimeout(timer);
       child.kill("SIGKILL");
+      aclFileOnDisk?.remove();
       reject(err);
     };
     child.once("error", (err: NodeJS.ErrnoException) => fail(err.code === "ENOENT" ? new RedisServerMissingError() : err));
@@ -89,6 +138,7 @@ function startOnce(options: RedisServerOptions, port: number, host: string): Pro
       clearTimeout(timer);
       const stopSync = () => {
         if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+        aclFileOnDisk?.remove();
       };
       resolve({
         host,

@@ -84,6 +84,24 @@ describe("kit: Redis client", function () {
     }
   });
 
+  it("connects as the ACL user named in the URL with the password given apart (REDIS_URL=redis://cart@…, REDIS_PASSWORD), never logging it", async () => {
+    const { kit, logs } = testKit("kit");
+    const asAdmin = new URL(redis.url);
+    const cart = new URL(redis.userUrl("cart"));
+    const password = decodeURIComponent(cart.password);
+    cart.password = "";
+    const client = createRedis({ url: cart.toString(), password, timeoutMs: 500, logger: kit.logger });
+    connectInBackground(client, kit.logger);
+    clients.push(client);
+    await waitFor("authenticated as cart", async () => (await redisReadiness(client)()) === null);
+    expect(await client.set("cart:u:items", "x")).to.equal("OK");
+    expect(await client.set("payment:idem:x", "x").catch((err: Error) => err.message)).to.match(/^NOPERM/);
+    expect(asAdmin.username).to.equal("admin");
+    const logged = JSON.stringify(logs);
+    expect(logged).to.include(`redis://cart@127.0.0.1:${redis.port}`);
+    expect(logged).not.to.include(password);
+  });
+
   it("maps replies meaning 'cannot serve now' to 503, and our own mistakes to 500", () => {
     expect(toAppError(new ErrorReply("NOAUTH Authentication required.")).error.status).to.equal(503);
     expect(toAppError(new ErrorReply("LOADING Redis is loading the dataset in memory")).error.status).to.equal(503);

@@ -26,6 +26,10 @@ treatAsStoreUnavailable(isStoreUnavailable);
 export type RedisClient = RedisClientType;
 
 export interface RedisOptions {
+  /**
+   * redis:// or rediss:// (TLS); the user name may ride in it
+   * (redis://cart@host:6379, the service's ACL user), the password comes in `password`.
+   */
   readonly url: string;
   readonly password?: string | undefined;
   /** Bound on a Redis round trip, in milliseconds. */
@@ -46,12 +50,32 @@ export function reconnectDelay(retries: number): number {
   return Math.round(base / 2 + (Math.random() * base) / 2);
 }
 
+/**
+ * The URL's address and credentials apart: node-redis ignores the `password`
+ * option once the URL names a user, so a user name in REDIS_URL with the
+ * password in REDIS_PASSWORD is passed as options instead. `display` is the
+ * URL without any credential, for logs.
+ */
+export function redisCredentials(url: string, password: string | undefined): { url: string; display: string; username?: string; password?: string } {
+  const parsed = new URL(url);
+  const username = decodeURIComponent(parsed.username) || undefined;
+  const secret = decodeURIComponent(parsed.password) || password || undefined;
+  parsed.username = "";
+  parsed.password = "";
+  const bare = parsed.toString().replace(/\/$/, "");
+  return { url: bare, display: username ? bare.replace("://", `://${username}@`) : bare, ...(username ? { username } : {}), ...(secret ? { password: secret } : {}) };
+}
+
 export function createRedis(options: RedisOptions): RedisClient {
+  const credentials = redisCredentials(options.url, options.password);
   const client = createClient({
-    url: options.url,
-    ...(options.password ? { password: options.password } : {}),
+    url: credentials.url,
+    ...(credentials.username ? { username: credentials.username } : {}),
+    ...(credentials.password ? { password: credentials.password } : {}),
     ...(options.name ? { name: options.name } : {}),
     disableOfflineQueue: true,
+    // no CLIENT SETINFO: the ACL users (services/redis-acl.ts) are granted exactly what we send
+    disableClientInfo: true,
     pingInterval: Math.max(Math.floor(options.timeoutMs / 3), 20),
     commandOptions: { timeout: options.timeoutMs },
     socket: {
@@ -62,11 +86,11 @@ export function createRedis(options: RedisOptions): RedisClient {
   });
   let healthy: boolean | undefined;
   client.on("ready", () => {
-    if (healthy !== true) options.logger.info("redis connected", { url: options.url });
+    if (healthy !== true) options.logger.info("redis connected", { url: credentials.display });
     healthy = true;
   });
   client.on("error", (err: Error) => {
-    if (healthy !== false) options.logger.warn("redis unavailable", { url: options.url, err: err.message });
+    if (healthy !== false) options.logger.warn("redis unavailable", { url: credentials.display, err: err.message });
     healthy = false;
   });
   return client;

@@ -21,6 +21,7 @@ import { BackgroundTasks } from "../../services/kit/background";
 import type { Fault, Random } from "../../services/kit/faults";
 import { weightedChoice } from "../../services/kit/weighted-choice";
 import { listen, type RunningServer } from "../../services/kit/server";
+import type { RedisServiceUser } from "../../services/redis-acl";
 import { testKit, type TestKit } from "./kit";
 import type { Stack } from "./services";
 
@@ -35,6 +36,8 @@ export interface BackendOptions {
    * request: `weight` percent to v2, drawn from `random`. v1 keeps `payment`'s faults.
    */
   readonly paymentCanary?: { readonly weight: number; readonly random: Random; readonly decline?: Fault; readonly timeout?: Fault };
+  /** Per service, a Redis URL of its own (its ACL user: TestRedis.userUrl); the others share `redisUrl`. */
+  readonly redisUrls?: Partial<Record<RedisServiceUser, string>>;
 }
 
 export interface Backend {
@@ -77,22 +80,23 @@ export async function startBackend(stack: Stack, redisUrl: string, options: Back
     tasks.push(tasks_);
     return tasks_;
   };
-  const redis = await stack.redis(redisUrl, 500);
+  const shared = await stack.redis(redisUrl, 500);
+  const redisOf = (user: RedisServiceUser) => (options.redisUrls?.[user] ? stack.redis(options.redisUrls[user], 500) : Promise.resolve(shared));
 
   await serve("users", createUsersApp({ kit: kits.users.kit }));
   await serve("catalog", createCatalogApp({ kit: kits.catalog.kit, ...(options.catalogErrors ? { errorRate: options.catalogErrors } : {}) }));
-  const notifications = createNotificationsService({ kit: kits.notifications.kit, redis, consumer: { blockMs: 200, claimEveryMs: 200 } });
+  const notifications = createNotificationsService({ kit: kits.notifications.kit, redis: await redisOf("notifications"), consumer: { blockMs: 200, claimEveryMs: 200 } });
   notifications.start?.();
   stack.defer(() => notifications.stop!());
   await serve("notifications", notifications.app);
-  const orders = createOrdersService({ kit: kits.orders.kit, redis, users: client("users") });
+  const orders = createOrdersService({ kit: kits.orders.kit, redis: await redisOf("orders"), users: client("users") });
   orders.start?.();
   await serve("orders", orders.app);
   await serve(
     "payment",
     createPaymentApp({
       kit: kits.payment.kit,
-      redis,
+      redis: await redisOf("payment"),
       notifications: client("notifications"),
       background: background(kits.payment),
       faults: { ...(options.payment?.decline ? { decline: options.payment.decline } : {}), ...(options.payment?.timeout ? { timeout: options.payment.timeout } : {}) },
@@ -106,7 +110,7 @@ export async function startBackend(stack: Stack, redisUrl: string, options: Back
     const server = await stack.serve(
       createPaymentApp({
         kit: kit.kit,
-        redis,
+        redis: await redisOf("payment"),
         notifications: client("notifications"),
         background: background(kit),
         faults: { ...(canary.decline ? { decline: canary.decline } : {}), ...(canary.timeout ? { timeout: canary.timeout } : {}) },
@@ -119,7 +123,7 @@ export async function startBackend(stack: Stack, redisUrl: string, options: Back
     "cart",
     createCartApp({
       kit: kits.cart.kit,
-      redis,
+      redis: await redisOf("cart"),
       upstreams: {
         catalog: client("catalog"),
         payment: canary ? weightedChoice(client("payment"), stack.upstream("payment", paymentV2Url!, { timeoutMs }), canary.weight, canary.random) : client("payment"),

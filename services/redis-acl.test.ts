@@ -1,0 +1,36 @@
+import { expect } from "chai";
+import { SERVICES, SERVICE_NAMES } from "./topology";
+import { aclFile, aclUserLine, REDIS_ACL, REDIS_PROBE_USER, REDIS_SERVICE_USERS, type RedisUser } from "./redis-acl";
+
+/** Commands no service may run: they touch every key, the server or the ACLs. */
+const DANGEROUS = ["flushall", "flushdb", "config", "debug", "keys", "shutdown", "module", "acl", "script", "function", "fcall", "scan", "monitor", "save", "bgsave", "replicaof", "slaveof", "migrate", "restore", "client|kill", "client|list", "swapdb", "select", "rename", "sort", "object", "dump", "eval_ro", "subscribe", "publish"];
+
+describe("redis-acl: one ACL user per service, least privilege", () => {
+  it("has a user for exactly the services the topology gives Redis, plus the probe", () => {
+    expect([...REDIS_SERVICE_USERS].sort()).to.deep.equal(SERVICE_NAMES.filter((name) => SERVICES[name].redis).sort());
+    expect(Object.keys(REDIS_ACL).sort()).to.deep.equal([...REDIS_SERVICE_USERS, REDIS_PROBE_USER].sort());
+  });
+
+  it("grants nothing dangerous, no key pattern of another service, and the probe PING only", () => {
+    for (const [user, entry] of Object.entries(REDIS_ACL)) {
+      for (const command of entry.commands) expect(DANGEROUS, `${user}: ${command}`).not.to.include(command.toLowerCase());
+      for (const command of entry.commands) expect(command, `${user}: a command or parent|sub, no category`).to.match(/^[a-z]+(\|[a-z]+)?$/);
+      expect(entry.keys, `${user}: never every key`).not.to.include("*");
+    }
+    expect(REDIS_ACL.notifications.keys.some((k) => k.startsWith("payment"))).to.equal(false);
+    expect(REDIS_ACL.probe).to.deep.equal({ keys: [], commands: ["hello", "auth", "ping"] });
+  });
+
+  it("writes the ACL file: default user off, then each user from -@all up, hashed passwords", () => {
+    const hash = (c: string) => ({ sha256: c.repeat(64) });
+    const passwords = { cart: hash("a"), orders: hash("b"), payment: hash("c"), notifications: hash("d"), probe: hash("e") } satisfies Record<RedisUser, unknown>;
+    const lines = aclFile(passwords).trim().split("\n");
+    expect(lines[0]).to.match(/^user default off resetpass resetkeys ~cart:\* .* resetchannels -@all \+hello .*\+multi \+exec/);
+    expect(lines[0], "no password: nobody can log in as default").not.to.match(/ [>#]/);
+    expect(lines[1]).to.match(/^user cart on resetpass #a{64} resetkeys ~cart:\* resetchannels -@all \+hello /);
+    expect(lines).to.have.length(6);
+    expect(aclUserLine("x", { keys: ["k:*"], commands: ["get"] }, { plain: "pw" })).to.equal("user x on resetpass >pw resetkeys ~k:* resetchannels -@all +get");
+    expect(() => aclUserLine("x", { keys: [], commands: [] }, { plain: "two words" })).to.throw(/whitespace/);
+    expect(() => aclUserLine("x", { keys: [], commands: [] }, { sha256: "nothex" })).to.throw(/SHA-256/);
+  });
+});
