@@ -1,11 +1,15 @@
 /**
- * A streaming reverse proxy to one upstream: end-to-end headers pass both
- * ways (trace headers and x-request-id included), hop-by-hop headers do not,
+ * A streaming reverse proxy to one upstream. Of the client's headers only an
+ * allowlist goes on (FORWARDED_REQUEST_HEADERS, plus the trace context the
+ * kit validated and the request id): no credentials, cookies, idempotency
+ * keys, deadlines or X-Forwarded-* of the client's choosing. The gateway
+ * sets X-Forwarded-For (its peer), -Proto and -Host itself. Upstream answers
+ * keep their end-to-end headers, hop-by-hop headers are dropped both ways,
  * bodies stream without buffering (small answers of known length are passed
  * on whole), every call is bounded by the upstream timeout (idempotent GETs
  * get the client's one retry), and transport failures become JSON 503/504
- * from the HTTP client. Upstream answers, errors included, pass through as
- * they are: they are already JSON.
+ * from the HTTP client. What the public sees of an error is shaped by
+ * public-errors.ts.
  *
  * Headers are handled as plain name/value lists, never as WHATWG Headers:
  * building, filtering and sorting Headers twice per request was the largest
@@ -17,6 +21,25 @@ import type { OutgoingHttpHeaders } from "node:http";
 import type { ServiceEnv } from "../kit/context";
 import { AppError } from "../kit/errors";
 import type { Upstream } from "../kit/http-client";
+import { currentTraceHeaders, EDGE_TRACE_HEADERS, pickTraceHeaders, withTraceHeaders } from "../kit/trace";
+
+/**
+ * The client headers passed on, besides the validated trace context
+ * (kit/trace.ts, added by the HTTP client) and the request id. The public
+ * API takes JSON bodies and answers JSON; nothing else of the client's is
+ * any upstream's business (cart's checkout mints its own idempotency key).
+ */
+export const FORWARDED_REQUEST_HEADERS: ReadonlySet<string> = new Set(["content-type", "accept"]);
+
+/** The allowlisted headers of a raw list, names lowercase, repeated ones kept. */
+export function allowlisted(raw: readonly string[]): [name: string, value: string][] {
+  const out: [string, string][] = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
+    if (FORWARDED_REQUEST_HEADERS.has(name)) out.push([name, raw[i + 1]!]);
+  }
+  return out;
+}
 
 /** RFC 9110 §7.6.1 connection-specific headers, plus what the proxy itself recomputes. */
 const HOP_BY_HOP = new Set([
@@ -107,25 +130,27 @@ function clientAddress(c: Context<ServiceEnv>): string | undefined {
   return (c.env as Partial<HttpBindings> | undefined)?.incoming?.socket.remoteAddress;
 }
 
-export function proxyTo(upstream: Upstream, from: string, to: string) {
+/** Proxies to `upstream` the path after `from`, as the client encoded it. */
+export function proxyTo(upstream: Upstream, from: string) {
   return async (c: Context<ServiceEnv>): Promise<Response> => {
     const url = c.req.url;
-    const rest = rawRest(url, from);
-    if (rest === undefined) throw new AppError(404, "not_found", `no route for ${c.req.method} ${c.req.path}`);
-    const path = `${to}${rest}`;
+    const path = rawRest(url, from);
+    if (!path) throw new AppError(404, "not_found", `no route for ${c.req.method} ${c.req.path}`);
     const requestId = c.get("requestId");
-    const headers = toOutgoing(endToEnd(rawRequestHeaders(c)));
+    const headers = toOutgoing(allowlisted(rawRequestHeaders(c)));
     headers["x-request-id"] = requestId;
     const address = clientAddress(c);
-    if (address) headers["x-forwarded-for"] = [c.req.header("x-forwarded-for"), address].filter(Boolean).join(", ");
-    headers["x-forwarded-proto"] = c.req.header("x-forwarded-proto") ?? (url.startsWith("https:") ? "https" : "http");
-    headers["x-forwarded-host"] = c.req.header("x-forwarded-host") ?? c.req.header("host") ?? new URL(url).host;
+    if (address) headers["x-forwarded-for"] = address;
+    headers["x-forwarded-proto"] = url.startsWith("https:") ? "https" : "http";
+    headers["x-forwarded-host"] = c.req.header("host") ?? new URL(url).host;
     const method = c.req.method;
     const body = method === "GET" || method === "HEAD" ? undefined : c.req.raw.body;
     // the body passes through unchanged, so its declared length stays true (and keeps the framing of a DELETE)
     const length = c.req.header("content-length");
     if (body && length !== undefined) headers["content-length"] = length;
-    const answer = await upstream.forward({ method, path, headers, body });
+    // the trace context the kit validated, of the kinds a client outside the mesh may send
+    const trace = pickTraceHeaders(currentTraceHeaders(), EDGE_TRACE_HEADERS);
+    const answer = await withTraceHeaders(trace, () => upstream.forward({ method, path, headers, body }));
     return new Response(answer.body as BodyInit | null, { status: answer.status, statusText: answer.statusText, headers: responseHeaders(endToEnd(answer.rawHeaders), requestId) });
   };
 }

@@ -35,6 +35,16 @@ export const PROPAGATED_HEADERS = [
   "x-amzn-trace-id",
 ] as const;
 
+/** What a client outside the mesh may start a trace with: W3C and B3, and the request id (the gateway passes on no others). */
+export const EDGE_TRACE_HEADERS: ReadonlySet<string> = new Set(["traceparent", "tracestate", "b3", "x-b3-traceid", "x-b3-spanid", "x-b3-parentspanid", "x-b3-sampled", "x-b3-flags", "x-request-id"]);
+
+/** The headers of `headers` named in `names`. */
+export function pickTraceHeaders(headers: TraceHeaders, names: ReadonlySet<string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name in headers) if (names.has(name)) out[name] = headers[name]!;
+  return out;
+}
+
 /** Linkerd's context headers (deadline, trace) are a family. */
 const PROPAGATED_PREFIX = "l5d-ctx-";
 

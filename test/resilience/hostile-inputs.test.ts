@@ -14,6 +14,7 @@ import { recordHostile, tally, writeFigures } from "./support/figures";
 import { rawRequest } from "./support/raw-http";
 import { alive, startScenarioShop, type ScenarioShop } from "./support/shop";
 import { BODIES, HEADERS, IDEMPOTENCY_KEYS, INPUTS_PER_ROUTE, PATH_VALUES, PROTOCOL, RAW_PATHS, type PathValue } from "./hostile/corpus";
+import { describeBusinessLogic } from "./hostile/business-logic";
 import { LEGAL, legalKey, mutates, PUBLIC_ROUTES, type PublicRoute } from "./hostile/routes";
 
 /** reject: must be a JSON 4xx; tolerate: a legal value or an ignorable header, so a read-only route may answer normally. */
@@ -246,3 +247,5 @@ describe("resilience: hostile inputs against every public route", function () {
     expect(unhandled, "no unhandled errors logged").to.deep.equal([]);
   });
 });
+
+describeBusinessLogic();

@@ -116,8 +116,8 @@ describe("gateway over HTTP in front of the real backend", function () {
       stack.defer(() => upstream.close());
     });
 
-    it("forwards end-to-end and trace headers, drops hop-by-hop ones both ways, and adds x-forwarded-*", async () => {
-      const proxy = await startGateway({ catalog: upstream.url });
+    it("forwards only the allowlisted client headers (valid trace context, content-type, accept), sets x-forwarded-* itself, drops hop-by-hop ones both ways", async () => {
+      const proxy = await startGateway({ cart: upstream.url });
       const trace = {
         traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
         tracestate: "congo=t61rcWkgMzE",
@@ -127,12 +127,24 @@ describe("gateway over HTTP in front of the real backend", function () {
         "x-b3-parentspanid": "05e3ac9a4f6e3b90",
         "x-b3-sampled": "1",
         "x-request-id": "gw-req-1",
+      };
+      const untrusted = {
+        authorization: "Bearer t",
+        cookie: "session=1",
+        "idempotency-key": "chosen-by-the-client",
+        "x-forwarded-for": "6.6.6.6",
+        "x-forwarded-host": "evil.example",
+        "x-forwarded-proto": "https",
+        "x-real-ip": "6.6.6.6",
+        "x-request-timeout-ms": "600000",
         "x-ot-span-context": "abc",
+        baggage: "k=v",
+        "x-secret-hop": "no",
       };
       const response = await new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((resolve, reject) => {
-        const req = httpRequest(`${proxy.url}/api/products/7?x=1`, {
+        const req = httpRequest(`${proxy.url}/api/cart/u1/add?x=1`, {
           method: "POST",
-          headers: { ...trace, "content-type": "application/json", authorization: "Bearer t", "x-secret-hop": "no", connection: "keep-alive, x-secret-hop", te: "trailers" },
+          headers: { ...trace, ...untrusted, "content-type": "application/json", accept: "application/json", connection: "keep-alive, x-secret-hop", te: "trailers" },
         });
         req.on("response", (res) => {
           let body = "";
@@ -143,15 +155,33 @@ describe("gateway over HTTP in front of the real backend", function () {
         req.end('{"hello":"world"}');
       });
       expect(response.status).to.equal(200);
-      expect(JSON.parse(response.body)).to.deep.equal({ url: "/products/7?x=1", body: '{"hello":"world"}' });
+      expect(JSON.parse(response.body)).to.deep.equal({ url: "/cart/u1/add?x=1", body: '{"hello":"world"}' });
       const seen = upstream.requests[0]!.headers;
-      expect(seen).to.include({ ...trace, authorization: "Bearer t", "content-type": "application/json", "x-forwarded-for": "127.0.0.1", "x-forwarded-proto": "http" });
-      expect(seen).not.to.have.property("x-secret-hop");
-      expect(seen).not.to.have.property("te");
+      const host = new URL(proxy.url).host;
+      expect(seen).to.include({ ...trace, "content-type": "application/json", accept: "application/json", "x-forwarded-for": "127.0.0.1", "x-forwarded-proto": "http", "x-forwarded-host": host });
+      for (const name of ["authorization", "cookie", "idempotency-key", "x-real-ip", "x-ot-span-context", "baggage", "x-secret-hop", "te"]) expect(seen, name).not.to.have.property(name);
+      expect(Number(seen["x-request-timeout-ms"]), "the deadline is the gateway's own").to.be.below(600_000);
       expect(response.headers["x-upstream"]).to.equal("yes");
       expect(response.headers["x-request-id"]).to.equal("gw-req-1");
+      expect(response.headers["cache-control"]).to.equal("no-store");
       expect(response.headers).not.to.have.property("x-hop");
       expect(response.headers["keep-alive"], "the upstream's own keep-alive stays there").not.to.equal("timeout=99");
+    });
+
+    it("drops trace headers that are not in their format instead of passing them on", async () => {
+      const proxy = await startGateway({ catalog: upstream.url });
+      const bad = {
+        traceparent: "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01",
+        tracestate: Array.from({ length: 40 }, (_, i) => `k${i}=v`).join(","),
+        b3: "x".repeat(300),
+        "x-b3-traceid": "not-hex",
+        "x-request-id": "has spaces",
+      };
+      const response = await fetch(`${proxy.url}/api/products/1`, { headers: bad });
+      expect(response.status).to.equal(200);
+      const seen = upstream.requests[0]!.headers;
+      for (const name of ["traceparent", "tracestate", "b3", "x-b3-traceid"]) expect(seen, name).not.to.have.property(name);
+      expect(seen["x-request-id"]).to.match(/^[A-Za-z0-9._-]{1,128}$/).and.not.equal("has spaces");
     });
 
     it("streams large bodies through", async () => {
@@ -162,15 +192,35 @@ describe("gateway over HTTP in front of the real backend", function () {
       expect(bytes[16_384 * 5]).to.equal(5);
     });
 
-    it("passes an upstream 5xx through after one retry of a GET; POSTs are never retried", async () => {
+    it("answers an upstream 5xx with a generic public error (code, plain message, request id) after one retry of a GET", async () => {
       const proxy = await startGateway({ catalog: upstream.url });
-      const get = await fetch(`${proxy.url}/api/products/fail`);
+      const get = await fetch(`${proxy.url}/api/products/fail`, { headers: { "x-request-id": "fail-1" } });
       expect(get.status).to.equal(500);
-      expect((await get.json()).error.code).to.equal("injected_fault");
+      expect(get.headers.get("cache-control")).to.equal("no-store");
+      const body = await get.json();
+      expect(body).to.deep.equal({ error: { code: "injected_fault", message: body.error.message, request_id: "fail-1" } });
+      expect(body.error.message).to.match(/^[A-Z][A-Za-z ,.']+$/).and.not.include("boom");
       expect(upstream.requests.filter((r) => r.url === "/products/fail")).to.have.length(2);
-      await fetch(`${proxy.url}/api/products/fail`, { method: "POST", body: "{}", headers: { "content-type": "application/json" } });
-      expect(upstream.requests.filter((r) => r.url === "/products/fail")).to.have.length(3);
     });
+  });
+
+  it("keeps internal detail out of public 5xx bodies: upstream down or hanging, and a 4xx gets the request id too", async () => {
+    const hanging = await hangs();
+    stack.defer(() => hanging.close());
+    const proxy = await startGateway({ users: await closedUrl(), orders: hanging.url }, 400);
+    for (const [path, status, code] of [
+      ["/api/users/1", 503, "upstream_unavailable"],
+      ["/api/orders/1", 504, "upstream_timeout"],
+    ] as const) {
+      const response = await fetch(`${proxy.url}${path}`, { headers: { "x-request-id": `gen-${status}` } });
+      expect(response.status, path).to.equal(status);
+      const { error } = await response.json();
+      expect(Object.keys(error).sort(), path).to.deep.equal(["code", "message", "request_id"]);
+      expect(error, path).to.include({ code, request_id: `gen-${status}` });
+      expect(error.message, path).not.to.match(/users|orders|ECONNREFUSED|\d+ ms|GET/);
+    }
+    const missing = await (await fetch(`${proxy.url}/api/products/999`, { headers: { "x-request-id": "gen-404" } })).json();
+    expect(missing.error).to.include({ code: "product_not_found", request_id: "gen-404" });
   });
 
   it("upstream down → 503, upstream hanging → 504 within the timeout, as JSON", async () => {
@@ -193,7 +243,7 @@ describe("gateway over HTTP in front of the real backend", function () {
     await fetch(`${gateway.url}/api/products/2`);
     await fetch(`${gateway.url}/api/payments`);
     const text = await (await fetch(`${gateway.url}/metrics`)).text();
-    expect(sampleValue(text, "http_requests_total", { route: "/api/products/*", status: "200" })).to.equal(2);
+    expect(sampleValue(text, "http_requests_total", { route: "/api/products/:id", status: "200" })).to.equal(2);
     expect(sampleValue(text, "http_requests_total", { route: "unmatched", status: "404" })).to.equal(1);
   });
 });
