@@ -21,7 +21,8 @@ import { join } from "node:path";
 import { ENV, SERVICE_NAMES, SERVICES, upstreamUrlEnv, type ServiceName } from "../../services/topology";
 import { canaryWeightOf, displayName, PAYMENT_V2_PORT, processesOf, SHOP_PROCESSES, type ShopProcess } from "./processes";
 import { startReaper } from "./reaper";
-import { startRedisServer, type RedisServerProcess } from "./redis-server";
+import type { RedisServiceUser } from "../../services/redis-acl";
+import { newRedisPasswords, startRedisServer, type RedisServerProcess } from "./redis-server";
 import { spawnService, type ServiceProcess } from "./service-process";
 
 export type PortLayout = "topology" | "free" | { readonly offset: number } | Readonly<Partial<Record<ShopProcess, number>>>;
@@ -160,8 +161,10 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
 
   try {
     let redisUrl = options.redisUrl;
+    // our own Redis runs the cluster's ACL users; each service connects as its own (services/redis-acl.ts)
+    const passwords = redisUrl ? undefined : newRedisPasswords();
     if (!redisUrl) {
-      redisServer = await startRedisServer({ host: "127.0.0.1", detached: true });
+      redisServer = await startRedisServer({ host: "127.0.0.1", detached: true, ...(passwords ? { acl: { passwords } } : {}) });
       redisUrl = redisServer.url;
       reaper.watch(redisServer.pid);
       void redisServer.exited.then(({ code, signal }) => {
@@ -183,7 +186,10 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
         [ENV.host]: host,
         [ENV.version]: version,
       };
-      if (SERVICES[name].redis) {
+      if (SERVICES[name].redis && passwords) {
+        env[ENV.redisUrl] = redisUrl.replace("://", `://${name}@`);
+        env[ENV.redisPassword] = passwords[name as RedisServiceUser];
+      } else if (SERVICES[name].redis) {
         env[ENV.redisUrl] = redisUrl;
         if (options.redisPassword) env[ENV.redisPassword] = options.redisPassword;
       }

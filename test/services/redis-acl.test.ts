@@ -9,6 +9,9 @@ import { createClient } from "redis";
 import { CheckoutResult } from "../../services/contracts/cart";
 import type { RedisClient } from "../../services/kit/redis";
 import { REDIS_SERVICE_USERS } from "../../services/redis-acl";
+import { startShop } from "../../scripts/shop/start-shop";
+import { startDurableRedis } from "../resilience/support/durable-redis";
+import { bundle } from "../support/build";
 import { startBackend } from "../support/backend";
 import { postJson, redisSuite } from "../support/services";
 import { waitFor } from "../support/wait";
@@ -100,7 +103,6 @@ describe("Redis ACL users: each service reaches its own keys only", function () 
 
 describe("Redis ACL users with the append-only file: a restart keeps every acknowledged write", function () {
   it("replays scripted and transactional writes (run as the default user, which is off but not without the services' rights)", async () => {
-    const { startDurableRedis } = await import("../resilience/support/durable-redis");
     const durable = await startDurableRedis();
     try {
       const admin = await durable.client();
@@ -115,6 +117,27 @@ describe("Redis ACL users with the append-only file: a restart keeps every ackno
       expect(await after.hGet("payments", "pay_1")).to.equal("{}");
     } finally {
       await durable.close();
+    }
+  });
+});
+
+describe("Redis ACL users in the local shop (npm start)", function () {
+  it("its own Redis refuses anonymous connections, and every service connects as its own user and works", async () => {
+    const shop = await startShop({ distDir: await bundle(), ports: "free" });
+    try {
+      const anonymous = createClient({ url: shop.redis.url, socket: { reconnectStrategy: false } });
+      anonymous.on("error", () => undefined);
+      const refused = await anonymous.connect().then(
+        () => "connected",
+        (err: Error) => err.message,
+      );
+      anonymous.destroy();
+      expect(refused).to.match(/^NOAUTH/);
+      expect((await postJson(`${shop.urls.cart}/cart/local/add`, { product_id: "1", quantity: 1 })).status).to.equal(200);
+      expect((await fetch(`${shop.urls.cart}/cart/local/checkout`, { method: "POST" })).status).to.equal(201);
+      for (const name of ["orders", "payment", "notifications"] as const) expect((await fetch(`${shop.urls[name]}/readyz`)).status, name).to.equal(200);
+    } finally {
+      await shop.stop();
     }
   });
 });
