@@ -66,7 +66,7 @@ function serviceRoutes(): PublicRoute[] {
   ];
 }
 
-/** The gateway's /api routes mirror cart, orders, catalog and users under their prefixes. */
+/** The gateway's /api routes mirror cart, orders, catalog and users under their prefixes, except POST /orders. */
 function gatewayRoutes(): PublicRoute[] {
   const prefixes: Partial<Record<ServiceName, [string, string]>> = {
     catalog: ["/products", "/api/products"],
@@ -77,7 +77,7 @@ function gatewayRoutes(): PublicRoute[] {
   const proxied = serviceRoutes().flatMap((route) => {
     const prefix = prefixes[route.service];
     return prefix && route.path.startsWith(prefix[0]) ? [{ ...route, service: "gateway" as const, path: `${prefix[1]}${route.path.slice(prefix[0].length)}` }] : [];
-  });
+  }).filter((route) => !(route.method === "POST" && route.path === "/api/orders")); // not public: orders are created by cart alone (business-logic.ts)
   return [
     { service: "gateway", method: "GET", path: "/", notJson: true },
     ...proxied,
