@@ -54,6 +54,21 @@ export const REFUSED: readonly Omit<Probe, "status">[] = [
   { method: "POST", path: "/api/users", body: { name: "probe" } },
   { method: "GET", path: "/api/cart/{u}/checkout" },
   { method: "GET", path: "/api/cart/{u}/add" },
+  // orders are created by cart alone: a forged order through the edge is the first attack of the trust-boundary issue
+  { method: "POST", path: "/api/orders", body: { user_id: "{u}", items: [{ product_id: "1", name: "probe", quantity: 1, unit_price_cents: 1 }], total_cents: 1, payment_id: "pay-probe" } },
+  { method: "POST", path: "/api/orders/1", body: {} },
+  { method: "DELETE", path: "/api/orders/1" },
+  { method: "GET", path: "/api/payments/1" },
+  { method: "GET", path: "/api/notifications" },
+  // the upstreams' operational endpoints, however they are reached through /api
+  { method: "GET", path: "/api/products/1/metrics" },
+  { method: "GET", path: "/api/cart/{u}/healthz" },
+  { method: "GET", path: "/api/users/1/readyz" },
+  { method: "GET", path: "/api/orders/1/metrics" },
+  // nothing deeper than the public paths
+  { method: "GET", path: "/api/users/1/orders" },
+  { method: "GET", path: "/api/cart/{u}/items/1" },
+  { method: "PUT", path: "/api/cart/{u}/add", body: { product_id: "1", quantity: 1 } },
 ];
 
 function fill<T>(value: T, userId: string): T {
