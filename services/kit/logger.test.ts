@@ -65,12 +65,12 @@ describe("kit: logger keeps secrets out of its lines", () => {
     const { logger, lines } = captured();
     logger.info("redis connected", { url: "redis://user:hunter2@127.0.0.1:6379" });
     logger.warn("connecting to redis://:hunter2@redis:6379/0 failed", { err: new Error("connect to rediss://default:hunter2@h:1 refused"), nested: { dsn: "postgres://app:hunter2@db/x" } });
-    logger.child({ upstream: "https://token-hunter2@example.test/x" }).info("call");
+    logger.child({ upstream: "https://svc:hunter2@example.test/x", redis: "redis://cart@127.0.0.1:6379" }).info("call");
     const text = lines.join("\n");
     expect(text).not.to.include("hunter2");
     expect(JSON.parse(lines[0]!).url).to.equal("redis://user:***@127.0.0.1:6379");
     expect(JSON.parse(lines[1]!).msg).to.equal("connecting to redis://:***@redis:6379/0 failed");
-    expect(JSON.parse(lines[2]!).upstream).to.equal("https://***@example.test/x");
+    expect(JSON.parse(lines[2]!)).to.include({ upstream: "https://svc:***@example.test/x", redis: "redis://cart@127.0.0.1:6379" });
   });
 
   it("masks fields named like credentials", () => {

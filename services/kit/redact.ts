@@ -1,13 +1,14 @@
 /**
- * Keeping credentials out of logs: the password (or the token, when a URL
- * carries only one) of every URL or connection string in a text becomes
- * `***`, and fields named like credentials are masked whole. The logger
+ * Keeping credentials out of logs: the password of every URL or connection
+ * string in a text becomes `***` (a user name alone stays: it names the
+ * Redis ACL user, say, and is no secret), and fields named like credentials
+ * are masked whole. The logger
  * applies both to every line; config errors apply the URL redactor to the
  * values they quote.
  *
  *   redis://user:pw@host:6379  → redis://user:***@host:6379
  *   redis://:pw@host           → redis://:***@host
- *   https://token@host/x       → https://***@host/x
+ *   redis://cart@host          → redis://cart@host
  */
 
 /** scheme://userinfo@ — the userinfo has no "/", "@" or whitespace. */
@@ -18,9 +19,7 @@ export const MASK = "***";
 /** `text` with the credentials of every URL in it masked. */
 export function redactUrls(text: string): string {
   if (!text.includes("@") || !text.includes("://")) return text;
-  return text.replace(CREDENTIALS, (_match, scheme: string, user: string, password: string | undefined) =>
-    password === undefined ? `${scheme}${MASK}@` : `${scheme}${user}:${MASK}@`,
-  );
+  return text.replace(CREDENTIALS, (match, scheme: string, user: string, password: string | undefined) => (password === undefined ? match : `${scheme}${user}:${MASK}@`));
 }
 
 /** Field names whose values are credentials, whatever they hold. */
