@@ -97,18 +97,23 @@ function toOutgoing(pairs: readonly [string, string][]): OutgoingHttpHeaders {
   return out;
 }
 
-/** Response headers: a plain object (the fast path of @hono/node-server) unless a name repeats. */
+/** Every /api answer is per shopper and per moment: never stored by a cache on the way. */
+const NO_STORE = "no-store";
+
+/** Response headers, with the request id and no-store: a plain object (the fast path of @hono/node-server) unless a name repeats. */
 function responseHeaders(pairs: readonly [string, string][], requestId: string): Record<string, string> | Headers {
   const plain: Record<string, string> = {};
   for (const [name, value] of pairs) {
     if (name in plain) {
       const headers = new Headers([...pairs]);
       headers.set("x-request-id", requestId);
+      headers.set("cache-control", NO_STORE);
       return headers;
     }
     plain[name] = value;
   }
   plain["x-request-id"] = requestId;
+  plain["cache-control"] = NO_STORE;
   return plain;
 }
 

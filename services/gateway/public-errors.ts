@@ -97,10 +97,7 @@ export function publicErrors(): MiddlewareHandler<ServiceEnv> {
   return async (c, next) => {
     await next();
     const status = c.res.status;
-    if (status < 400) {
-      c.header("cache-control", "no-store");
-      return;
-    }
+    if (status < 400) return; // only the proxy answers successfully under /api, and it sets no-store (proxy.ts)
     const answered = c.res;
     const original = await readError(answered);
     const body = publicError(status, original, c.get("requestId"));

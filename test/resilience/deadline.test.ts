@@ -42,7 +42,7 @@ describe("resilience: a hanging payment under nested deadlines", function () {
     ["no budget of the shopper's own", {}],
     ["a shopper asking for far more time than the gateway grants", { "x-request-timeout-ms": "999999" }],
   ] as const) {
-    it(`checkout answers cart's JSON 504 naming payment, after cart's payment call times out (${what})`, async () => {
+    it(`checkout answers cart's JSON 504, after cart's payment call times out (${what})`, async () => {
       const user = `deadline-${Object.keys(headers).length}`;
       await fillCart(user);
       const answer = await send({ url: `${shop.urls.gateway}/api/cart/${user}/checkout`, method: "POST", headers });
@@ -51,7 +51,8 @@ describe("resilience: a hanging payment under nested deadlines", function () {
       expect(answer.status).to.equal(504);
       expect(answer.headers["content-type"]).to.match(/^application\/json/);
       expect(body.error.code).to.equal("upstream_timeout");
-      expect(body.error.message, "cart's error, about payment").to.match(/^payment did not answer POST \/payments within \d+ ms$/);
+      // the public body is generic (the gateway's public errors); which call timed out is in cart's log, and the timing below says it was payment's
+      expect(body.error.message).to.equal("A part of the shop took too long to answer, please try again.");
       expect(answer.ms, "cart's payment call budget, not the gateway's").to.be.within(budgets.callMs.payment - 50, budgets.callMs.cart);
     });
   }
