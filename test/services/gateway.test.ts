@@ -137,6 +137,7 @@ describe("gateway over HTTP in front of the real backend", function () {
         "x-forwarded-proto": "https",
         "x-real-ip": "6.6.6.6",
         "x-request-timeout-ms": "600000",
+        "x-meshmart-caller": "cart",
         "x-ot-span-context": "abc",
         baggage: "k=v",
         "x-secret-hop": "no",
@@ -159,7 +160,7 @@ describe("gateway over HTTP in front of the real backend", function () {
       const seen = upstream.requests[0]!.headers;
       const host = new URL(proxy.url).host;
       expect(seen).to.include({ ...trace, "content-type": "application/json", accept: "application/json", "x-forwarded-for": "127.0.0.1", "x-forwarded-proto": "http", "x-forwarded-host": host });
-      for (const name of ["authorization", "cookie", "idempotency-key", "x-real-ip", "x-ot-span-context", "baggage", "x-secret-hop", "te"]) expect(seen, name).not.to.have.property(name);
+      for (const name of ["authorization", "cookie", "idempotency-key", "x-meshmart-caller", "x-real-ip", "x-ot-span-context", "baggage", "x-secret-hop", "te"]) expect(seen, name).not.to.have.property(name);
       expect(Number(seen["x-request-timeout-ms"]), "the deadline is the gateway's own").to.be.below(600_000);
       expect(response.headers["x-upstream"]).to.equal("yes");
       expect(response.headers["x-request-id"]).to.equal("gw-req-1");
