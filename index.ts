@@ -61,7 +61,12 @@ const ingress = new IngressNginx(
 const monitoring = config.monitoring.enabled
   ? new Monitoring(
       "monitoring",
-      { namespace: config.monitoring.namespace, grafanaAdminPassword: grafanaPassword, prometheusPod: meshSetup.prometheus?.pods },
+      {
+        namespace: config.monitoring.namespace,
+        grafanaAdminPassword: grafanaPassword,
+        prometheusPod: meshSetup.prometheus?.pods,
+        dashboardNamespaces: [config.namespace],
+      },
       { provider, dependsOn: meshSetup.dependsOn },
     )
   : undefined;

@@ -6,6 +6,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { PART_OF } from "./labels";
+import { POD_SECURITY } from "./pod-security";
 import { SERVICE_RESOURCES } from "./workload/spec";
 
 export interface AppNamespaceArgs {
@@ -33,7 +34,7 @@ export class AppNamespace extends pulumi.ComponentResource {
     super("meshmart:platform:AppNamespace", name, args, opts);
     const labels = pulumi
       .output(args.labels ?? {})
-      .apply((extra) => ({ "app.kubernetes.io/part-of": PART_OF, "app.kubernetes.io/managed-by": "pulumi", ...extra }));
+      .apply((extra) => ({ "app.kubernetes.io/part-of": PART_OF, "app.kubernetes.io/managed-by": "pulumi", ...POD_SECURITY.shop, ...extra }));
     const ns = new k8s.core.v1.Namespace(
       `${name}-ns`,
       { metadata: { name: args.name, labels, annotations: args.annotations } },

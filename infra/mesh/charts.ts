@@ -33,9 +33,13 @@ export const LINKERD_CHART_VERSION = "2026.8.3";
 export const MESH_CHARTS = {
   istioBase: { chart: "base", version: ISTIO_VERSION, repo: ISTIO_REPO },
   istiod: { chart: "istiod", version: ISTIO_VERSION, repo: ISTIO_REPO },
+  /** istio-cni: redirects the pods' traffic from a node agent, so no pod needs a privileged istio-init. */
+  istioCni: { chart: "cni", version: ISTIO_VERSION, repo: ISTIO_REPO },
   linkerdCrds: { chart: "linkerd-crds", version: LINKERD_CHART_VERSION, repo: LINKERD_EDGE_REPO },
   linkerdControlPlane: { chart: "linkerd-control-plane", version: LINKERD_CHART_VERSION, repo: LINKERD_EDGE_REPO },
   linkerdViz: { chart: "linkerd-viz", version: LINKERD_CHART_VERSION, repo: LINKERD_EDGE_REPO },
+  /** linkerd2-cni: the same for Linkerd (no linkerd-init with NET_ADMIN in any pod). */
+  linkerdCni: { chart: "linkerd2-cni", version: LINKERD_CHART_VERSION, repo: LINKERD_EDGE_REPO },
 } as const satisfies Record<string, ChartRef>;
 
 export const GATEWAY_API_VERSION = "v1.5.1";

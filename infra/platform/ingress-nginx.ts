@@ -9,6 +9,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { POD_SECURITY } from "../pod-security";
 import { chartSource, CHARTS } from "./charts";
 
 export type IngressServiceType = "NodePort" | "LoadBalancer" | "ClusterIP";
@@ -82,7 +83,7 @@ export class IngressNginx extends pulumi.ComponentResource {
 
   constructor(name: string, args: IngressNginxArgs, opts?: pulumi.ComponentResourceOptions) {
     super("meshmart:platform:IngressNginx", name, args, opts);
-    const ns = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: args.namespace } }, { parent: this });
+    const ns = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: args.namespace, labels: POD_SECURITY.ingress } }, { parent: this });
     this.namespace = ns.metadata.name;
     this.release = new k8s.helm.v3.Release(
       `${name}-release`,

@@ -4,10 +4,12 @@
  * PrometheusRule in the cluster (not only the chart's own, which it would by
  * default); Grafana's admin password comes from a Secret, never from values;
  * Grafana's sidecar loads dashboards from ConfigMaps labelled
- * grafana_dashboard: "1" in any namespace.
+ * grafana_dashboard: "1" in its own namespace and the shop's, with a Role in
+ * each (never a ClusterRole over every Secret).
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { POD_SECURITY } from "../pod-security";
 import { chartSource, CHARTS } from "./charts";
 
 /** Metadata and extra volumes of the Prometheus pod (how a mesh joins or equips it). */
@@ -23,6 +25,8 @@ export interface MonitoringArgs {
   /** Grafana's admin password (a Pulumi secret). */
   readonly grafanaAdminPassword: pulumi.Input<string>;
   readonly prometheusPod?: PrometheusPodSettings;
+  /** Namespaces besides its own whose dashboard ConfigMaps Grafana loads (the shop's). */
+  readonly dashboardNamespaces: readonly string[];
 }
 
 export const RELEASE_NAME = "kube-prometheus-stack";
@@ -50,7 +54,11 @@ function prometheusPodSpec(pod: PrometheusPodSettings | undefined): Record<strin
   };
 }
 
-export function monitoringValues(adminSecretName: string, prometheusPod?: PrometheusPodSettings): Record<string, unknown> {
+export function monitoringValues(
+  adminSecretName: string,
+  prometheusPod: PrometheusPodSettings | undefined,
+  namespaces: { readonly own: string; readonly dashboards: readonly string[] },
+): Record<string, unknown> {
   return {
     fullnameOverride: FULLNAME,
     crds: { enabled: true },
@@ -73,8 +81,18 @@ export function monitoringValues(adminSecretName: string, prometheusPod?: Promet
     grafana: {
       fullnameOverride: GRAFANA_SERVICE,
       admin: { existingSecret: adminSecretName, userKey: ADMIN_USER_KEY, passwordKey: ADMIN_PASSWORD_KEY },
+      // A Role in its own and the shop's namespace instead of a ClusterRole:
+      // the sidecar reads ConfigMaps there (and could read Secrets there:
+      // the chart's Role grants both), never the cluster's.
+      rbac: { namespaced: true, namespaces: [...namespaces.dashboards] },
       sidecar: {
-        dashboards: { enabled: true, label: DASHBOARD_LABEL.key, labelValue: DASHBOARD_LABEL.value, searchNamespace: "ALL" },
+        dashboards: {
+          enabled: true,
+          label: DASHBOARD_LABEL.key,
+          labelValue: DASHBOARD_LABEL.value,
+          searchNamespace: [namespaces.own, ...namespaces.dashboards],
+          resource: "configmap",
+        },
       },
     },
   };
@@ -89,7 +107,7 @@ export class Monitoring extends pulumi.ComponentResource {
 
   constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
     super("meshmart:platform:Monitoring", name, args, opts);
-    const ns = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: args.namespace } }, { parent: this });
+    const ns = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: args.namespace, labels: POD_SECURITY.monitoring } }, { parent: this });
     this.namespace = ns.metadata.name;
     const admin = new k8s.core.v1.Secret(
       `${name}-grafana-admin`,
@@ -106,7 +124,9 @@ export class Monitoring extends pulumi.ComponentResource {
         name: RELEASE_NAME,
         namespace: this.namespace,
         ...chartSource(CHARTS.kubePrometheusStack),
-        values: admin.metadata.name.apply((secret) => monitoringValues(secret, args.prometheusPod)),
+        values: admin.metadata.name.apply((secret) =>
+          monitoringValues(secret, args.prometheusPod, { own: args.namespace, dashboards: args.dashboardNamespaces }),
+        ),
         timeout: 900,
         cleanupOnFail: true,
       },

@@ -115,6 +115,8 @@ describe("the mesh stacks under mocks", function () {
         "nginx.ingress.kubernetes.io/upstream-vhost": "gateway.meshmart.svc.cluster.local",
         "nginx.ingress.kubernetes.io/proxy-next-upstream": "off",
         "nginx.ingress.kubernetes.io/proxy-read-timeout": "8",
+        "nginx.ingress.kubernetes.io/limit-rps": "20",
+        "nginx.ingress.kubernetes.io/limit-connections": "50",
       });
     });
 
@@ -250,6 +252,8 @@ describe("the mesh stacks under mocks", function () {
         "nginx.ingress.kubernetes.io/service-upstream": "true",
         "nginx.ingress.kubernetes.io/proxy-next-upstream": "off",
         "nginx.ingress.kubernetes.io/proxy-read-timeout": "8",
+        "nginx.ingress.kubernetes.io/limit-rps": "20",
+        "nginx.ingress.kubernetes.io/limit-connections": "50",
       });
       const prometheus = reveal(release(r, "kube-prometheus-stack").inputs).values.prometheus;
       expect(prometheus.prometheusSpec.podMetadata).to.deep.equal({ annotations: { "linkerd.io/inject": "enabled" } });

@@ -275,7 +275,7 @@ describe("Pulumi program under mocks", function () {
           serviceMonitorNamespaceSelector: {},
         });
         expect(kps.values.grafana.admin).to.deep.equal({ existingSecret: "grafana-admin", userKey: "admin-user", passwordKey: "admin-password" });
-        expect(kps.values.grafana.sidecar.dashboards).to.deep.include({ enabled: true, label: "grafana_dashboard", labelValue: "1", searchNamespace: "ALL" });
+        expect(kps.values.grafana.sidecar.dashboards).to.deep.include({ enabled: true, label: "grafana_dashboard", labelValue: "1", searchNamespace: ["monitoring", "meshmart"] });
         // metrics-server is off unless asked for (first-contact.test.ts).
         expect(release(r, "metrics-server")).to.equal(undefined);
       });

@@ -44,6 +44,8 @@ export function istiodValues(): Record<string, unknown> {
     replicaCount: 1,
     resources: { requests: { cpu: "100m", memory: "256Mi" } },
     sidecarInjectorWebhook: { rewriteAppHTTPProbe: true },
+    // The CNI plugin (chart `cni`) redirects traffic: no istio-init with NET_ADMIN in any pod.
+    cni: { enabled: true },
     meshConfig: {
       enablePrometheusMerge: false,
       outboundTrafficPolicy: { mode: "REGISTRY_ONLY" },

@@ -13,7 +13,9 @@ import { GATEWAY_API_CRDS_URL, MESH_CHARTS } from "../charts";
 import { LinkerdIdentity } from "./identity";
 import {
   CONTROL_PLANE_NAMESPACE_ANNOTATIONS,
+  CNI_NAMESPACE_LABELS,
   CONTROL_PLANE_NAMESPACE_LABELS,
+  LINKERD_CNI_NAMESPACE,
   LINKERD_NAMESPACE,
   LINKERD_VIZ_NAMESPACE,
   VIZ_NAMESPACE_LABELS,
@@ -35,6 +37,8 @@ export class LinkerdControlPlane extends pulumi.ComponentResource {
   public readonly gatewayApiCrds?: k8s.yaml.v2.ConfigFile;
   /** `linkerd-crds`: the policy.linkerd.io CRDs. */
   public readonly crdRelease: k8s.helm.v3.Release;
+  /** `linkerd2-cni`: the node agent that sets up each pod's traffic redirection. */
+  public readonly cniRelease: k8s.helm.v3.Release;
   /** `linkerd-control-plane`: identity, destination/policy, proxy injector. */
   public readonly release: k8s.helm.v3.Release;
   /** `linkerd-viz`: its Prometheus, tap and dashboard. */
@@ -61,6 +65,12 @@ export class LinkerdControlPlane extends pulumi.ComponentResource {
       { name: "linkerd-crds", namespace: ns.metadata.name, ...chartSource(MESH_CHARTS.linkerdCrds), values: linkerdCrdsValues(), timeout: 300 },
       { parent: this, dependsOn: this.gatewayApiCrds ? [this.gatewayApiCrds] : [] },
     );
+    const cniNs = new k8s.core.v1.Namespace(`${name}-cni-ns`, { metadata: { name: LINKERD_CNI_NAMESPACE, labels: CNI_NAMESPACE_LABELS } }, { parent: this });
+    this.cniRelease = new k8s.helm.v3.Release(
+      `${name}-cni`,
+      { name: "linkerd-cni", namespace: cniNs.metadata.name, ...chartSource(MESH_CHARTS.linkerdCni), values: {}, timeout: 300 },
+      { parent: this },
+    );
     const identity = new LinkerdIdentity(`${name}-identity`, {}, { parent: this });
     this.release = new k8s.helm.v3.Release(
       `${name}-control-plane`,
@@ -75,7 +85,7 @@ export class LinkerdControlPlane extends pulumi.ComponentResource {
         }),
         timeout: 600,
       },
-      { parent: this, dependsOn: [this.crdRelease] },
+      { parent: this, dependsOn: [this.crdRelease, this.cniRelease] },
     );
     const vizNs = new k8s.core.v1.Namespace(`${name}-viz-ns`, { metadata: { name: LINKERD_VIZ_NAMESPACE, labels: VIZ_NAMESPACE_LABELS } }, { parent: this });
     this.vizRelease = new k8s.helm.v3.Release(

@@ -21,6 +21,7 @@
  * - The heartbeat (a daily call home with cluster metadata) is off.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { POD_SECURITY } from "../../pod-security";
 import type { Resources } from "../../workload/spec";
 
 export const LINKERD_NAMESPACE = "linkerd";
@@ -40,11 +41,18 @@ export const CONTROL_PLANE_NAMESPACE_LABELS = {
   "linkerd.io/is-control-plane": "true",
   "config.linkerd.io/admission-webhooks": "disabled",
   "linkerd.io/control-plane-ns": LINKERD_NAMESPACE,
-  // linkerd-init needs NET_ADMIN/NET_RAW (no CNI plugin here).
-  "pod-security.kubernetes.io/enforce": "privileged",
+  // With the CNI plugin no pod has linkerd-init (NET_ADMIN/NET_RAW).
+  ...POD_SECURITY.meshControlPlane,
 };
 export const CONTROL_PLANE_NAMESPACE_ANNOTATIONS = { "linkerd.io/inject": "disabled" };
-export const VIZ_NAMESPACE_LABELS = { "linkerd.io/extension": "viz", "pod-security.kubernetes.io/enforce": "privileged" };
+export const VIZ_NAMESPACE_LABELS = { "linkerd.io/extension": "viz", ...POD_SECURITY.meshControlPlane };
+/** linkerd2-cni's namespace, labelled as the CLI's install labels it (the chart creates it only for the CLI). */
+export const LINKERD_CNI_NAMESPACE = "linkerd-cni";
+export const CNI_NAMESPACE_LABELS = {
+  "linkerd.io/cni-resource": "true",
+  "config.linkerd.io/admission-webhooks": "disabled",
+  "pod-security.kubernetes.io/enforce": "privileged",
+};
 
 export function linkerdCrdsValues(): Record<string, unknown> {
   // The Gateway API CRDs are installed by the program (see ../charts.ts).
@@ -73,6 +81,8 @@ export function linkerdControlPlaneValues(identity: IdentityValues): Record<stri
     // The injector and the validators fail closed: a pod created while the
     // injector is down would run without a proxy, outside default deny.
     webhookFailurePolicy: "Fail",
+    // linkerd2-cni (installed before) redirects traffic: no linkerd-init with NET_ADMIN in any pod.
+    cniEnabled: true,
   };
 }
 

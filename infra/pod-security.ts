@@ -1,0 +1,32 @@
+/**
+ * Pod Security Admission labels (Kubernetes pod-security.kubernetes.io/*):
+ * a namespace enforces one Pod Security Standard and warns and audits
+ * against a stricter one where its pods cannot meet that yet.
+ */
+export type PodSecurityLevel = "restricted" | "baseline" | "privileged";
+
+export function podSecurityLabels(enforce: PodSecurityLevel, warn: PodSecurityLevel = enforce): Record<string, string> {
+  return {
+    "pod-security.kubernetes.io/enforce": enforce,
+    "pod-security.kubernetes.io/warn": warn,
+    "pod-security.kubernetes.io/audit": warn,
+  };
+}
+
+/**
+ * The level of each namespace the program creates. The shop's pods meet
+ * `restricted` in every stack (the meshes' CNI plugins replace the
+ * privileged init containers that would redirect traffic).
+ */
+export const POD_SECURITY = {
+  /** The shop: every workload is the program's own. */
+  shop: podSecurityLabels("restricted"),
+  /** ingress-nginx's controller binds :80/:443 (NET_BIND_SERVICE). */
+  ingress: podSecurityLabels("baseline", "restricted"),
+  /** kube-prometheus-stack's node-exporter uses the host's network, PID namespace and paths. */
+  monitoring: podSecurityLabels("privileged", "baseline"),
+  /** A mesh's control plane (and linkerd-viz), whose proxies need no init container with the CNI plugin. */
+  meshControlPlane: podSecurityLabels("baseline", "restricted"),
+  /** A mesh's CNI plugin: a DaemonSet that writes the nodes' CNI configuration. */
+  meshCni: podSecurityLabels("privileged"),
+} as const;
