@@ -181,6 +181,7 @@ export function describeBusinessLogic(): void {
         return bytes.gateway && bytes.orders && bytes.users ? bytes : undefined;
       });
       const [baseBytes, bigBytes] = [await seen("probe-base"), await seen("probe-big")];
+      process.stdout.write(`      measured: log bytes of one GET /api/orders/1: ${total(baseBytes)} plain, ${total(bigBytes)} with ~12 KiB of hostile trace headers ${JSON.stringify(bigBytes)}\n`);
       expect(total(bigBytes), `log bytes with hostile headers ${JSON.stringify(bigBytes)} vs ${JSON.stringify(baseBytes)}`).to.be.at.most(total(baseBytes) + 256);
       for (const lines of shop.logs.values()) expect(lines.some((line) => line.includes("a".repeat(200)))).to.equal(false);
 
