@@ -56,6 +56,13 @@ describe("Node 24 for the project's own commands", () => {
     for (const old of ["v20.20.2", "v22.12.0", "v23.11.0"]) expect(check.satisfies(old, pkg.engines.node), old).to.equal(false);
   });
 
+  it("pins the Node of the production image's default base (services/Dockerfile), so the offline base runs what production runs", () => {
+    const dockerfile = readFileSync(join(ROOT, "services", "Dockerfile"), "utf8");
+    const [, base] = /^ARG BASE_IMAGE=node:(\d+\.\d+\.\d+)-/m.exec(dockerfile) ?? [];
+    expect(base, "services/Dockerfile's default BASE_IMAGE").to.match(/^24\./);
+    expect(pinned("x64").version).to.equal(base);
+  });
+
   it("reads engines ranges as npm does for the forms engines uses, and refuses forms it does not know", () => {
     const range = "^22.12.0 || >=24.0.0";
     expect(check.satisfies("v22.12.0", range)).to.equal(true);
