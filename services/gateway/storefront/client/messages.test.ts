@@ -23,12 +23,13 @@ describe("storefront error messages", () => {
     expect(message.retry).to.equal(true);
   });
 
-  it("a service down names the service the gateway or cart could not reach, and says nothing changed", () => {
-    expect(describeError(new ApiError(503, "upstream_unavailable", "cart is unreachable (ECONNREFUSED)"), "add").detail).to.equal(
+  it("a service down names the part of the shop the shopper was using (public errors name no upstream), and says nothing changed", () => {
+    const generic = "A part of the shop is unavailable right now, please try again shortly.";
+    expect(describeError(new ApiError(503, "upstream_unavailable", generic), "add").detail).to.equal(
       "The cart service is unavailable right now. Nothing was changed. Please try again in a moment.",
     );
-    expect(describeError(new ApiError(503, "upstream_unavailable", "payment is unreachable (ECONNREFUSED)"), "checkout").detail).to.equal(
-      "The payment service is unavailable right now. Nothing was changed. Please try again in a moment.",
+    expect(describeError(new ApiError(503, "upstream_unavailable", generic), "checkout").detail).to.equal(
+      "The cart service is unavailable right now. Nothing was changed. Please try again in a moment.",
     );
     expect(describeError(new ApiError(503, "store_unavailable", "the data store is unavailable: redis"), "cart").detail).to.equal(
       "The cart service is unavailable right now. Please try again in a moment.",
@@ -36,8 +37,8 @@ describe("storefront error messages", () => {
   });
 
   it("a checkout timeout promises what the saga guarantees: retrying never charges twice", () => {
-    const message = describeError(new ApiError(504, "upstream_timeout", "payment did not answer POST /payments within 2000 ms"), "checkout");
-    expect(message.detail).to.equal("The payment service took too long to answer. Try again: your checkout picks up where it stopped and you will never be charged twice.");
+    const message = describeError(new ApiError(504, "upstream_timeout", "A part of the shop took too long to answer, please try again."), "checkout");
+    expect(message.detail).to.equal("The cart service took too long to answer. Try again: your checkout picks up where it stopped and you will never be charged twice.");
   });
 
   it("no answer at all: the shop cannot be reached, or took too long", () => {

@@ -26,7 +26,7 @@ const TITLES: Readonly<Record<Action, string>> = {
   checkout: "Your order wasn't placed.",
 };
 
-/** The service behind each action, when the error does not name one. */
+/** The service behind each action. */
 const SERVICE: Readonly<Record<Action, string>> = {
   products: "catalog",
   users: "users",
@@ -36,12 +36,13 @@ const SERVICE: Readonly<Record<Action, string>> = {
   checkout: "cart",
 };
 
-const SERVICE_NAMES = ["catalog", "cart", "orders", "users", "payment", "notifications"];
-
-/** The upstream the gateway or cart named ("payment is unreachable (…)"), else the action's own. */
-function serviceOf(error: ApiError, action: Action): string {
-  const first = /^([a-z]+)\b/.exec(error.message)?.[1];
-  return first && SERVICE_NAMES.includes(first) && error.code.startsWith("upstream_") ? first : SERVICE[action];
+/**
+ * The service behind the action. The gateway's public 5xx bodies never name
+ * the upstream that failed (that detail stays in its logs), so the shopper
+ * is told about the part of the shop they were using.
+ */
+function serviceOf(action: Action): string {
+  return SERVICE[action];
 }
 
 function sentence(text: string): string {
@@ -82,15 +83,15 @@ export function describeError(error: ApiError, action: Action): Message {
   if (error.status === 504) {
     const detail =
       action === "checkout"
-        ? `The ${serviceOf(error, action)} service took too long to answer. Try again: your checkout picks up where it stopped and you will never be charged twice.`
-        : `The ${serviceOf(error, action)} service took too long to answer. Please try again in a moment.`;
+        ? `The ${serviceOf(action)} service took too long to answer. Try again: your checkout picks up where it stopped and you will never be charged twice.`
+        : `The ${serviceOf(action)} service took too long to answer. Please try again in a moment.`;
     return says(title, detail, true);
   }
   if (error.status === 503) {
-    return says(title, `The ${serviceOf(error, action)} service is unavailable right now.${unchanged} Please try again in a moment.`, true);
+    return says(title, `The ${serviceOf(action)} service is unavailable right now.${unchanged} Please try again in a moment.`, true);
   }
   if (error.status >= 500) {
-    return says(title, `The ${serviceOf(error, action)} service ran into a problem.${unchanged} Please try again.`, true);
+    return says(title, `The ${serviceOf(action)} service ran into a problem.${unchanged} Please try again.`, true);
   }
   const reason = sentence(error.message);
   return says(title, reason || "The shop did not accept that request. Reload the page and try again.", false);
