@@ -104,6 +104,29 @@ describe("kit: the server's own timeouts", () => {
     }
   });
 
+  it("the receive deadline bounds the request's arrival only, not the time the app takes to answer", async () => {
+    const { app, waiting, releaseAll } = slowApp();
+    const running = await listen(app, { host: "127.0.0.1", port: 0, timeouts: { receiveMs: 200 } });
+    try {
+      const answer = fetch(`${running.url}/slow`);
+      await waitFor("the request to arrive", () => waiting.length === 1);
+      // a second client that never finishes its head is cut: the deadline has passed for the first one too
+      const cut = await new Promise<string>((resolve) => {
+        const socket = connect({ host: "127.0.0.1", port: running.port });
+        let received = "";
+        socket.on("data", (chunk: Buffer) => (received += chunk.toString()));
+        socket.on("error", () => undefined);
+        socket.on("close", () => resolve(received));
+        socket.write("GET /fast HTTP/1.1\r\nhost: 127.0.0.1\r\n");
+      });
+      expect(cut).to.match(/^HTTP\/1\.1 408 /);
+      releaseAll();
+      expect((await answer).status).to.equal(200);
+    } finally {
+      await running.close(1_000);
+    }
+  });
+
   it("sets the server's timeouts explicitly: receive, headers and keep-alive", async () => {
     const running = await listen(new Hono(), { host: "127.0.0.1", port: 0 });
     try {
