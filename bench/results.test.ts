@@ -13,7 +13,7 @@ const memory = (rss: number) => ({ rssMiB: rss, anonMiB: rss - 42, fileMiB: 42 }
 function report(options: { ratio: number; coldMs: number; rss: number }): BenchReport {
   return {
     date: "2026-11-23T00:00:00.000Z",
-    machine: { cpuModel: "Test CPU", cores: 2, memoryGiB: 8, node: "v20.20.2", platform: "linux x64", loadBefore: 0.5, loadAfter: 0.7 },
+    machine: { cpuModel: "Test CPU", cores: 2, memoryGiB: 8, node: "v24.21.0", nodePath: "/opt/node24/bin/node", platform: "linux x64", loadBefore: 0.5, loadAfter: 0.7 },
     settings: { rounds: 5, seconds: 5, warmupS: 3, connections: 10, pinned: false, coldRuns: 5, ladderRate: 2000 },
     paths: PATHS.map((path) => ({
       path,
@@ -87,8 +87,24 @@ describe("bench: RESULTS.md", () => {
     expect(text).to.include("The suite did not produce figures in this run: skipped (BENCH_RESILIENCE=0)");
   });
 
-  it("takes the image table out of bench/images.md", () => {
-    expect(imageTable("# Image sizes\n\ntext\n\n| image | size |\n| --- | ---: |\n| a | 1 |\n\n- after")).to.equal("| image | size |\n| --- | ---: |\n| a | 1 |");
+  it("takes the image table out of bench/images.md, with the Node of the base it was measured on", () => {
+    const table = "| image | size |\n| --- | ---: |\n| a | 1 |";
+    const offline = imageTable(`# Image sizes\n\n- Base image: \`meshmart/node-base:24.21.0-bookworm-minbase-1-6295488653f0\`\n\n${table}\n\n- after`);
+    expect(offline).to.equal(`Base image \`meshmart/node-base:24.21.0-bookworm-minbase-1-6295488653f0\`: Node v24.21.0.\n\n${table}`);
+    const given = imageTable(`- Base image: \`node:24.21.0-bookworm-slim@sha256:2fe3\`\n\n${table}`);
+    expect(given).to.match(/^Base image `node:24\.21\.0-bookworm-slim@sha256:2fe3`: Node v24\.21\.0\.\n/);
+    expect(imageTable(`${table}\n`)).to.equal(`Base image not stated in bench/images.md: Node unknown.\n\n${table}`);
     expect(imageTable("no table")).to.equal(undefined);
+  });
+
+  it("states the Node every figure was measured on, and flags image sizes measured on another", () => {
+    const base = report({ ratio: 0.9, coldMs: 200, rss: 55 });
+    const text = renderResults(base);
+    expect(text).to.include("- Node: v24.21.0 (/opt/node24/bin/node) for every figure below");
+    expect(text).to.include("Run on Node v24.21.0, as every other figure here.");
+    const same = `Base image \`meshmart/node-base:24.21.0-x\`: Node v24.21.0.\n\n| image | size |`;
+    expect(renderResults({ ...base, images: same })).not.to.include("not this run's");
+    const older = `Base image \`meshmart/node-base:20.20.2-x\`: Node v20.20.2.\n\n| image | size |`;
+    expect(renderResults({ ...base, images: older })).to.include("**Node v20.20.2, not this run's v24.21.0**: rerun `npm run bench:images` on this node.");
   });
 });

@@ -88,7 +88,7 @@ export function explanations(report: BenchReport): string[] {
   const slowStarts = report.coldStarts.filter((c) => c.medianMs > GOALS.coldStartMs);
   if (slowStarts.length) {
     lines.push(
-      `- **Cold start.** ${slowStarts.map((c) => `${c.service} ${num(c.medianMs)} ms`).join(", ")}: the services with a store also load the Redis client (about 1.6 MB of the bundle; the others never load it) and connect before /readyz answers. Most of a start is Node itself (~80 ms to an empty script here) and parsing and running the bundle (zod, prom-client, Hono, node-redis).`,
+      `- **Cold start.** ${slowStarts.map((c) => `${c.service} ${num(c.medianMs)} ms`).join(", ")}: the services with a store also load the Redis client (about 1.6 MB of the bundle; the others never load it) and connect before /readyz answers. Most of a start is Node itself (~80 ms to an empty script on Node 20 here, measured by hand) and parsing and running the bundle (zod, prom-client, Hono, node-redis).`,
     );
   }
   const heavy = Object.entries(report.memory.idle).filter(([, m]) => m.rssMiB > GOALS.idleRssMiB);
@@ -103,7 +103,7 @@ export function explanations(report: BenchReport): string[] {
     const unshrunk = heavy.filter(([name]) => !report.memory.settledS[name]).map(([name]) => name);
     if (unshrunk.length) {
       lines.push(
-        `- ${unshrunk.join(", ")} never shrank in ${report.memory.idleS} s idle: V8 still held the young generation at the size the traffic grew it to (two semi-spaces of up to 16 MiB each on Node 20), which only its memory reducer gives back, at a moment of its own choosing. Measured by hand, the same service settles 35–40 MiB lower once it does, so these figures are the worst case an idle pod shows, not a leak.`,
+        `- ${unshrunk.join(", ")} never shrank in ${report.memory.idleS} s idle: V8 still held the young generation at the size the traffic grew it to (two semi-spaces, up to 16 MiB each when measured by hand on Node 20), which only its memory reducer gives back, at a moment of its own choosing. Measured by hand on Node 20, the same service settled 35–40 MiB lower once it does, so these figures are the worst case an idle pod shows, not a leak.`,
       );
     }
   }
@@ -151,10 +151,10 @@ function memoryTable(report: BenchReport): string[] {
   return lines;
 }
 
-function resilienceSection(figures: BenchReport["resilience"]): string[] {
+function resilienceSection(figures: BenchReport["resilience"], node: string): string[] {
   if ("error" in figures) return [`The suite did not produce figures in this run: ${figures.error}`];
   const lines = [
-    `Run finished ${figures.finished}. Every row is a test of \`npm run test:resilience\` that passed; the figures are what its assertions saw.`,
+    `Run finished ${figures.finished}. Run on Node ${node}, as every other figure here. Every row is a test of \`npm run test:resilience\` that passed; the figures are what its assertions saw.`,
     "",
     "| fault survived | traffic held | requests | answers | lost | checked |",
     "| --- | --- | ---: | --- | ---: | --- |",
@@ -200,7 +200,8 @@ export function renderResults(report: BenchReport): string {
     "Written by `npm run bench` (bench/main.ts); do not edit by hand. How to read and rerun it: docs/benchmarks.md.",
     "",
     `- Measured: ${report.date}`,
-    `- Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.platform}, Node ${machine.node}`,
+    `- Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.platform}`,
+    `- Node: ${machine.node} (${machine.nodePath}) for every figure below but the image sizes, which say their own: the shop, the floor, the ladder, the cold starts and the resilience suite are all spawned from the bench's own node`,
     `- Other load on the machine (1-minute load average): ${num(machine.loadBefore, 2)} at the start, ${num(machine.loadAfter ?? Number.NaN, 2)} at the end`,
     `- Load: autocannon, ${settings.connections} keep-alive connections, ${settings.warmupS} s warm-up, then ${settings.rounds} rounds of ${settings.seconds} s alternating ours and the floor; medians over rounds`,
     settings.pinned
@@ -244,21 +245,36 @@ export function renderResults(report: BenchReport): string {
     "",
     "## Resilience suite",
     "",
-    ...resilienceSection(report.resilience),
+    ...resilienceSection(report.resilience, machine.node),
     "",
     "## Image sizes",
     "",
-    ...(report.images ? ["From bench/images.md (`npm run bench:images`):", "", report.images] : ["See bench/images.md (`npm run bench:images`)."]),
+    ...(report.images ? ["From bench/images.md (`npm run bench:images`):", "", ...imageNodeWarning(report.images, machine.node), report.images] : ["See bench/images.md (`npm run bench:images`)."]),
     "",
   ];
   return lines.join("\n");
 }
 
-/** The image table from bench/images.md's text, if it has one. */
+/**
+ * The image table from bench/images.md's text, if it has one, after a line
+ * naming the base image and the Node it holds: the version in the base's tag
+ * (meshmart/node-base:<version>-… for the offline base, node:<version>-… for
+ * an official one).
+ */
 export function imageTable(markdown: string): string | undefined {
   const lines = markdown.split("\n");
   const start = lines.findIndex((line) => line.startsWith("| image |"));
   if (start < 0) return undefined;
   const end = lines.findIndex((line, i) => i > start && !line.startsWith("|"));
-  return lines.slice(start, end < 0 ? undefined : end).join("\n");
+  const table = lines.slice(start, end < 0 ? undefined : end).join("\n");
+  const base = /Base image: `([^`]+)`/.exec(markdown)?.[1];
+  const version = base && /^[^:]*node[^:]*:v?(\d+\.\d+\.\d+)/.exec(base)?.[1];
+  const node = version ? `Node v${version}` : "Node unknown";
+  return `${base ? `Base image \`${base}\`` : "Base image not stated in bench/images.md"}: ${node}.\n\n${table}`;
+}
+
+/** A line flagging image sizes measured on another Node than this run's, or nothing. */
+function imageNodeWarning(images: string, runNode: string): string[] {
+  const node = /^Base image .*: Node (v\d+\.\d+\.\d+)\./.exec(images)?.[1];
+  return node && node !== runNode ? [`**Node ${node}, not this run's ${runNode}**: rerun \`npm run bench:images\` on this node.`, ""] : [];
 }
