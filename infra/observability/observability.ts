@@ -1,12 +1,14 @@
 /**
- * The shop's dashboard (a ConfigMap Grafana's sidecar picks up) and alert
- * rules (a PrometheusRule, created after the release installing its CRD).
+ * The shop's dashboard (a ConfigMap Grafana's sidecar picks up), its alert
+ * rules and its SLOs per user journey (PrometheusRules, created after the
+ * release installing their CRD; slo.ts has the objectives and burn rates).
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { PART_OF } from "../labels";
 import { DASHBOARD_FILE, redDashboard } from "./dashboard";
 import { alertRules, type AlertThresholds } from "./rules";
+import { sloRules } from "./slo";
 
 export interface ObservabilityArgs {
   /** Namespace of the services (queried) and of the objects. */
@@ -38,6 +40,16 @@ export class Observability extends pulumi.ComponentResource {
         kind: "PrometheusRule",
         metadata: { name: `${PART_OF}-red`, namespace: ns, labels },
         spec: ns.apply((n) => alertRules(n, args.thresholds)),
+      },
+      { parent: this, dependsOn: [args.crdRelease] },
+    );
+    new k8s.apiextensions.CustomResource(
+      `${name}-slo`,
+      {
+        apiVersion: "monitoring.coreos.com/v1",
+        kind: "PrometheusRule",
+        metadata: { name: `${PART_OF}-slo`, namespace: ns, labels },
+        spec: ns.apply(sloRules),
       },
       { parent: this, dependsOn: [args.crdRelease] },
     );
