@@ -1,6 +1,10 @@
 /**
  * Offline base images: a Node runtime made on this machine without a
- * registry, from this machine's own `node` binary. Two recipes:
+ * registry, from the node binary that runs this code (process.execPath). The
+ * project's commands run on the pinned Node 24 of .ci/node (the official
+ * binary, the version of services/Dockerfile's default base), so the images
+ * built and tested here run the Node that production's `node:24` base runs.
+ * Two recipes:
  *
  *   debian    - what `node:<lts>-bookworm-slim` is: `debootstrap
  *               --variant=minbase bookworm` from Debian's mirror, trimmed of
@@ -43,14 +47,14 @@ const TRIM = [
 
 export interface BaseImageOptions {
   readonly flavour?: BaseFlavour;
-  /** The node binary to put in the image (default: the running one). */
+  /** The node binary to put in the image (default: the running one, process.execPath). */
   readonly node?: string;
   /** Debian mirror for debootstrap (default DEBIAN_MIRROR or http://deb.debian.org/debian). */
   readonly mirror?: string;
   readonly log?: (message: string) => void;
 }
 
-/** The tag of a base made from `nodeBinary`, e.g. meshmart/node-base:20.20.2-bookworm-minbase-1-3f2a9c1d04e5. */
+/** The tag of a base made from `nodeBinary`, e.g. meshmart/node-base:24.21.0-bookworm-minbase-1-3f2a9c1d04e5. */
 export async function baseImageTag(flavour: BaseFlavour, nodeBinary: string, nodeVersion: string): Promise<string> {
   const digest = await sha256File(nodeBinary);
   return `meshmart/node-base:${nodeVersion.replace(/^v/, "")}-${RECIPES[flavour]}-${digest.slice(0, 12)}`;

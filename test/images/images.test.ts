@@ -125,6 +125,16 @@ describe("service images on a real Docker Engine", function () {
     expect(new Set(layers.map((list) => list.at(-1))).size, "one entry layer per service").to.equal(SERVICE_NAMES.length);
   });
 
+  it("runs the test runner's own node (the offline base is made from it): node --version in the base and the images is process.version", async () => {
+    const docker = daemon!.docker;
+    for (const ref of [offlineBase, ...images.values()]) {
+      const reported = await docker.text(["run", "--rm", "--network", "none", "--entrypoint", "node", ref, "--version"]);
+      expect(reported, ref).to.equal(process.version);
+    }
+    const env = JSON.parse(await docker.text(["image", "inspect", "--format", "{{json .Config.Env}}", offlineBase])) as string[];
+    expect(env, offlineBase).to.include(`NODE_VERSION=${process.version.slice(1)}`);
+  });
+
   for (const service of SERVICE_NAMES) {
     it(`${service}: serves /healthz hardened, as uid 10001 and PID 1, and exits 0 within 5 s of SIGTERM`, async () => {
       const container = await start(service);
@@ -190,6 +200,8 @@ describe("service images on a real Docker Engine", function () {
     const [built] = await buildServiceImages(docker, ["catalog"], { baseImage, context, tag: `${TAG}-shellless`, log });
     const shell = await docker.succeeds(["run", "--rm", "--network", "none", "--entrypoint", "/bin/sh", built!.ref, "-c", "true"]);
     expect(shell, "a shell in the image").to.equal(false);
+    const reported = await docker.text(["run", "--rm", "--network", "none", "--entrypoint", "/nodejs/bin/node", built!.ref, "--version"]);
+    expect(reported, "node in the shell-less image").to.equal(process.version);
     const container = await containers!.run("catalog", built!.ref, await freePort(), {});
     await containers!.waitForHttp(container, "/healthz");
     expect((await containers!.terminate(container)).exitCode).to.equal(0);
