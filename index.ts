@@ -13,17 +13,18 @@ import { ServiceImages } from "./infra/images/service-images";
 import { ShopIngress } from "./infra/ingress";
 import { AppNamespace } from "./infra/namespace";
 import { Observability } from "./infra/observability/observability";
+import { DEFAULT_THRESHOLDS } from "./infra/observability/rules";
 import { IngressNginx, INGRESS_NAMESPACE } from "./infra/platform/ingress-nginx";
 import { MetricsServer } from "./infra/platform/metrics-server";
 import { DASHBOARD_LABEL, Monitoring } from "./infra/platform/monitoring";
 import { addResources, quotaFor } from "./infra/quota";
-import { REDIS_RESOURCES } from "./infra/redis/spec";
+import { memoryBytes, REDIS_RESOURCES } from "./infra/redis/spec";
 import { Shop } from "./infra/shop";
 import { podBudgets, workloadPlan } from "./infra/workload/plan";
 import { SERVICE_RESOURCES } from "./infra/workload/spec";
 import { SERVICE_NAMES, SERVICES } from "./services/topology";
 import { bundleServices } from "./stacks/bundle";
-import { loadConfig } from "./stacks/config";
+import { externalRedis, loadConfig } from "./stacks/config";
 import { STACK_PLANS } from "./stacks/index";
 import * as outputs from "./stacks/outputs";
 
@@ -138,7 +139,7 @@ const shop = new Shop(
     paymentCanaryWeight: plan.canary === "client" ? config.canary.weight : undefined,
     podAnnotations: meshSetup.podAnnotations,
     imagePullSecrets: pullSecret ? [pullSecret.name] : undefined,
-    redis: { image: config.redis.image, storage: config.redis.storage, storageClass: config.redis.storageClass, password: redisPassword },
+    redis: { image: config.redis.image, storage: config.redis.storage, storageClass: config.redis.storageClass, password: redisPassword, maxmemory: config.redis.maxmemory, external: externalRedis(config, secrets) },
     serviceMonitorDependsOn: monitoring ? [monitoring.release] : undefined,
     scrape: meshSetup.prometheus?.scrape,
   },
@@ -164,7 +165,7 @@ new ShopIngress(
 if (monitoring) {
   new Observability(
     "observability",
-    { namespace: namespace.name, dashboardLabel: DASHBOARD_LABEL, crdRelease: monitoring.release },
+    { namespace: namespace.name, dashboardLabel: DASHBOARD_LABEL, crdRelease: monitoring.release, thresholds: { ...DEFAULT_THRESHOLDS, redisMaxmemoryBytes: memoryBytes(config.redis.maxmemory) } },
     { provider },
   );
 }

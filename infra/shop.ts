@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { SERVICE_NAMES, SERVICES, type ServiceName } from "../services/topology";
 import { IMAGE_ANNOTATION } from "./images/reference";
-import { Redis } from "./redis/redis";
+import { Redis, type ExternalRedisArgs } from "./redis/redis";
 import { serviceEnv, type FaultRates } from "./workload/env";
 import { Microservice } from "./workload/microservice";
 import type { WorkloadPlan } from "./workload/plan";
@@ -39,8 +39,12 @@ export interface ShopArgs {
     readonly image: pulumi.Input<string>;
     readonly storage: pulumi.Input<string>;
     readonly storageClass?: pulumi.Input<string>;
-    /** A Pulumi secret. */
+    /** A Pulumi secret: every ACL user's password derives from it. */
     readonly password: pulumi.Input<string>;
+    /** maxmemory (noeviction); absent: infra/redis/spec.ts DEFAULT_MAXMEMORY. */
+    readonly maxmemory?: string;
+    /** An external (managed) Redis instead of the StatefulSet. */
+    readonly external?: ExternalRedisArgs;
   };
   /** Create ServiceMonitors after these (the release installing their CRD); absent: none. */
   readonly serviceMonitorDependsOn?: pulumi.Resource[];
@@ -67,11 +71,13 @@ export class Shop extends pulumi.ComponentResource {
         image: args.redis.image,
         storage: args.redis.storage,
         storageClass: args.redis.storageClass,
+        maxmemory: args.redis.maxmemory,
+        external: args.redis.external,
         imagePullSecrets: args.imagePullSecrets,
       },
       { parent: this },
     );
-    const redisRef = pulumi.all([args.namespace, this.redis.serviceName, this.redis.secretName]);
+    const redisRef = pulumi.all([args.namespace, this.redis.url, this.redis.secretName]);
     const services = {} as Record<ServiceName, Microservice>;
     for (const service of SERVICE_NAMES) {
       const spec = SERVICES[service];
@@ -94,7 +100,7 @@ export class Shop extends pulumi.ComponentResource {
           imagePullSecrets: args.imagePullSecrets,
           tracks: args.plan[service].map((track) => ({
             ...track,
-            env: redisRef.apply(([namespace, host, secretName]) =>
+            env: redisRef.apply(([namespace, url, secretName]) =>
               serviceEnv({
                 name: service,
                 version: track.version,
@@ -106,7 +112,7 @@ export class Shop extends pulumi.ComponentResource {
                 shutdownTimeoutMs: SHUTDOWN_TIMEOUT_MS,
                 faults: args.faults,
                 paymentCanaryWeight: args.paymentCanaryWeight,
-                redis: { host, secretName, secretKey: this.redis.passwordKey },
+                redis: { url, secretName },
               }),
             ),
           })),

@@ -27,9 +27,9 @@ describe("stack config (stacks/config.ts)", () => {
     expect(c.monitoring).to.deep.equal({ enabled: true, namespace: "monitoring" });
     // Off: a cluster that already runs one would fail the install (kind's recipe turns both on).
     expect(c.metricsServer).to.deep.equal({ enabled: false, kubeletInsecureTls: false });
-    expect(c.redis).to.deep.equal({ image: "redis:7.4.11-alpine", storage: "1Gi", storageClass: undefined });
+    expect(c.redis).to.deep.equal({ image: "redis:7.4.11-alpine", storage: "1Gi", storageClass: undefined, maxmemory: "384mb" });
     expect(c.gatewayApiCrds).to.equal(true);
-    expect(c.secretsSet).to.deep.equal({ registryPassword: false, grafanaAdminPassword: false, redisPassword: false });
+    expect(c.secretsSet).to.deep.equal({ registryPassword: false, grafanaAdminPassword: false, redisPassword: false, redisExternalPasswords: false });
   });
 
   it("builds for the building machine's architecture unless imagePlatform is set", () => {
@@ -102,6 +102,32 @@ describe("stack config (stacks/config.ts)", () => {
   it("has no replica-ratio canary key: without a mesh cart splits payments per request by canaryWeight", () => {
     expect(KEYS).not.to.have.property("canaryReplicas");
     for (const file of ["Pulumi.yaml", "Pulumi.dev.yaml"]) expect(readFileSync(join(__dirname, "..", file), "utf8"), file).not.to.contain("canaryReplicas");
+  });
+
+  describe("Redis: memory limit and an external (managed) Redis", () => {
+    const passwords = JSON.stringify({ cart: "c-pw", orders: "o-pw", payment: "p-pw", notifications: "n-pw" });
+    it("takes maxmemory in redis.conf units", () => {
+      expect(parseConfig(from({ redisMaxmemory: "1gb" }), "dev").redis.maxmemory).to.equal("1gb");
+      expect(() => parseConfig(from({ redisMaxmemory: "lots" }), "dev")).to.throw('meshmart:redisMaxmemory must be a redis.conf memory size such as 384mb; got "lots"');
+    });
+    it("points at an external Redis with TLS by default, its passwords a secret checked for shape only", () => {
+      const c = parseConfig(from({ redisExternalUrl: "redis.example.com:6380", redisExternalPasswords: passwords }), "dev");
+      expect(c.redis.external).to.deep.equal({ address: "redis.example.com:6380", tls: true });
+      expect(c.secretsSet.redisExternalPasswords).to.equal(true);
+      expect(JSON.stringify(c)).not.to.contain("c-pw");
+      expect(parseConfig(from({ redisExternalUrl: "10.0.0.5:6379", redisExternalTls: "false", redisExternalPasswords: passwords }), "dev").redis.external).to.deep.equal({ address: "10.0.0.5:6379", tls: false });
+    });
+    it("refuses half a configuration or a bad address, never quoting a password", () => {
+      expect(() => parseConfig(from({ redisExternalUrl: "redis.example.com:6380" }), "dev")).to.throw("meshmart:redisExternalPasswords is required with redisExternalUrl");
+      expect(() => parseConfig(from({ redisExternalPasswords: passwords }), "dev")).to.throw("meshmart:redisExternalPasswords is set but meshmart:redisExternalUrl is not");
+      expect(() => parseConfig(from({ redisExternalUrl: "rediss://u:pw@host:6379", redisExternalPasswords: passwords }), "dev")).to.throw("meshmart:redisExternalUrl must be host:port");
+      const partial = JSON.stringify({ cart: "secret-1", orders: "secret-2" });
+      expect(() => parseConfig(from({ redisExternalUrl: "h:1", redisExternalPasswords: partial }), "dev"))
+        .to.throw("meshmart:redisExternalPasswords must give a password for payment, notifications")
+        .with.property("message")
+        .that.does.not.contain("secret-1");
+      expect(() => parseConfig(from({ redisExternalUrl: "h:1", redisExternalPasswords: "not json secret-3" }), "dev")).to.throw(/must be a JSON object \(the value is a secret and not shown\)$/);
+    });
   });
 
   describe("Pulumi.yaml declares the keys exactly as the program reads them", () => {

@@ -66,12 +66,16 @@ export const KEYS = {
   redisImage: { type: "string", default: "redis:7.4.11-alpine", description: "Redis image." },
   redisStorage: { type: "string", default: "1Gi", description: "Size of Redis's volume (a Kubernetes quantity)." },
   redisStorageClass: { type: "string", description: "StorageClass of Redis's volume; unset: the cluster's default." },
-  redisPassword: { type: "string", secret: true, description: "Redis password (secret); unset: a random one." },
+  redisPassword: { type: "string", secret: true, description: "Redis secret (secret): every ACL user's password derives from it; unset: a random one." },
+  redisMaxmemory: { type: "string", default: "384mb", description: "Redis maxmemory (redis.conf units, e.g. 384mb), policy noeviction: a full Redis refuses writes (503) and never drops a record; keep it under the container's 512Mi." },
+  redisExternalUrl: { type: "string", description: "host:port of an external (managed) Redis to use instead of the in-cluster StatefulSet; it must have the ACL users of services/redis-acl.ts." },
+  redisExternalTls: { type: "boolean", default: true, description: "Connect to the external Redis over TLS (rediss://)." },
+  redisExternalPasswords: { type: "string", secret: true, description: 'The external Redis users\' passwords (secret), JSON: {"cart": "...", "orders": "...", "payment": "...", "notifications": "..."}; required with redisExternalUrl.' },
 } as const satisfies Record<string, KeySpec>;
 
 export type Key = keyof typeof KEYS;
 /** The keys holding secrets: read with requireSecret, never as plain text. */
-export const SECRET_KEYS = ["registryPassword", "grafanaAdminPassword", "redisPassword"] as const;
+export const SECRET_KEYS = ["registryPassword", "grafanaAdminPassword", "redisPassword", "redisExternalPasswords"] as const;
 export type SecretKey = (typeof SECRET_KEYS)[number];
 
 /** Validated, typed settings (no secrets: those stay Outputs, see StackSecrets). */
@@ -112,7 +116,15 @@ export interface StackConfig {
   readonly metricsServer: { readonly enabled: boolean; readonly kubeletInsecureTls: boolean };
   /** linkerd: whether the program applies the Gateway API CRDs. */
   readonly gatewayApiCrds: boolean;
-  readonly redis: { readonly image: string; readonly storage: string; readonly storageClass?: string };
+  readonly redis: {
+    readonly image: string;
+    readonly storage: string;
+    readonly storageClass?: string;
+    /** maxmemory, redis.conf units (noeviction). */
+    readonly maxmemory: string;
+    /** An external Redis instead of the StatefulSet (its passwords: StackSecrets.redisExternalPasswords). */
+    readonly external?: { readonly address: string; readonly tls: boolean };
+  };
   /** Which secrets the user set (the values themselves are in StackSecrets). */
   readonly secretsSet: { readonly [K in SecretKey]: boolean };
 }
@@ -122,6 +134,8 @@ export interface StackSecrets {
   readonly registryPassword?: pulumi.Output<string>;
   readonly grafanaAdminPassword?: pulumi.Output<string>;
   readonly redisPassword?: pulumi.Output<string>;
+  /** JSON object of the external Redis users' passwords (validated by parseConfig, never kept). */
+  readonly redisExternalPasswords?: pulumi.Output<string>;
 }
 
 /** Raw config lookup by key without the `meshmart:` prefix. */
@@ -264,11 +278,56 @@ export function parseConfig(raw: RawConfig, stack: string, hostArch: string = pr
       image: r.string("redisImage", { re: /^[^\s]+$/, expectation: "an image reference" }),
       storage: r.string("redisStorage", { re: QUANTITY, expectation: "a Kubernetes quantity such as 1Gi" }),
       storageClass: r.optional("redisStorageClass"),
+      maxmemory: r.string("redisMaxmemory", { re: /^[1-9][0-9]*(k|kb|m|mb|g|gb)?$/i, expectation: "a redis.conf memory size such as 384mb" }),
+      ...readExternalRedis(r),
     },
     secretsSet,
   };
   if (r.errors.length > 0) throw new Error(r.errors.join("\n"));
   return config;
+}
+
+/** The ACL users an external Redis must have (services/redis-acl.ts REDIS_SERVICE_USERS). */
+const EXTERNAL_REDIS_USERS = ["cart", "orders", "payment", "notifications"] as const;
+
+/**
+ * redisExternalUrl, redisExternalTls and redisExternalPasswords: all or
+ * nothing. The passwords' JSON is checked for shape only; no error quotes it.
+ */
+function readExternalRedis(r: Reader): { external?: { address: string; tls: boolean } } {
+  const address = r.optional("redisExternalUrl");
+  const tls = r.boolean("redisExternalTls");
+  const passwords = r.optional("redisExternalPasswords");
+  if (address === undefined) {
+    if (passwords !== undefined) r.errors.push(`${PROJECT}:redisExternalPasswords is set but ${PROJECT}:redisExternalUrl is not`);
+    return {};
+  }
+  if (!/^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?:[0-9]{1,5}$/.test(address) || Number(address.split(":").pop()) > 65535) {
+    r.errors.push(`${PROJECT}:redisExternalUrl must be host:port (no scheme, no credentials); got ${JSON.stringify(address)}`);
+  }
+  const problem = (() => {
+    if (passwords === undefined) return "is required with redisExternalUrl (pulumi config set --secret redisExternalPasswords '{\"cart\": …}')";
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(passwords);
+    } catch {
+      return "must be a JSON object";
+    }
+    const missing = EXTERNAL_REDIS_USERS.filter((user) => typeof (parsed as Record<string, unknown> | null)?.[user] !== "string" || !(parsed as Record<string, string>)[user]);
+    return missing.length ? `must give a password for ${missing.join(", ")}` : undefined;
+  })();
+  if (problem) r.errors.push(`${PROJECT}:redisExternalPasswords ${problem} (the value is a secret and not shown)`);
+  return { external: { address, tls } };
+}
+
+/** The external Redis to use (address, TLS, the users' passwords as a secret), or undefined for the in-cluster one. */
+export function externalRedis(
+  config: StackConfig,
+  secrets: StackSecrets,
+): { address: string; tls: boolean; passwords: pulumi.Output<Record<(typeof EXTERNAL_REDIS_USERS)[number], string>> } | undefined {
+  const external = config.redis.external;
+  if (!external || !secrets.redisExternalPasswords) return undefined;
+  return { ...external, passwords: secrets.redisExternalPasswords.apply((json) => JSON.parse(json) as Record<(typeof EXTERNAL_REDIS_USERS)[number], string>) };
 }
 
 /** Reads and validates the current stack's config; secrets stay Pulumi secrets. */

@@ -1,7 +1,9 @@
 /**
  * Alerting rules for the shop (a PrometheusRule's spec): error ratio and p99
- * latency per service, over the services' own metrics.
+ * latency per service, over the services' own metrics; and Redis's memory
+ * before it reaches maxmemory (where, with noeviction, writes start failing).
  */
+import { DEFAULT_MAXMEMORY, memoryBytes, REDIS_APP } from "../redis/spec";
 import { errorRatio, latencyQuantile } from "./queries";
 
 export interface AlertThresholds {
@@ -9,9 +11,39 @@ export interface AlertThresholds {
   readonly errorRatio: number;
   /** Alert when a service's p99 latency exceeds this many seconds. */
   readonly p99Seconds: number;
+  /** Redis's maxmemory in bytes: the memory alert fires at REDIS_MEMORY_ALERT_SHARE of it. */
+  readonly redisMaxmemoryBytes?: number;
 }
 
-export const DEFAULT_THRESHOLDS: AlertThresholds = { errorRatio: 0.05, p99Seconds: 1 };
+export const DEFAULT_THRESHOLDS: AlertThresholds = { errorRatio: 0.05, p99Seconds: 1, redisMaxmemoryBytes: memoryBytes(DEFAULT_MAXMEMORY) };
+
+/** Share of maxmemory at which the Redis memory alert fires: room to act before writes fail. */
+export const REDIS_MEMORY_ALERT_SHARE = 0.8;
+
+/**
+ * Redis's memory, from the kubelet's cAdvisor metrics that
+ * kube-prometheus-stack scrapes by default (kubelet.serviceMonitor.cAdvisor):
+ * there is no Redis exporter. The container's working set includes the
+ * allocator's overhead, so it reaches the share before Redis's own
+ * used_memory does: the alert comes early, never late. An external Redis has
+ * no container here; watch its provider's memory metric instead.
+ */
+export function redisMemoryRule(namespace: string, maxmemoryBytes: number): Record<string, unknown> {
+  const threshold = Math.floor(maxmemoryBytes * REDIS_MEMORY_ALERT_SHARE);
+  return {
+    alert: "MeshmartRedisMemoryNearLimit",
+    expr: `max by (pod) (container_memory_working_set_bytes{namespace="${namespace}", container="${REDIS_APP}"}) > ${threshold}`,
+    for: "5m",
+    labels: { severity: "warning" },
+    annotations: {
+      summary: `Redis uses more than ${REDIS_MEMORY_ALERT_SHARE * 100}% of its maxmemory`,
+      description:
+        "{{ $labels.pod }} holds {{ $value | humanize1024 }}B; at maxmemory (" +
+        `${maxmemoryBytes} bytes, policy noeviction) every write fails and carts, checkouts and orders answer 503. ` +
+        "Raise meshmart:redisMaxmemory (and the container limit) or find what grows.",
+    },
+  };
+}
 
 export function alertRules(namespace: string, t: AlertThresholds = DEFAULT_THRESHOLDS): Record<string, unknown> {
   const ns = { namespace };
@@ -40,6 +72,7 @@ export function alertRules(namespace: string, t: AlertThresholds = DEFAULT_THRES
               description: "p99 latency of {{ $labels.service }} is {{ $value | humanizeDuration }}.",
             },
           },
+          redisMemoryRule(namespace, t.redisMaxmemoryBytes ?? memoryBytes(DEFAULT_MAXMEMORY)),
         ],
       },
     ],

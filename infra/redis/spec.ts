@@ -1,9 +1,11 @@
 /**
- * Pure builders of Redis's objects: its configuration (password included, so
- * it lives in a Secret, not on the command line) and the hardened StatefulSet
- * with a volume claim template.
+ * Pure builders of Redis's objects: its configuration and ACL file (in a
+ * Secret, not on the command line), each ACL user's password, and the
+ * hardened StatefulSet with a volume claim template.
  */
+import { createHash, createHmac } from "node:crypto";
 import type * as k8s from "@pulumi/kubernetes";
+import { aclFile, REDIS_ACL, REDIS_PROBE_USER, type RedisUser } from "../../services/redis-acl";
 import { REDIS_PORT } from "../../services/topology";
 import { recommendedLabels, versionSelector } from "../labels";
 import { containerSecurityContext, podSecurityContext, type Resources } from "../workload/spec";
@@ -13,9 +15,49 @@ export const REDIS_VERSION = "v1";
 /** The official image's redis user and group. */
 export const REDIS_UID = 999;
 export const REDIS_GID = 1000;
-/** Keys of the Redis Secret: the clients' password and the server's config. */
-export const PASSWORD_KEY = "password";
+/** Keys of the Redis Secret: the server's config and ACL file, and each ACL user's password (passwordKey). */
 export const CONFIG_KEY = "redis.conf";
+export const ACL_KEY = "users.acl";
+/** Where the Secret is mounted. */
+export const CONFIG_DIR = "/etc/redis";
+
+/** The Secret key holding `user`'s password: what REDIS_PASSWORD of that service reads. */
+export function passwordKey(user: RedisUser): string {
+  return `${user}-password`;
+}
+
+/** Every ACL user (services/redis-acl.ts). */
+export const REDIS_USERS = Object.keys(REDIS_ACL) as RedisUser[];
+
+/**
+ * Each ACL user's password, derived from the one Redis secret of the stack
+ * (meshmart:redisPassword, or a generated one) with HMAC-SHA256: stable
+ * across updates, all rotated when it is, and none reveals another.
+ */
+export function userPasswords(secret: string): { [U in RedisUser]: string } {
+  return Object.fromEntries(REDIS_USERS.map((user) => [user, createHmac("sha256", secret).update(`meshmart-redis-user:${user}`).digest("hex")])) as { [U in RedisUser]: string };
+}
+
+/** The ACL file of the in-cluster Redis: passwords as SHA-256 digests only. */
+export function redisAclFile(passwords: { readonly [U in RedisUser]: string }): string {
+  const hashed = Object.fromEntries(REDIS_USERS.map((user) => [user, { sha256: createHash("sha256").update(passwords[user]).digest("hex") }])) as Parameters<typeof aclFile>[0];
+  return aclFile(hashed);
+}
+
+/**
+ * Redis's memory limit by default: 384mb of the container's 512Mi, leaving
+ * room for fragmentation, client buffers and the copy-on-write of AOF rewrites.
+ */
+export const DEFAULT_MAXMEMORY = "384mb";
+
+/** A maxmemory value in bytes (redis.conf units: 1k = 1000, 1kb = 1024, …). */
+export function memoryBytes(value: string): number {
+  const match = /^(\d+)(k|kb|m|mb|g|gb)?$/i.exec(value);
+  if (!match) throw new Error(`not a redis.conf memory size: "${value}"`);
+  const unit = (match[2] ?? "").toLowerCase();
+  const factor = { "": 1, k: 1e3, kb: 1024, m: 1e6, mb: 1024 ** 2, g: 1e9, gb: 1024 ** 3 }[unit]!;
+  return Number(match[1]) * factor;
+}
 /**
  * Pod-template annotation of Redis and of every service that uses it: a keyed
  * checksum of the Secret, so a password change rolls server and clients
@@ -28,8 +70,15 @@ export const REDIS_RESOURCES: Resources = {
   limits: { cpu: "500m", memory: "512Mi" },
 };
 
-/** redis.conf: persistence on the volume, authentication required. */
-export function redisConf(password: string): string {
+/**
+ * redis.conf: persistence on the volume, the ACL users (no requirepass: it is
+ * ignored with an aclfile), and a memory limit that never evicts: with
+ * `noeviction` a full Redis refuses writes (OOM, which the services answer
+ * with 503) instead of dropping keys. Every volatile-* policy could evict an
+ * idempotency record, which carries a TTL, and so allow a double charge.
+ */
+export function redisConf(maxmemory: string = DEFAULT_MAXMEMORY): string {
+  memoryBytes(maxmemory);
   return [
     `port ${REDIS_PORT}`,
     "bind * -::*",
@@ -37,7 +86,9 @@ export function redisConf(password: string): string {
     "dir /data",
     "appendonly yes",
     "appendfsync everysec",
-    `requirepass ${password}`,
+    `aclfile ${CONFIG_DIR}/${ACL_KEY}`,
+    `maxmemory ${maxmemory}`,
+    "maxmemory-policy noeviction",
     "",
   ].join("\n");
 }
@@ -56,8 +107,10 @@ export function redisStatefulSetSpec(args: RedisSpecArgs): k8s.types.input.apps.
   const labels = recommendedLabels({ app: REDIS_APP, version: REDIS_VERSION, component: "database" });
   const secretEnv = (name: string): k8s.types.input.core.v1.EnvVar => ({
     name,
-    valueFrom: { secretKeyRef: { name: args.secretName, key: PASSWORD_KEY } },
+    valueFrom: { secretKeyRef: { name: args.secretName, key: passwordKey(REDIS_PROBE_USER) } },
   });
+  // the probe user may PING and nothing else; redis-cli takes its password from REDISCLI_AUTH
+  const ping = { exec: { command: ["redis-cli", "--user", REDIS_PROBE_USER, "ping"] } };
   return {
     serviceName: args.serviceName,
     replicas: 1,
@@ -76,25 +129,35 @@ export function redisStatefulSetSpec(args: RedisSpecArgs): k8s.types.input.apps.
             name: REDIS_APP,
             image: args.image,
             imagePullPolicy: "IfNotPresent",
-            command: ["redis-server", "/etc/redis/redis.conf"],
+            command: ["redis-server", `${CONFIG_DIR}/${CONFIG_KEY}`],
             ports: [{ name: "redis", containerPort: REDIS_PORT, protocol: "TCP" }],
             // redis-cli reads REDISCLI_AUTH, so the probes never show the password.
             env: [secretEnv("REDISCLI_AUTH")],
             resources: REDIS_RESOURCES,
             securityContext: containerSecurityContext(),
-            startupProbe: { exec: { command: ["redis-cli", "ping"] }, periodSeconds: 2, failureThreshold: 30, timeoutSeconds: 2 },
+            startupProbe: { ...ping, periodSeconds: 2, failureThreshold: 30, timeoutSeconds: 2 },
             // Not a TCP probe: in a mesh the proxy accepts the connection even when Redis hangs.
-            livenessProbe: { exec: { command: ["redis-cli", "ping"] }, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 2 },
-            readinessProbe: { exec: { command: ["redis-cli", "ping"] }, periodSeconds: 5, failureThreshold: 2, timeoutSeconds: 2 },
+            livenessProbe: { ...ping, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 2 },
+            readinessProbe: { ...ping, periodSeconds: 5, failureThreshold: 2, timeoutSeconds: 2 },
             volumeMounts: [
               { name: "data", mountPath: "/data" },
-              { name: "config", mountPath: "/etc/redis", readOnly: true },
+              { name: "config", mountPath: CONFIG_DIR, readOnly: true },
               { name: "tmp", mountPath: "/tmp" },
             ],
           },
         ],
         volumes: [
-          { name: "config", secret: { secretName: args.secretName, items: [{ key: CONFIG_KEY, path: CONFIG_KEY }], defaultMode: 0o440 } },
+          {
+            name: "config",
+            secret: {
+              secretName: args.secretName,
+              items: [
+                { key: CONFIG_KEY, path: CONFIG_KEY },
+                { key: ACL_KEY, path: ACL_KEY },
+              ],
+              defaultMode: 0o440,
+            },
+          },
           { name: "tmp", emptyDir: { medium: "Memory", sizeLimit: "16Mi" } },
         ],
       },

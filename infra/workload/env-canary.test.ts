@@ -10,7 +10,7 @@ const base: Omit<ServiceEnvArgs, "name" | "version"> = {
   bodyLimitBytes: 65536,
   shutdownTimeoutMs: 20000,
   faults: { catalogErrorRate: 0, paymentDeclineRate: 0, paymentTimeoutRate: 0 },
-  redis: { host: "redis", secretName: "redis", secretKey: "password" },
+  redis: { url: "redis://redis.shop.svc.cluster.local:6379", secretName: "redis" },
 };
 const canaryVars = (env: ReturnType<typeof serviceEnv>) =>
   Object.fromEntries(env.filter((e) => /^PAYMENT_(V\d_URL|CANARY_WEIGHT)$/.test(e.name as string)).map((e) => [e.name, e.value]));

@@ -9,12 +9,12 @@ const base: Omit<ServiceEnvArgs, "name" | "version"> = {
   bodyLimitBytes: 65536,
   shutdownTimeoutMs: 20000,
   faults: { catalogErrorRate: 0.05, paymentDeclineRate: 0.1, paymentTimeoutRate: 0.02 },
-  redis: { host: "redis", secretName: "redis", secretKey: "password" },
+  redis: { url: "redis://redis.shop.svc.cluster.local:6379", secretName: "redis" },
 };
 const asMap = (env: ReturnType<typeof serviceEnv>) => Object.fromEntries(env.map((e) => [e.name, e.value ?? e.valueFrom]));
 
 describe("service environment (infra/workload/env.ts)", () => {
-  it("gives cart its upstreams' cluster URLs and Redis with the password from the Secret", () => {
+  it("gives cart its upstreams' cluster URLs and Redis as its own ACL user, the password from its key of the Secret", () => {
     const env = asMap(serviceEnv({ ...base, name: "cart", version: "v1" }));
     expect(env).to.deep.equal({
       PORT: "5002",
@@ -34,9 +34,16 @@ describe("service environment (infra/workload/env.ts)", () => {
       PAYMENT_CALL_TIMEOUT_MS: "1500",
       ORDERS_CALL_TIMEOUT_MS: "1950",
       NOTIFICATIONS_CALL_TIMEOUT_MS: "1500",
-      REDIS_URL: "redis://redis.shop.svc.cluster.local:6379",
-      REDIS_PASSWORD: { secretKeyRef: { name: "redis", key: "password" } },
+      REDIS_URL: "redis://cart@redis.shop.svc.cluster.local:6379",
+      REDIS_PASSWORD: { secretKeyRef: { name: "redis", key: "cart-password" } },
     });
+  });
+  it("connects every stateful service as its own ACL user, to an external Redis over TLS too", () => {
+    for (const name of ["orders", "payment", "notifications"] as const) {
+      const env = asMap(serviceEnv({ ...base, name, version: "v1", redis: { url: "rediss://redis.example.com:6380", secretName: "redis" } }));
+      expect(env.REDIS_URL, name).to.equal(`rediss://${name}@redis.example.com:6380`);
+      expect(env.REDIS_PASSWORD, name).to.deep.equal({ secretKeyRef: { name: "redis", key: `${name}-password` } });
+    }
   });
   it("gives users nothing it does not use", () => {
     const env = asMap(serviceEnv({ ...base, name: "users", version: "v1" }));

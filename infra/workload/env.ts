@@ -6,8 +6,10 @@
  */
 import type * as k8s from "@pulumi/kubernetes";
 import { timeBudgets } from "../../services/budgets";
-import { ENV, REDIS_PORT, SERVICES, upstreamTimeoutEnv, upstreamUrlEnv, type ServiceName } from "../../services/topology";
+import { REDIS_SERVICE_USERS, type RedisServiceUser } from "../../services/redis-acl";
+import { ENV, SERVICES, upstreamTimeoutEnv, upstreamUrlEnv, type ServiceName } from "../../services/topology";
 import type { Topology } from "../authz/graph";
+import { passwordKey } from "../redis/spec";
 import { workloadName } from "./spec";
 
 type EnvVar = k8s.types.input.core.v1.EnvVar;
@@ -29,8 +31,11 @@ export interface ServiceEnvArgs {
   readonly bodyLimitBytes: number;
   readonly shutdownTimeoutMs: number;
   readonly faults: FaultRates;
-  /** Redis's Service name and the Secret holding its password (key `password`). */
-  readonly redis: { readonly host: string; readonly secretName: string; readonly secretKey: string };
+  /**
+   * Redis's URL without credentials (redis://host:port, rediss:// for TLS) and
+   * the Secret holding each ACL user's password (infra/redis/spec.ts passwordKey).
+   */
+  readonly redis: { readonly url: string; readonly secretName: string };
   /**
    * Without a mesh: percent of payments cart sends to v2, choosing per charge
    * between payment's per-version Services. Absent: cart calls PAYMENT_URL (a mesh splits).
@@ -71,6 +76,12 @@ function paymentCanaryEnv(namespace: string, weight: number, topology: Topology)
   ];
 }
 
+/** The ACL user a service with Redis connects as: its own name. */
+function redisUserOf(name: ServiceName): RedisServiceUser {
+  if (!(REDIS_SERVICE_USERS as readonly string[]).includes(name)) throw new Error(`${name} keeps state in Redis but has no ACL user in services/redis-acl.ts`);
+  return name as RedisServiceUser;
+}
+
 export function serviceEnv(args: ServiceEnvArgs): EnvVar[] {
   const topology = args.topology ?? SERVICES;
   const spec = topology[args.name];
@@ -93,9 +104,11 @@ export function serviceEnv(args: ServiceEnvArgs): EnvVar[] {
   for (const upstream of spec.calls) env.push({ name: upstreamTimeoutEnv(upstream), value: String(budgets.callMs[upstream]) });
   if (args.paymentCanaryWeight !== undefined && spec.calls.includes("payment")) env.push(...paymentCanaryEnv(args.namespace, args.paymentCanaryWeight, topology));
   if (spec.redis) {
+    // each service is its own ACL user (services/redis-acl.ts): the name in the URL, the password from its Secret key
+    const user = redisUserOf(args.name);
     env.push(
-      { name: ENV.redisUrl, value: `redis://${args.redis.host}.${args.namespace}.svc.cluster.local:${REDIS_PORT}` },
-      { name: ENV.redisPassword, valueFrom: { secretKeyRef: { name: args.redis.secretName, key: args.redis.secretKey } } },
+      { name: ENV.redisUrl, value: args.redis.url.replace("://", `://${user}@`) },
+      { name: ENV.redisPassword, valueFrom: { secretKeyRef: { name: args.redis.secretName, key: passwordKey(user) } } },
     );
   }
   return [...env, ...faultEnv(args.name, args.faults)];

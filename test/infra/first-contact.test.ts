@@ -22,7 +22,8 @@ describe("first contact with a real cluster", function () {
       for (const stack of ["dev", "istio", "linkerd"] as const) {
         const [sts] = objects(await run(stack), "StatefulSet");
         const c = sts.spec.template.spec.containers[0];
-        for (const probe of [c.livenessProbe, c.readinessProbe]) expect(probe.exec, stack).to.deep.equal({ command: ["redis-cli", "ping"] });
+        // as the PING-only ACL user (services/redis-acl.ts), its password in REDISCLI_AUTH
+        for (const probe of [c.livenessProbe, c.readinessProbe]) expect(probe.exec, stack).to.deep.equal({ command: ["redis-cli", "--user", "probe", "ping"] });
         expect(c.livenessProbe).to.not.have.property("tcpSocket");
       }
     });

@@ -9,7 +9,8 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildDigest, contextFiles, DEFAULT_SPECIAL, randomPassword } from "./support/mock-providers";
-import { objects, run, reveal } from "./support/stacks";
+import { userPasswords } from "../../infra/redis/spec";
+import { objects, ofType, run, reveal } from "./support/stacks";
 
 const escape = (s: string) => s.replace(/[\]\\^-]/g, "\\$&");
 
@@ -88,14 +89,19 @@ describe("mock harness: image digests follow the build", () => {
 describe("generated secrets in the stacks are what the provider would generate", function () {
   this.timeout(180_000);
 
-  it("an unset Redis password is 32 random alphanumerics (istio and linkerd set none), and a configured one is used as is", async () => {
+  it("an unset Redis secret is 32 random alphanumerics (istio and linkerd set none), and a configured one is used as is; every ACL user's password derives from it", async () => {
+    const derived: string[] = [];
     for (const stack of ["istio", "linkerd"] as const) {
-      const [secret] = objects(await run(stack), "Secret").filter((s) => s.metadata.name === "redis");
-      expect(secret.stringData.password, stack).to.match(/^[A-Za-z0-9]{32}$/);
-      expect(secret.stringData["redis.conf"]).to.contain(`requirepass ${secret.stringData.password}\n`);
+      const r = await run(stack);
+      const [secret] = objects(r, "Secret").filter((s) => s.metadata.name === "redis");
+      const generated = reveal(ofType(r, "random:index/randomPassword:RandomPassword").find((p) => p.name === "redis-password")!.inputs);
+      expect(generated, stack).to.deep.include({ length: 32, special: false });
+      expect(secret.stringData["cart-password"], stack).to.match(/^[0-9a-f]{64}$/).and.not.equal(secret.stringData["orders-password"]);
+      derived.push(secret.stringData["cart-password"]);
     }
+    expect(derived[0], "generated per stack").not.to.equal(derived[1]);
     const [dev] = objects(await run("dev"), "Secret").filter((s) => s.metadata.name === "redis");
-    expect(dev.stringData.password).to.equal("test-redis-password");
+    expect(dev.stringData["cart-password"]).to.equal(userPasswords("test-redis-password").cart);
   });
 
   it("an unset Grafana admin password is 32 random alphanumerics, and the stack output is that same secret", async () => {

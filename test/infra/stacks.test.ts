@@ -7,6 +7,7 @@ import { expect } from "chai";
 import { ENV, SERVICE_NAMES, SERVICES, upstreamUrlEnv } from "../../services/topology";
 import { CHART_PINS } from "./fixtures/upstream";
 import { allRuns, byUrn, isSecret, objects, ofType, plainText, reveal, run, type Registration, type StackRun } from "./support/stacks";
+import { userPasswords } from "../../infra/redis/spec";
 
 const K8S_PROVIDER = "urn:pulumi:STACK::meshmart::pulumi:providers:kubernetes::k8s::";
 const STACK_MESH = { dev: "none", istio: "istio", linkerd: "linkerd" } as const;
@@ -151,8 +152,9 @@ describe("Pulumi program under mocks", function () {
           expect(urls.sort(), app).to.deep.equal(SERVICES[app].calls.map(upstreamUrlEnv).sort());
           for (const up of SERVICES[app].calls) expect(env[upstreamUrlEnv(up)]).to.equal(`http://${up}.meshmart.svc.cluster.local:${SERVICES[up].port}`);
           if (SERVICES[app].redis) {
-            expect(env[ENV.redisUrl]).to.equal("redis://redis.meshmart.svc.cluster.local:6379");
-            expect(env[ENV.redisPassword]).to.deep.equal({ secretKeyRef: { name: "redis", key: "password" } });
+            // each service is its own Redis ACL user (services/redis-acl.ts)
+            expect(env[ENV.redisUrl]).to.equal(`redis://${app}@redis.meshmart.svc.cluster.local:6379`);
+            expect(env[ENV.redisPassword]).to.deep.equal({ secretKeyRef: { name: "redis", key: `${app}-password` } });
           } else {
             expect(env, app).not.to.have.any.keys(ENV.redisUrl, ENV.redisPassword);
           }
@@ -315,7 +317,7 @@ describe("Pulumi program under mocks", function () {
         const [rule] = ofType(r, "kubernetes:monitoring.coreos.com/v1:PrometheusRule");
         expect(dependsOn(r, rule!)).to.include(release(r, "kube-prometheus-stack")!.urn);
         const alerts = rule!.inputs.spec.groups[0].rules;
-        expect(alerts.map((a: any) => a.alert)).to.deep.equal(["MeshmartHighErrorRate", "MeshmartHighLatencyP99"]);
+        expect(alerts.map((a: any) => a.alert)).to.deep.equal(["MeshmartHighErrorRate", "MeshmartHighLatencyP99", "MeshmartRedisMemoryNearLimit"]);
         expect(alerts[0].expr).to.equal(
           'sum by (service) (rate(http_requests_total{namespace="meshmart",status=~"5.."}[5m])) / sum by (service) (rate(http_requests_total{namespace="meshmart"}[5m])) > 0.05',
         );
@@ -343,10 +345,10 @@ describe("Pulumi program under mocks", function () {
         for (const s of secrets) expect(isSecret(s.inputs.stringData), s.name).to.equal(true);
         expect(isSecret(r.outputs.grafanaAdminPassword)).to.equal(true);
         const redis = reveal(secrets.find((s) => s.inputs.metadata.name === "redis")!.inputs.stringData);
-        expect(redis["redis.conf"]).to.contain(`requirepass ${redis.password}`);
-        // The password appears nowhere in plain text: not in any resource's inputs, not in the outputs.
+        expect(redis["redis.conf"]).to.contain("aclfile /etc/redis/users.acl");
+        // The passwords appear nowhere in plain text: not in any resource's inputs, not in the outputs.
         const grafana = reveal(secrets.find((s) => s.inputs.metadata.name === "grafana-admin")!.inputs.stringData)["admin-password"];
-        for (const password of [redis.password, grafana]) {
+        for (const password of [redis["cart-password"], redis["probe-password"], grafana]) {
           expect(r.resources.filter((x) => plainText(x.inputs).includes(password)).map((x) => x.urn)).to.deep.equal([]);
           expect(plainText(r.outputs)).not.to.contain(password);
         }
@@ -436,7 +438,7 @@ describe("Pulumi program under mocks", function () {
       const dev = await run("dev");
       expect(generated(dev)).to.deep.equal(["grafana-admin-password"]);
       const redis = ofType(dev, "kubernetes:core/v1:Secret").find((s) => s.inputs.metadata.name === "redis")!;
-      expect(reveal(redis.inputs.stringData).password).to.equal("test-redis-password");
+      expect(reveal(redis.inputs.stringData)["cart-password"], "every ACL user's password derives from it").to.equal(userPasswords("test-redis-password").cart);
     });
 
     it("with a LoadBalancer ingress, does not wait for an address that never comes, and reports the host", async () => {

@@ -65,6 +65,15 @@ export const VARIANTS = {
   istioCanary: { stack: "istio", overrides: { "meshmart:canaryWeight": "20", "meshmart:upstreamTimeoutMs": "3000" } },
   /** Linkerd with all payments on v2 and no monitoring (no Prometheus identity anywhere). */
   linkerdCanary: { stack: "linkerd", overrides: { "meshmart:canaryWeight": "100", "meshmart:monitoring": "false", "meshmart:gatewayApiCrds": "false" } },
+  /** An external (managed) Redis over TLS, its users' passwords a secret, and a larger maxmemory. */
+  devExternalRedis: {
+    stack: "dev",
+    overrides: {
+      "meshmart:redisExternalUrl": "redis.example.test:6380",
+      "meshmart:redisExternalPasswords": '{"cart":"ext-cart-pw","orders":"ext-orders-pw","payment":"ext-payment-pw","notifications":"ext-notifications-pw"}',
+      "meshmart:redisMaxmemory": "1gb",
+    },
+  },
   /** Bad config: the program must stop with the keys named. */
   badMesh: { stack: "dev", overrides: { "meshmart:mesh": "istoi", "meshmart:replicas": "1" } },
 } as const;

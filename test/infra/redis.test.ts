@@ -1,0 +1,80 @@
+/**
+ * Redis in the cluster under mocks: one ACL user per service (the ACL file
+ * holds SHA-256 digests only), each service connecting as its own user with
+ * its own Secret key, maxmemory with noeviction, probes as the PING-only
+ * user, and an external (managed) Redis by config instead of the StatefulSet.
+ */
+import { createHash } from "node:crypto";
+import { expect } from "chai";
+import { REDIS_SERVICE_USERS } from "../../services/redis-acl";
+import { SERVICES } from "../../services/topology";
+import { isSecret, objects, ofType, plainText, reveal, run, type StackRun } from "./support/stacks";
+
+const deploymentEnv = (r: Awaited<ReturnType<typeof run>>, name: string) =>
+  Object.fromEntries((objects(r, "Deployment").find((d) => d.metadata.name === name)!.spec.template.spec.containers[0].env as { name: string; value?: string; valueFrom?: unknown }[]).map((e) => [e.name, e.value ?? e.valueFrom]));
+/** The Redis Secret's stringData as recorded: secret marks kept. */
+const recordedSecretData = (r: StackRun) => ofType(r, "kubernetes:core/v1:Secret").find((x) => reveal(x.inputs).metadata.name === "redis")!.inputs.stringData;
+const stateful = Object.entries(SERVICES).flatMap(([name, spec]) => (spec.redis ? (spec.versions.length > 1 ? spec.versions.map((v) => [name, `${name}-${v}`]) : [[name, name]]) : []));
+
+describe("Redis in the cluster: ACL users, memory limit, external Redis", function () {
+  this.timeout(180_000);
+
+  it("runs with the ACL file and maxmemory/noeviction, no requirepass, passwords stored as digests only", async () => {
+    const r = await run("dev");
+    const secret = reveal(objects(r, "Secret").find((s) => s.metadata.name === "redis")!);
+    const data = secret.stringData as Record<string, string>;
+    const conf = data["redis.conf"]!;
+    expect(conf).to.contain("aclfile /etc/redis/users.acl\n").and.contain("maxmemory 384mb\n").and.contain("maxmemory-policy noeviction\n");
+    expect(conf).not.to.contain("requirepass");
+    const acl = data["users.acl"]!.trim().split("\n");
+    expect(acl[0]).to.match(/^user default off resetpass /);
+    for (const user of [...REDIS_SERVICE_USERS, "probe"]) {
+      const password = data[`${user}-password`]!;
+      expect(password, user).to.match(/^[0-9a-f]{64}$/);
+      const line = acl.find((l) => l.startsWith(`user ${user} `))!;
+      expect(line, user).to.contain(` #${createHash("sha256").update(password).digest("hex")} `);
+      expect(data["users.acl"]).not.to.contain(password);
+    }
+    expect(isSecret(recordedSecretData(r)), "the Secret's data is a Pulumi secret").to.equal(true);
+    const [sts] = objects(r, "StatefulSet");
+    const container = sts.spec.template.spec.containers[0];
+    expect(container.livenessProbe.exec.command).to.deep.equal(["redis-cli", "--user", "probe", "ping"]);
+    expect(container.env).to.deep.equal([{ name: "REDISCLI_AUTH", valueFrom: { secretKeyRef: { name: "redis", key: "probe-password" } } }]);
+    expect(sts.spec.template.spec.volumes[0].secret.items.map((i: { key: string }) => i.key)).to.deep.equal(["redis.conf", "users.acl"]);
+  });
+
+  it("connects every stateful service as its own ACL user, with its own password key", async () => {
+    const r = await run("dev");
+    for (const [service, deployment] of stateful) {
+      const env = deploymentEnv(r, deployment!);
+      expect(env.REDIS_URL, deployment).to.equal(`redis://${service}@redis.meshmart.svc.cluster.local:6379`);
+      expect(env.REDIS_PASSWORD, deployment).to.deep.equal({ secretKeyRef: { name: "redis", key: `${service}-password` } });
+    }
+    expect(deploymentEnv(r, "gateway")).not.to.have.property("REDIS_URL");
+  });
+
+  it("alerts before maxmemory, at 80% of it", async () => {
+    for (const [variant, bytes] of [["dev", 384 * 1024 ** 2], ["devExternalRedis", 1024 ** 3]] as const) {
+      const [rule] = objects(await run(variant), "PrometheusRule");
+      const alert = rule.spec.groups.flatMap((g: { rules: { alert: string; expr: string }[] }) => g.rules).find((x: { alert: string }) => x.alert === "MeshmartRedisMemoryNearLimit");
+      expect(alert.expr, variant).to.match(new RegExp(`container="redis"\\}\\) > ${Math.floor(bytes * 0.8)}$`));
+    }
+  });
+
+  it("points at an external Redis over TLS instead: no StatefulSet, Service or volume; the users' passwords stay secret", async () => {
+    const r = await run("devExternalRedis");
+    expect(objects(r, "StatefulSet")).to.deep.equal([]);
+    expect(objects(r, "Service").map((s) => s.metadata.name)).not.to.include("redis");
+    const secretObject = objects(r, "Secret").find((s) => s.metadata.name === "redis")!;
+    expect(isSecret(recordedSecretData(r))).to.equal(true);
+    expect(Object.keys(reveal(secretObject).stringData).sort()).to.deep.equal(REDIS_SERVICE_USERS.map((u) => `${u}-password`).sort());
+    expect(reveal(secretObject).stringData["payment-password"]).to.equal("ext-payment-pw");
+    for (const [service, deployment] of stateful) {
+      const env = deploymentEnv(r, deployment!);
+      expect(env.REDIS_URL, deployment).to.equal(`rediss://${service}@redis.example.test:6380`);
+      expect(env.REDIS_PASSWORD, deployment).to.deep.equal({ secretKeyRef: { name: "redis", key: `${service}-password` } });
+    }
+    const plain = plainText(r.resources.filter((x) => x.type !== "kubernetes:core/v1:Secret").map((x) => x.inputs));
+    expect(plain).not.to.contain("ext-payment-pw");
+  });
+});
