@@ -107,7 +107,10 @@ describe("stack config (stacks/config.ts)", () => {
   describe("Redis: memory limit and an external (managed) Redis", () => {
     const passwords = JSON.stringify({ cart: "c-pw", orders: "o-pw", payment: "p-pw", notifications: "n-pw" });
     it("takes maxmemory in redis.conf units", () => {
-      expect(parseConfig(from({ redisMaxmemory: "1gb" }), "dev").redis.maxmemory).to.equal("1gb");
+      expect(parseConfig(from({ redisMaxmemory: "256mb" }), "dev").redis.maxmemory).to.equal("256mb");
+      expect(() => parseConfig(from({ redisMaxmemory: "1gb" }), "dev"), "the container would be killed before Redis refuses a write").to.throw(
+        'meshmart:redisMaxmemory must leave room under the Redis container\'s 512Mi memory limit (at most 460mb); got "1gb"',
+      );
       expect(() => parseConfig(from({ redisMaxmemory: "lots" }), "dev")).to.throw('meshmart:redisMaxmemory must be a redis.conf memory size such as 384mb; got "lots"');
     });
     it("points at an external Redis with TLS by default, its passwords a secret checked for shape only", () => {

@@ -8,6 +8,7 @@
  * parsed, logged or kept in plain text.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { MAXMEMORY_CEILING, memoryBytes } from "../infra/redis/spec";
 
 export const PROJECT = "meshmart";
 export const MESHES = ["none", "istio", "linkerd"] as const;
@@ -283,6 +284,10 @@ export function parseConfig(raw: RawConfig, stack: string, hostArch: string = pr
     },
     secretsSet,
   };
+  const maxmemory = config.redis.maxmemory;
+  if (!config.redis.external && /^[1-9][0-9]*(k|kb|m|mb|g|gb)?$/i.test(maxmemory) && memoryBytes(maxmemory) > memoryBytes(MAXMEMORY_CEILING)) {
+    r.errors.push(`${PROJECT}:redisMaxmemory must leave room under the Redis container's 512Mi memory limit (at most ${MAXMEMORY_CEILING}); got ${JSON.stringify(maxmemory)}`);
+  }
   if (r.errors.length > 0) throw new Error(r.errors.join("\n"));
   return config;
 }

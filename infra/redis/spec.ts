@@ -50,6 +50,13 @@ export function redisAclFile(passwords: { readonly [U in RedisUser]: string }): 
  */
 export const DEFAULT_MAXMEMORY = "384mb";
 
+/**
+ * The largest maxmemory the in-cluster Redis may be given: 90% of its
+ * container's 512Mi limit (REDIS_RESOURCES), or the kernel kills it before
+ * Redis refuses a write.
+ */
+export const MAXMEMORY_CEILING = "460mb";
+
 /** A maxmemory value in bytes (redis.conf units: 1k = 1000, 1kb = 1024, …). */
 export function memoryBytes(value: string): number {
   const match = /^(\d+)(k|kb|m|mb|g|gb)?$/i.exec(value);
