@@ -61,3 +61,11 @@ if [[ "$have" != "$want" ]]; then
 fi
 say "using $want ($bin/node) instead of ${current:-no node}"
 printf 'export PATH=%q:"$PATH"\n' "$bin"
+# npm finds its global npmrc under the prefix of the node running it (<prefix>/etc/npmrc):
+# on the pinned node that is inside node_modules, so npm would lose the machine's own
+# settings (its registry, proxy or CA file). Keep the file the machine's npm reads.
+globalconfig="$(npm config get globalconfig 2>/dev/null || true)"
+if [[ -f "$globalconfig" ]]; then
+  say "npm keeps the machine's global npmrc ($globalconfig)"
+  printf 'export npm_config_globalconfig=%q\n' "$globalconfig"
+fi
