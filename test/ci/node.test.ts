@@ -5,8 +5,9 @@
  * machine's node is older, and check.mjs stops npm test / start / bench on a
  * node outside package.json's engines.
  */
-import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { expect } from "chai";
@@ -100,5 +101,31 @@ describe("Node 24 for the project's own commands", () => {
     expect(result.status, result.stderr).to.equal(0);
     expect(result.stdout, "what the caller would eval").to.equal("");
     expect(result.stderr).to.include(`${process.version} on PATH (${join(dirname(process.execPath), "node")}) is a Node 24 already`);
+  });
+
+  it("use.sh with no node on PATH: the export of the installed pin, or else what it needs to install it", () => {
+    // A PATH of the real tools use.sh needs, and no node or npm.
+    const tools = mkdtempSync(join(tmpdir(), "meshmart-use-sh-"));
+    try {
+      for (const tool of ["bash", "uname", "grep", "sed", "dirname"]) {
+        symlinkSync(execFileSync("bash", ["-c", `command -v ${tool}`], { encoding: "utf8" }).trim(), join(tools, tool));
+      }
+      const arch = process.arch === "arm64" ? "arm64" : "x64";
+      const { version } = pinned(arch);
+      const bin = join(NODE_DIR, arch, "node_modules", ".bin");
+      const installed = existsSync(join(bin, "node")) && execFileSync(join(bin, "node"), ["--version"], { encoding: "utf8" }).trim() === `v${version}`;
+      const result = spawnSync(join(tools, "bash"), [join(NODE_DIR, "use.sh")], { encoding: "utf8", env: { PATH: tools } });
+      if (installed) {
+        expect(result.status, result.stderr).to.equal(0);
+        expect(result.stdout).to.equal(`export PATH=${bin}:"$PATH"\n`);
+        expect(result.stderr).to.include(`using v${version} (${bin}/node) instead of no node`);
+      } else {
+        expect(result.status, result.stdout).to.equal(1);
+        expect(result.stdout).to.equal("");
+        expect(result.stderr).to.include(`npm is needed to install Node v${version} (npm registry package node-linux-${arch})`);
+      }
+    } finally {
+      rmSync(tools, { recursive: true, force: true });
+    }
   });
 });
