@@ -82,7 +82,7 @@ describe("services as processes (the built bundles)", function () {
     await waitFor("readiness", async () => (await fetch(`${payment.url}/readyz`)).ok);
     const inFlight = postJson(`${payment.url}/payments`, { user_id: "u1", amount_cents: 100 }, { "idempotency-key": "drain-1" });
     const client = await redis.client();
-    await waitFor("the payment to be decided", async () => (await client.exists("payment:idem:drain-1")) === 1);
+    await waitFor("the payment to be decided", async () => (await client.exists("payment:idem:unidentified:drain-1")) === 1);
     payment.child.kill("SIGTERM");
     let exitedAt = 0;
     void payment.exited.then(() => (exitedAt = Date.now()));
