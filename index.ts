@@ -157,6 +157,7 @@ new ShopIngress(
     annotations: meshSetup.ingress?.ingressAnnotations,
     upstreamTimeoutMs: config.workloads.upstreamTimeoutMs,
     limits: { rps: config.ingress.rateLimitRps, connections: config.ingress.connectionLimit },
+    skipAwait: config.ingress.serviceType === "LoadBalancer",
   },
   // The controller's admission webhook must be up before an Ingress is accepted.
   { provider, dependsOn: [ingress.release] },

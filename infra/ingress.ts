@@ -26,6 +26,11 @@ export interface ShopIngressArgs {
   readonly upstreamTimeoutMs: number;
   /** Per client address and controller replica: requests a second, and concurrent connections. */
   readonly limits: EdgeLimits;
+  /**
+   * Do not wait for the Ingresses' address: a LoadBalancer's may never come
+   * (kind, minikube without a tunnel), and the controller reports it.
+   */
+  readonly skipAwait?: boolean;
 }
 
 export interface EdgeLimits {
@@ -85,6 +90,7 @@ export class ShopIngress extends pulumi.ComponentResource {
 
   constructor(name: string, args: ShopIngressArgs, opts?: pulumi.ComponentResourceOptions) {
     super("meshmart:network:ShopIngress", name, args, opts);
+    const skip: Record<string, string> = args.skipAwait ? { "pulumi.com/skipAwait": "true" } : {};
     const ingress = new k8s.networking.v1.Ingress(
       `${name}-ingress`,
       {
@@ -92,7 +98,7 @@ export class ShopIngress extends pulumi.ComponentResource {
           name: PART_OF,
           namespace: args.namespace,
           labels: { "app.kubernetes.io/part-of": PART_OF },
-          annotations: { ...args.annotations, ...edgeAnnotations(args.upstreamTimeoutMs), ...limitAnnotations(args.limits) },
+          annotations: { ...args.annotations, ...edgeAnnotations(args.upstreamTimeoutMs), ...limitAnnotations(args.limits), ...skip },
         },
         spec: ingressSpec(args),
       },
@@ -105,7 +111,7 @@ export class ShopIngress extends pulumi.ComponentResource {
           name: `${PART_OF}-cluster-only`,
           namespace: args.namespace,
           labels: { "app.kubernetes.io/part-of": PART_OF },
-          annotations: { ...args.annotations, "nginx.ingress.kubernetes.io/denylist-source-range": EVERYONE },
+          annotations: { ...args.annotations, "nginx.ingress.kubernetes.io/denylist-source-range": EVERYONE, ...skip },
         },
         spec: clusterOnlySpec(args),
       },

@@ -49,6 +49,9 @@ export function ingressNginxValues(args: IngressNginxArgs): Record<string, unkno
         // A LoadBalancer is controllerService() below, outside Helm's wait.
         ...(args.serviceType === "LoadBalancer" ? { external: { enabled: false } } : {}),
       },
+      // Without the chart's external Service the chart passes no --publish-service
+      // (_params.tpl): name ours, so the Ingresses report the balancer's address.
+      ...(args.serviceType === "LoadBalancer" ? { extraArgs: { "publish-service": `${args.namespace}/${CONTROLLER_SERVICE}` } } : {}),
       admissionWebhooks: { enabled: true },
       metrics: { enabled: false },
       resources: { requests: { cpu: "100m", memory: "90Mi" } },
@@ -69,6 +72,9 @@ export const CONTROLLER_SELECTOR = { "app.kubernetes.io/name": "ingress-nginx", 
 export function controllerServiceSpec(): k8s.types.input.core.v1.ServiceSpec {
   return {
     type: "LoadBalancer",
+    // Keep client addresses (the per-client limits key on them); the balancer
+    // health-checks the nodes that run the controller.
+    externalTrafficPolicy: "Local",
     selector: CONTROLLER_SELECTOR,
     ports: [
       { name: "http", port: 80, protocol: "TCP", targetPort: "http", appProtocol: "http" },

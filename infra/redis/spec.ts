@@ -117,7 +117,9 @@ export function redisStatefulSetSpec(args: RedisSpecArgs): k8s.types.input.apps.
     valueFrom: { secretKeyRef: { name: args.secretName, key: passwordKey(REDIS_PROBE_USER) } },
   });
   // the probe user may PING and nothing else; redis-cli takes its password from REDISCLI_AUTH
-  const ping = { exec: { command: ["redis-cli", "--user", REDIS_PROBE_USER, "ping"] } };
+  // -e: an error reply (a wrong password, LOADING while the AOF replays) exits non-zero,
+  // so the probe fails instead of passing on any answer (redis-cli.c, set_errcode).
+  const ping = { exec: { command: ["redis-cli", "-e", "--user", REDIS_PROBE_USER, "ping"] } };
   return {
     serviceName: args.serviceName,
     replicas: 1,

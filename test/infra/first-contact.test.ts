@@ -23,7 +23,8 @@ describe("first contact with a real cluster", function () {
         const [sts] = objects(await run(stack), "StatefulSet");
         const c = sts.spec.template.spec.containers[0];
         // as the PING-only ACL user (services/redis-acl.ts), its password in REDISCLI_AUTH
-        for (const probe of [c.livenessProbe, c.readinessProbe]) expect(probe.exec, stack).to.deep.equal({ command: ["redis-cli", "--user", "probe", "ping"] });
+        // -e: an error reply (a wrong password, LOADING) is a non-zero exit, so the probe fails (redis-cli.c: set_errcode).
+        for (const probe of [c.livenessProbe, c.readinessProbe]) expect(probe.exec, stack).to.deep.equal({ command: ["redis-cli", "-e", "--user", "probe", "ping"] });
         expect(c.livenessProbe).to.not.have.property("tcpSocket");
       }
     });
@@ -50,7 +51,7 @@ describe("first contact with a real cluster", function () {
   });
 
   describe("meshes", () => {
-    it("istio: Prometheus's certificate-only sidecar runs no Envoy", async () => {
+    it("istio: Prometheus's certificate-only sidecar writes its certificate, and keeps Envoy (istio-cni skips Envoy-less pods)", async () => {
       const spec = reveal(release(await run("istio"), "kube-prometheus-stack")!.inputs).values.prometheus.prometheusSpec;
       expect(JSON.parse(spec.podMetadata.annotations["proxy.istio.io/config"])).to.deep.equal({ proxyMetadata: ISTIO_PROMETHEUS_PROXY_METADATA });
     });
@@ -106,6 +107,22 @@ describe("first contact with a real cluster", function () {
   });
 
   describe("the edge", () => {
+    it("linkerd: the controller's proxy leaves its inbound 80/443 alone, so nginx sees each client's address (per-client limits)", async () => {
+      const controller = reveal(release(await run("linkerd"), "ingress-nginx")!.inputs.values).controller;
+      expect(controller.podAnnotations["config.linkerd.io/skip-inbound-ports"]).to.equal("80,443,8443");
+    });
+
+    it("with a LoadBalancer: client addresses kept, the Ingresses report the balancer's address and do not wait for one", async () => {
+      const r = await run("devCloud");
+      const lb = objects(r, "Service").find((s: any) => s.metadata.namespace === "ingress-nginx")!;
+      expect(lb.spec.externalTrafficPolicy).to.equal("Local");
+      const values = reveal(release(r, "ingress-nginx")!.inputs.values);
+      expect(values.controller.extraArgs).to.deep.equal({ "publish-service": "ingress-nginx/ingress-nginx-controller" });
+      for (const ing of objects(r, "Ingress")) expect(ing.metadata.annotations["pulumi.com/skipAwait"], ing.metadata.name).to.equal("true");
+      const dev = await run("dev");
+      for (const ing of objects(dev, "Ingress")) expect(ing.metadata.annotations ?? {}, ing.metadata.name).to.not.have.property("pulumi.com/skipAwait");
+    });
+
     it("with a LoadBalancer, still waits for the controller before the Ingress, and does not wait for an address", async () => {
       const r = await run("devCloud");
       const nginx = release(r, "ingress-nginx")!;
@@ -116,6 +133,7 @@ describe("first contact with a real cluster", function () {
       expect(lb.metadata.annotations).to.deep.equal({ "pulumi.com/skipAwait": "true" });
       expect(lb.spec).to.deep.equal({
         type: "LoadBalancer",
+        externalTrafficPolicy: "Local",
         selector: INGRESS_NGINX_CONTROLLER_SELECTOR,
         ports: [
           { name: "http", port: 80, protocol: "TCP", targetPort: "http", appProtocol: "http" },

@@ -247,7 +247,7 @@ describe("the mesh stacks under mocks", function () {
       const ns = objects(r, "Namespace").find((n) => n.metadata.name === "meshmart");
       expect(ns.metadata.annotations).to.deep.equal({ "linkerd.io/inject": "enabled", "config.linkerd.io/default-inbound-policy": "deny" });
       const controller = reveal(release(r, "ingress-nginx").inputs).values.controller;
-      expect(controller.podAnnotations).to.deep.equal({ "linkerd.io/inject": "enabled", "config.linkerd.io/skip-inbound-ports": "8443" });
+      expect(controller.podAnnotations).to.deep.equal({ "linkerd.io/inject": "enabled", "config.linkerd.io/skip-inbound-ports": "80,443,8443" });
       expect(objects(r, "Ingress")[0].metadata.annotations).to.deep.equal({
         "nginx.ingress.kubernetes.io/service-upstream": "true",
         "nginx.ingress.kubernetes.io/proxy-next-upstream": "off",

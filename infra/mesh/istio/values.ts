@@ -93,8 +93,10 @@ export function prometheusPod(): {
     annotations: {
       "traffic.sidecar.istio.io/includeInboundPorts": "",
       "traffic.sidecar.istio.io/includeOutboundIPRanges": "",
-      // pilot-agent only: it writes the certificate, and no Envoy runs (Istio's own Prometheus addon values).
-      "proxy.istio.io/config": JSON.stringify({ proxyMetadata: { OUTPUT_CERTS: SIDECAR_CERT_DIR, DISABLE_ENVOY: "true" } }),
+      // The sidecar writes the certificate there. Not DISABLE_ENVOY (Istio's addon
+      // values set it): istio-cni skips a pod whose proxy runs no Envoy, so its
+      // istio-validation init container would fail, and readiness (15021) is Envoy's.
+      "proxy.istio.io/config": JSON.stringify({ proxyMetadata: { OUTPUT_CERTS: SIDECAR_CERT_DIR } }),
       "sidecar.istio.io/userVolumeMount": JSON.stringify([{ name: CERT_VOLUME, mountPath: SIDECAR_CERT_DIR }]),
     },
     volumes: [{ name: CERT_VOLUME, emptyDir: { medium: "Memory" } }],

@@ -99,7 +99,9 @@ export const NAMESPACE_ANNOTATIONS = {
 /** ingress-nginx's controller pods: meshed; the admission webhook (8443) bypasses the proxy. */
 export const INGRESS_POD_ANNOTATIONS = {
   "linkerd.io/inject": "enabled",
-  "config.linkerd.io/skip-inbound-ports": "8443",
+  // 80/443 too: clients reach nginx directly, so it sees their addresses
+  // (per-client limits), not the proxy's 127.0.0.1. Its calls out stay meshed.
+  "config.linkerd.io/skip-inbound-ports": "80,443,8443",
 };
 /** The Ingress proxies to the Service's cluster IP, so Linkerd routes (and retries) the call. */
 export const INGRESS_ANNOTATIONS = { "nginx.ingress.kubernetes.io/service-upstream": "true" };
