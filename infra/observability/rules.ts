@@ -9,13 +9,20 @@ import { errorRatio, latencyQuantile } from "./queries";
 export interface AlertThresholds {
   /** Alert when more than this share of a service's requests fail with 5xx. */
   readonly errorRatio: number;
-  /** Alert when a service's p99 latency exceeds this many seconds. */
-  readonly p99Seconds: number;
+  /** Alert when a service's p90 latency exceeds this many seconds. */
+  readonly p90Seconds: number;
   /** Redis's maxmemory in bytes: the memory alert fires at REDIS_MEMORY_ALERT_SHARE of it. */
   readonly redisMaxmemoryBytes?: number;
 }
 
-export const DEFAULT_THRESHOLDS: AlertThresholds = { errorRatio: 0.05, p99Seconds: 1, redisMaxmemoryBytes: memoryBytes(DEFAULT_MAXMEMORY) };
+/**
+ * Cause alerts per service (warnings; the SLO alerts in slo.ts page). Above
+ * what the mesh stacks' demo injects on purpose, so they stay quiet under it:
+ * catalog answers 5% of requests 500 (an error ratio of 10% alerts), and 5%
+ * of payments hang past their caller's timeout (p99 would always be slow
+ * there; p90 over 1 s alerts when far more than that is slow).
+ */
+export const DEFAULT_THRESHOLDS: AlertThresholds = { errorRatio: 0.1, p90Seconds: 1, redisMaxmemoryBytes: memoryBytes(DEFAULT_MAXMEMORY) };
 
 /** Share of maxmemory at which the Redis memory alert fires: room to act before writes fail. */
 export const REDIS_MEMORY_ALERT_SHARE = 0.8;
@@ -63,13 +70,13 @@ export function alertRules(namespace: string, t: AlertThresholds = DEFAULT_THRES
             },
           },
           {
-            alert: "MeshmartHighLatencyP99",
-            expr: `${latencyQuantile(0.99, ns, "service", "5m")} > ${t.p99Seconds}`,
+            alert: "MeshmartHighLatencyP90",
+            expr: `${latencyQuantile(0.9, ns, "service", "5m")} > ${t.p90Seconds}`,
             for: "10m",
             labels: { severity: "warning" },
             annotations: {
-              summary: `{{ $labels.service }} p99 latency above ${t.p99Seconds}s`,
-              description: "p99 latency of {{ $labels.service }} is {{ $value | humanizeDuration }}.",
+              summary: `{{ $labels.service }} p90 latency above ${t.p90Seconds}s`,
+              description: "p90 latency of {{ $labels.service }} is {{ $value | humanizeDuration }}.",
             },
           },
           redisMemoryRule(namespace, t.redisMaxmemoryBytes ?? memoryBytes(DEFAULT_MAXMEMORY)),

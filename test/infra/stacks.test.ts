@@ -313,16 +313,16 @@ describe("Pulumi program under mocks", function () {
         }
       });
 
-      it("alerts on error rate and p99 latency with the services' metric names", () => {
+      it("alerts on error rate and p90 latency with the services' metric names", () => {
         const [rule] = ofType(r, "kubernetes:monitoring.coreos.com/v1:PrometheusRule");
         expect(dependsOn(r, rule!)).to.include(release(r, "kube-prometheus-stack")!.urn);
         const alerts = rule!.inputs.spec.groups[0].rules;
-        expect(alerts.map((a: any) => a.alert)).to.deep.equal(["MeshmartHighErrorRate", "MeshmartHighLatencyP99", "MeshmartRedisMemoryNearLimit"]);
+        expect(alerts.map((a: any) => a.alert)).to.deep.equal(["MeshmartHighErrorRate", "MeshmartHighLatencyP90", "MeshmartRedisMemoryNearLimit"]);
         expect(alerts[0].expr).to.equal(
-          'sum by (service) (rate(http_requests_total{namespace="meshmart",status=~"5.."}[5m])) / sum by (service) (rate(http_requests_total{namespace="meshmart"}[5m])) > 0.05',
+          'sum by (service) (rate(http_requests_total{namespace="meshmart",status=~"5.."}[5m])) / sum by (service) (rate(http_requests_total{namespace="meshmart"}[5m])) > 0.1',
         );
         expect(alerts[1].expr).to.equal(
-          'histogram_quantile(0.99, sum by (service, le) (rate(http_request_duration_seconds_bucket{namespace="meshmart"}[5m]))) > 1',
+          'histogram_quantile(0.9, sum by (service, le) (rate(http_request_duration_seconds_bucket{namespace="meshmart"}[5m]))) > 1',
         );
       });
 

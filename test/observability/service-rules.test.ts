@@ -1,0 +1,92 @@
+/**
+ * The per-service cause alerts (infra/observability/rules.ts, warnings) with
+ * the real promtool: quiet under the demo's injected faults (catalog answers
+ * 5% of requests 500; 5% of payments hang for seconds), firing on a real
+ * failure. Alert annotations are value templates that promtool compares
+ * verbatim, so the cases run on the rules without them (as slo-rules.test.ts).
+ */
+import { expect } from "chai";
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { stringify } from "yaml";
+import { alertRules } from "../../infra/observability/rules";
+
+const run = promisify(execFile);
+const NS = "meshmart";
+const BUCKETS = ["0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1", "2.5", "5", "10", "+Inf"];
+
+/** A service's counters: `rpm` requests a minute, a share answered 500, a share taking `slowSeconds`. */
+function serviceSeries(service: string, rpm: number, failing: number, slow = 0, slowSeconds = 2.5): { series: string; values: string }[] {
+  const labels = (status: string) => `namespace="${NS}",service="${service}",method="GET",route="/x",status="${status}"`;
+  const counter = (perMinute: number) => `0+${perMinute}x60`;
+  const out: { series: string; values: string }[] = [];
+  for (const [status, share] of [["200", 1 - failing], ["500", failing]] as const) {
+    if (share === 0) continue;
+    const n = rpm * share;
+    out.push({ series: `http_requests_total{${labels(status)}}`, values: counter(n) });
+    for (const le of BUCKETS) {
+      // Fast requests take 20 ms; the slow share takes slowSeconds.
+      const fast = Number(le) >= 0.025 || le === "+Inf" ? n * (1 - slow) : 0;
+      const slowIn = Number(le) >= slowSeconds || le === "+Inf" ? n * slow : 0;
+      out.push({ series: `http_request_duration_seconds_bucket{${labels(status)},le="${le}"}`, values: counter(fast + slowIn) });
+    }
+  }
+  return out;
+}
+
+const withoutAnnotations = (rules: any) => ({
+  groups: rules.groups.map((g: any) => ({ ...g, rules: g.rules.map(({ annotations: _a, ...rule }: any) => rule) })),
+});
+
+describe("per-service alert rules, with the real promtool", function () {
+  this.timeout(60_000);
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), "meshmart-rules-"));
+    writeFileSync(join(dir, "shipped.yml"), stringify(alertRules(NS)));
+    writeFileSync(join(dir, "rules.yml"), stringify(withoutAnnotations(alertRules(NS))));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  const promtool = async (...args: string[]) => {
+    try {
+      const { stdout, stderr } = await run("promtool", args, { cwd: dir });
+      return stdout + stderr;
+    } catch (e) {
+      const err = e as { stdout?: string; stderr?: string; message: string };
+      throw new Error(`promtool ${args.join(" ")} failed:\n${err.stdout ?? ""}${err.stderr ?? err.message}`);
+    }
+  };
+
+  it("the shipped rules pass promtool check rules", async () => {
+    expect(await promtool("check", "rules", "shipped.yml")).to.match(/SUCCESS: 3 rules found/);
+  });
+
+  it("stay quiet under the demo's faults and fire on a real failure (promtool test rules)", async () => {
+    const alerts = ["MeshmartHighErrorRate", "MeshmartHighLatencyP90"];
+    const test = (name: string, series: { series: string; values: string }[], firing: Record<string, Record<string, string>>) => ({
+      name,
+      interval: "1m",
+      input_series: series,
+      alert_rule_test: alerts.map((alertname) => ({ eval_time: "30m", alertname, exp_alerts: firing[alertname] ? [{ exp_labels: firing[alertname] }] : [] })),
+    });
+    const file = {
+      rule_files: ["rules.yml"],
+      evaluation_interval: "1m",
+      tests: [
+        test("demo: catalog answers 5% 500, 5% of payments hang", [...serviceSeries("catalog", 600, 0.05), ...serviceSeries("payment", 60, 0, 0.05)], {}),
+        test("catalog failing a third of its requests", [...serviceSeries("catalog", 600, 0.33)], {
+          MeshmartHighErrorRate: { severity: "warning", service: "catalog" },
+        }),
+        test("payment: a fifth of the requests slow", [...serviceSeries("payment", 60, 0, 0.2)], {
+          MeshmartHighLatencyP90: { severity: "warning", service: "payment" },
+        }),
+      ],
+    };
+    writeFileSync(join(dir, "tests.yml"), stringify(file));
+    expect(await promtool("test", "rules", "tests.yml")).to.contain("SUCCESS");
+  });
+});
