@@ -114,11 +114,17 @@ describe("stack config (stacks/config.ts)", () => {
       expect(() => parseConfig(from({ redisMaxmemory: "lots" }), "dev")).to.throw('meshmart:redisMaxmemory must be a redis.conf memory size such as 384mb; got "lots"');
     });
     it("points at an external Redis with TLS by default, its passwords a secret checked for shape only", () => {
-      const c = parseConfig(from({ redisExternalUrl: "redis.example.com:6380", redisExternalPasswords: passwords }), "dev");
-      expect(c.redis.external).to.deep.equal({ address: "redis.example.com:6380", tls: true });
+      const c = parseConfig(from({ redisExternalUrl: "redis.example.com:6380", redisExternalCidr: "203.0.113.10/32", redisExternalPasswords: passwords }), "dev");
+      expect(c.redis.external).to.deep.equal({ address: "redis.example.com:6380", tls: true, cidr: "203.0.113.10/32" });
       expect(c.secretsSet.redisExternalPasswords).to.equal(true);
       expect(JSON.stringify(c)).not.to.contain("c-pw");
-      expect(parseConfig(from({ redisExternalUrl: "10.0.0.5:6379", redisExternalTls: "false", redisExternalPasswords: passwords }), "dev").redis.external).to.deep.equal({ address: "10.0.0.5:6379", tls: false });
+      expect(parseConfig(from({ redisExternalUrl: "10.0.0.5:6379", redisExternalCidr: "10.0.0.0/24", redisExternalTls: "false", redisExternalPasswords: passwords }), "dev").redis.external).to.deep.equal({
+        address: "10.0.0.5:6379",
+        tls: false,
+        cidr: "10.0.0.0/24",
+      });
+      expect(() => parseConfig(from({ redisExternalUrl: "h:1", redisExternalPasswords: passwords }), "dev")).to.throw("meshmart:redisExternalCidr is required with redisExternalUrl");
+      expect(() => parseConfig(from({ redisExternalUrl: "h:1", redisExternalCidr: "everywhere", redisExternalPasswords: passwords }), "dev")).to.throw('meshmart:redisExternalCidr must be an address block such as 10.0.0.5/32; got "everywhere"');
     });
     it("refuses half a configuration or a bad address, never quoting a password", () => {
       expect(() => parseConfig(from({ redisExternalUrl: "redis.example.com:6380" }), "dev")).to.throw("meshmart:redisExternalPasswords is required with redisExternalUrl");

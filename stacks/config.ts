@@ -70,6 +70,7 @@ export const KEYS = {
   redisPassword: { type: "string", secret: true, description: "Redis secret (secret): every ACL user's password derives from it; unset: a random one." },
   redisMaxmemory: { type: "string", default: "384mb", description: "Redis maxmemory (redis.conf units, e.g. 384mb), policy noeviction: a full Redis refuses writes (503) and never drops a record; keep it under the container's 512Mi." },
   redisExternalUrl: { type: "string", description: "host:port of an external (managed) Redis to use instead of the in-cluster StatefulSet; it must have the ACL users of services/redis-acl.ts." },
+  redisExternalCidr: { type: "string", description: "Address block (CIDR) of the external Redis: the NetworkPolicies let the stateful services reach it there, on its port; required with redisExternalUrl." },
   redisExternalTls: { type: "boolean", default: true, description: "Connect to the external Redis over TLS (rediss://)." },
   redisExternalPasswords: { type: "string", secret: true, description: 'The external Redis users\' passwords (secret), JSON: {"cart": "...", "orders": "...", "payment": "...", "notifications": "..."}; required with redisExternalUrl.' },
 } as const satisfies Record<string, KeySpec>;
@@ -124,7 +125,7 @@ export interface StackConfig {
     /** maxmemory, redis.conf units (noeviction). */
     readonly maxmemory: string;
     /** An external Redis instead of the StatefulSet (its passwords: StackSecrets.redisExternalPasswords). */
-    readonly external?: { readonly address: string; readonly tls: boolean };
+    readonly external?: { readonly address: string; readonly tls: boolean; readonly cidr: string };
   };
   /** Which secrets the user set (the values themselves are in StackSecrets). */
   readonly secretsSet: { readonly [K in SecretKey]: boolean };
@@ -144,6 +145,8 @@ export type RawConfig = (key: Key) => string | undefined;
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const QUANTITY = /^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
+/** An IPv4 or IPv6 address block. */
+const CIDR = /^((\d{1,3}\.){3}\d{1,3}\/\d{1,2}|[0-9a-fA-F:]+\/\d{1,3})$/;
 const HOST = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /** Reads keys, collecting one message per bad key (naming it, quoting the value). */
@@ -299,14 +302,18 @@ const EXTERNAL_REDIS_USERS = ["cart", "orders", "payment", "notifications"] as c
  * redisExternalUrl, redisExternalTls and redisExternalPasswords: all or
  * nothing. The passwords' JSON is checked for shape only; no error quotes it.
  */
-function readExternalRedis(r: Reader): { external?: { address: string; tls: boolean } } {
+function readExternalRedis(r: Reader): { external?: { address: string; tls: boolean; cidr: string } } {
   const address = r.optional("redisExternalUrl");
   const tls = r.boolean("redisExternalTls");
   const passwords = r.optional("redisExternalPasswords");
+  const cidr = r.optional("redisExternalCidr");
   if (address === undefined) {
     if (passwords !== undefined) r.errors.push(`${PROJECT}:redisExternalPasswords is set but ${PROJECT}:redisExternalUrl is not`);
+    if (cidr !== undefined) r.errors.push(`${PROJECT}:redisExternalCidr is set but ${PROJECT}:redisExternalUrl is not`);
     return {};
   }
+  if (cidr === undefined) r.errors.push(`${PROJECT}:redisExternalCidr is required with redisExternalUrl: the NetworkPolicies let the services reach only that address block`);
+  else if (!CIDR.test(cidr)) r.errors.push(`${PROJECT}:redisExternalCidr must be an address block such as 10.0.0.5/32; got ${JSON.stringify(cidr)}`);
   if (!/^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?:[0-9]{1,5}$/.test(address) || Number(address.split(":").pop()) > 65535) {
     r.errors.push(`${PROJECT}:redisExternalUrl must be host:port (no scheme, no credentials); got ${JSON.stringify(address)}`);
   }
@@ -322,14 +329,14 @@ function readExternalRedis(r: Reader): { external?: { address: string; tls: bool
     return missing.length ? `must give a password for ${missing.join(", ")}` : undefined;
   })();
   if (problem) r.errors.push(`${PROJECT}:redisExternalPasswords ${problem} (the value is a secret and not shown)`);
-  return { external: { address, tls } };
+  return { external: { address, tls, cidr: cidr ?? "" } };
 }
 
 /** The external Redis to use (address, TLS, the users' passwords as a secret), or undefined for the in-cluster one. */
 export function externalRedis(
   config: StackConfig,
   secrets: StackSecrets,
-): { address: string; tls: boolean; passwords: pulumi.Output<Record<(typeof EXTERNAL_REDIS_USERS)[number], string>> } | undefined {
+): { address: string; tls: boolean; cidr: string; passwords: pulumi.Output<Record<(typeof EXTERNAL_REDIS_USERS)[number], string>> } | undefined {
   const external = config.redis.external;
   if (!external || !secrets.redisExternalPasswords) return undefined;
   return { ...external, passwords: secrets.redisExternalPasswords.apply((json) => JSON.parse(json) as Record<(typeof EXTERNAL_REDIS_USERS)[number], string>) };

@@ -21,6 +21,7 @@ export const dev: StackPlan = {
           ingress: { namespace: INGRESS_NAMESPACE, podLabels: CONTROLLER_POD_LABELS },
           monitoring: config.monitoring.enabled ? { namespace: config.monitoring.namespace, podLabels: PROMETHEUS_POD_LABELS } : undefined,
           dns: DNS_PEER,
+          ...(config.redis.external ? { externalRedis: { cidr: config.redis.external.cidr, port: Number(config.redis.external.address.split(":").pop()) } } : {}),
         }),
       },
       { provider },

@@ -26,6 +26,8 @@ export interface NetworkPolicyPeers {
   readonly monitoring?: ExternalPeer;
   /** The cluster DNS pods (kube-system, k8s-app: kube-dns on kind and minikube). */
   readonly dns: ExternalPeer;
+  /** An external Redis, by address block and port, instead of the in-cluster Redis pod. */
+  readonly externalRedis?: { readonly cidr: string; readonly port: number };
 }
 
 export const DNS_PEER: ExternalPeer = { namespace: "kube-system", podLabels: { "k8s-app": "kube-dns" } };
@@ -72,6 +74,7 @@ export function networkPolicySpecs(edges: readonly AuthzEdge[], peers: NetworkPo
   ];
   const targets = [...new Set(edges.map((e) => e.to))];
   for (const target of targets) {
+    if (target === "redis" && peers.externalRedis) continue; // no Redis pod here to admit anyone to
     const from = edges
       .filter((e) => e.to === target)
       .map((e) => peerSelector(e.from, peers))
@@ -90,7 +93,11 @@ export function networkPolicySpecs(edges: readonly AuthzEdge[], peers: NetworkPo
   for (const source of sources) {
     const egress = edges
       .filter((e) => e.from === source)
-      .map((e) => ({ to: [{ podSelector: { matchLabels: appSelector(e.to) } }], ports: [{ protocol: "TCP", port: portOf(e.to, topology) }] }));
+      .map((e) =>
+        e.to === "redis" && peers.externalRedis
+          ? { to: [{ ipBlock: { cidr: peers.externalRedis.cidr } }], ports: [{ protocol: "TCP", port: peers.externalRedis.port }] }
+          : { to: [{ podSelector: { matchLabels: appSelector(e.to) } }], ports: [{ protocol: "TCP", port: portOf(e.to, topology) }] },
+      );
     policies.push({ name: `${source}-egress`, spec: { podSelector: { matchLabels: appSelector(source) }, policyTypes: ["Egress"], egress } });
   }
   return policies;

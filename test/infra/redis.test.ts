@@ -38,7 +38,8 @@ describe("Redis in the cluster: ACL users, memory limit, external Redis", functi
     expect(isSecret(recordedSecretData(r)), "the Secret's data is a Pulumi secret").to.equal(true);
     const [sts] = objects(r, "StatefulSet");
     const container = sts.spec.template.spec.containers[0];
-    expect(container.livenessProbe.exec.command).to.deep.equal(["redis-cli", "--user", "probe", "ping"]);
+    expect(container.livenessProbe.exec.command[0]).to.equal("redis-cli");
+    expect(container.livenessProbe.exec.command.slice(-3), "as the PING-only user").to.deep.equal(["--user", "probe", "ping"]);
     expect(container.env).to.deep.equal([{ name: "REDISCLI_AUTH", valueFrom: { secretKeyRef: { name: "redis", key: "probe-password" } } }]);
     expect(sts.spec.template.spec.volumes[0].secret.items.map((i: { key: string }) => i.key)).to.deep.equal(["redis.conf", "users.acl"]);
   });
@@ -76,5 +77,20 @@ describe("Redis in the cluster: ACL users, memory limit, external Redis", functi
     }
     const plain = plainText(r.resources.filter((x) => x.type !== "kubernetes:core/v1:Secret").map((x) => x.inputs));
     expect(plain).not.to.contain("ext-payment-pw");
+  });
+
+  it("dev: the NetworkPolicies let exactly the stateful services reach the external Redis's address block on its port", async () => {
+    const policies = objects(await run("devExternalRedis"), "NetworkPolicy");
+    const names = policies.map((p) => p.metadata.name);
+    expect(names, "no Redis pod to admit anyone to").not.to.include("redis-ingress");
+    const external = { to: [{ ipBlock: { cidr: "203.0.113.10/32" } }], ports: [{ protocol: "TCP", port: 6380 }] };
+    for (const policy of policies.filter((p) => p.metadata.name.endsWith("-egress") && p.metadata.name !== "allow-dns")) {
+      const app = policy.spec.podSelector.matchLabels.app as string;
+      if (REDIS_SERVICE_USERS.includes(app as never)) expect(policy.spec.egress, app).to.deep.include(external);
+      else expect(policy.spec.egress, app).not.to.deep.include(external);
+      expect(JSON.stringify(policy.spec.egress), app).not.to.contain('"app":"redis"');
+    }
+    const inCluster = objects(await run("dev"), "NetworkPolicy").map((p) => p.metadata.name);
+    expect(inCluster).to.include("redis-ingress");
   });
 });

@@ -70,6 +70,7 @@ export const VARIANTS = {
     stack: "dev",
     overrides: {
       "meshmart:redisExternalUrl": "redis.example.test:6380",
+      "meshmart:redisExternalCidr": "203.0.113.10/32",
       "meshmart:redisExternalPasswords": '{"cart":"ext-cart-pw","orders":"ext-orders-pw","payment":"ext-payment-pw","notifications":"ext-notifications-pw"}',
       "meshmart:redisMaxmemory": "1gb",
     },
