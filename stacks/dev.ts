@@ -7,6 +7,7 @@ import { NetworkPolicies } from "../infra/policy/network-policies";
 import { DNS_PEER, networkPolicySpecs } from "../infra/policy/network-policy-spec";
 import { CONTROLLER_POD_LABELS, INGRESS_NAMESPACE } from "../infra/platform/ingress-nginx";
 import { PROMETHEUS_POD_LABELS } from "../infra/platform/monitoring";
+import { externalRedisEndpoint } from "./mesh-peers";
 import type { StackPlan } from "./plan";
 
 export const dev: StackPlan = {
@@ -21,7 +22,7 @@ export const dev: StackPlan = {
           ingress: { namespace: INGRESS_NAMESPACE, podLabels: CONTROLLER_POD_LABELS },
           monitoring: config.monitoring.enabled ? { namespace: config.monitoring.namespace, podLabels: PROMETHEUS_POD_LABELS } : undefined,
           dns: DNS_PEER,
-          ...(config.redis.external ? { externalRedis: { cidr: config.redis.external.cidr, port: Number(config.redis.external.address.split(":").pop()) } } : {}),
+          externalRedis: externalRedisEndpoint(config),
         }),
       },
       { provider },

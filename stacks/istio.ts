@@ -25,7 +25,7 @@ import {
   scrapeTls,
 } from "../infra/mesh/istio/values";
 import { canarySplit, meshTimeouts } from "../infra/mesh/routing";
-import { meshBoundary, meshPeers } from "./mesh-peers";
+import { externalRedisEndpoint, meshBoundary, meshPeers } from "./mesh-peers";
 import type { StackPlan } from "./plan";
 
 export const istio: StackPlan = {
@@ -53,6 +53,7 @@ export const istio: StackPlan = {
         edges: ctx.edges,
         peers: meshPeers(ctx),
         redisService: REDIS_APP,
+        externalRedis: externalRedisEndpoint(ctx.config),
         timeouts: meshTimeouts(ctx.config.workloads.upstreamTimeoutMs),
         canary: canarySplit(ctx.config.canary.weight),
         crdReleases: ctx.mesh.crdDependsOn ?? [],

@@ -9,6 +9,7 @@ import { CONTROLLER_POD_LABELS, CONTROLLER_SERVICE_ACCOUNT, INGRESS_NAMESPACE } 
 import { PROMETHEUS_POD_LABELS, PROMETHEUS_SERVICE_ACCOUNT } from "../infra/platform/monitoring";
 import { NetworkPolicies } from "../infra/policy/network-policies";
 import { DNS_PEER, type ExternalPeer } from "../infra/policy/network-policy-spec";
+import type { StackConfig } from "./config";
 import type { PolicyContext } from "./plan";
 
 /**
@@ -24,6 +25,14 @@ export function meshPeers(ctx: PolicyContext): MeshPeers {
     ingress: { namespace: INGRESS_NAMESPACE, serviceAccount: CONTROLLER_SERVICE_ACCOUNT },
     monitoring: ctx.config.monitoring.enabled ? { namespace: ctx.config.monitoring.namespace, serviceAccount: PROMETHEUS_SERVICE_ACCOUNT } : undefined,
   };
+}
+
+/** An external Redis's host, port, address block and TLS, from the config; undefined for the in-cluster one. */
+export function externalRedisEndpoint(config: StackConfig): { host: string; port: number; cidr: string; tls: boolean } | undefined {
+  const external = config.redis.external;
+  if (!external) return undefined;
+  const colon = external.address.lastIndexOf(":");
+  return { host: external.address.slice(0, colon), port: Number(external.address.slice(colon + 1)), cidr: external.cidr, tls: external.tls };
 }
 
 export interface MeshPorts {
@@ -48,6 +57,7 @@ export function meshBoundary(ctx: PolicyContext, ports: MeshPorts): NetworkPolic
         scrapers: [...prometheus, ...(ports.addOns ?? [])],
         controlPlane: ports.controlPlane,
         proxyPorts: ports.proxyPorts,
+        externalRedis: externalRedisEndpoint(ctx.config),
       }),
     },
     { provider: ctx.provider },

@@ -36,6 +36,8 @@ export interface MeshBoundary {
   readonly controlPlane: { readonly namespace: string; readonly ports: readonly number[] };
   /** Ports the proxies accept on a pod's behalf (Linkerd's inbound and admin ports; Istio's Envoy stats). */
   readonly proxyPorts: readonly number[];
+  /** An external Redis (its address block and port): the services that keep state may reach it there. */
+  readonly externalRedis?: { readonly cidr: string; readonly port: number };
 }
 
 const tcp = (ports: readonly number[]): PolicyPort[] => ports.map((port) => ({ protocol: "TCP", port }));
@@ -76,6 +78,17 @@ export function meshNetworkPolicySpecs(b: MeshBoundary, topology: Topology = SER
     policies.push({
       name: "allow-scrapes",
       spec: { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: b.scrapers.map(external), ports: tcp([...appPorts, ...b.proxyPorts]) }] },
+    });
+  }
+  if (b.externalRedis) {
+    const users = SERVICE_NAMES.filter((s) => topology[s].redis);
+    policies.push({
+      name: "redis-external-egress",
+      spec: {
+        podSelector: { matchExpressions: [{ key: "app", operator: "In", values: users }] },
+        policyTypes: ["Egress"],
+        egress: [{ to: [{ ipBlock: { cidr: b.externalRedis.cidr } }], ports: tcp([b.externalRedis.port]) }],
+      },
     });
   }
   return policies;

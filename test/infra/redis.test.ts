@@ -94,3 +94,29 @@ describe("Redis in the cluster: ACL users, memory limit, external Redis", functi
     expect(inCluster).to.include("redis-ingress");
   });
 });
+
+describe("an external Redis in the mesh stacks", function () {
+  this.timeout(180_000);
+  const REDIS_USERS = ["cart", "orders", "payment", "notifications"];
+
+  for (const variant of ["istioExternalRedis", "linkerdExternalRedis"] as const) {
+    it(`${variant}: the namespace boundary lets exactly the Redis users reach its address block on its port`, async () => {
+      const policies = objects(await run(variant), "NetworkPolicy");
+      const egress = policies.find((p) => p.metadata.name === "redis-external-egress");
+      expect(egress, "an egress policy to the external Redis").to.not.equal(undefined);
+      expect(egress.spec.podSelector.matchExpressions[0].values.sort()).to.deep.equal([...REDIS_USERS].sort());
+      expect(egress.spec.podSelector.matchExpressions[0]).to.include({ key: "app", operator: "In" });
+      expect(egress.spec.egress).to.deep.equal([{ to: [{ ipBlock: { cidr: "203.0.113.10/32" } }], ports: [{ protocol: "TCP", port: 6380 }] }]);
+    });
+  }
+
+  it("istio: registers the external Redis (REGISTRY_ONLY forwards nowhere else), TLS passed through, and no in-cluster Redis rule", async () => {
+    const r = await run("istioExternalRedis");
+    const entries = objects(r, "ServiceEntry");
+    expect(entries.map((e) => [e.metadata.name, e.spec])).to.deep.equal([
+      ["redis-external", { hosts: ["redis.example.test"], location: "MESH_EXTERNAL", resolution: "DNS", ports: [{ number: 6380, name: "tls-redis", protocol: "TLS" }] }],
+    ]);
+    expect(objects(r, "DestinationRule").map((d) => d.metadata.name)).to.not.include("redis");
+    expect(objects(await run("istio"), "ServiceEntry")).to.deep.equal([]);
+  });
+});

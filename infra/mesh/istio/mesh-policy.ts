@@ -14,7 +14,7 @@ import { PART_OF } from "../../labels";
 import type { MeshPeers } from "../peers";
 import type { MeshTimeouts, WeightedVersion } from "../routing";
 import { authorizationPolicySpecs, peerAuthenticationSpec } from "./policy-spec";
-import { redisDestinationRuleSpec, trafficSpecs } from "./traffic-spec";
+import { externalRedisServiceEntrySpec, redisDestinationRuleSpec, trafficSpecs } from "./traffic-spec";
 import { envoyPodMonitorSpec } from "./values";
 
 export interface IstioMeshPolicyArgs {
@@ -26,6 +26,8 @@ export interface IstioMeshPolicyArgs {
   readonly peers: MeshPeers;
   /** Redis's Service name. */
   readonly redisService: string;
+  /** An external Redis instead (host, port, TLS): registered as a ServiceEntry, and no in-cluster Redis rule. */
+  readonly externalRedis?: { readonly host: string; readonly port: number; readonly tls: boolean };
   readonly timeouts: MeshTimeouts;
   /** payment's split over its v1/v2 subsets. */
   readonly canary: readonly WeightedVersion[];
@@ -61,13 +63,18 @@ export class IstioMeshPolicy extends pulumi.ComponentResource {
       custom(`dr-${service}`, ISTIO_NETWORKING, "DestinationRule", service, traffic.apply((t) => t.destinationRules[i]!.spec));
       custom(`vs-${service}`, ISTIO_NETWORKING, "VirtualService", service, traffic.apply((t) => t.virtualServices[i]!.spec));
     }
-    custom(
-      "dr-redis",
-      ISTIO_NETWORKING,
-      "DestinationRule",
-      "redis",
-      args.namespace.apply((ns) => redisDestinationRuleSpec(args.redisService, ns)),
-    );
+    if (args.externalRedis) {
+      // REGISTRY_ONLY forwards only to hosts the mesh knows: register the external Redis.
+      custom("se-redis-external", ISTIO_NETWORKING, "ServiceEntry", "redis-external", externalRedisServiceEntrySpec(args.externalRedis));
+    } else {
+      custom(
+        "dr-redis",
+        ISTIO_NETWORKING,
+        "DestinationRule",
+        "redis",
+        args.namespace.apply((ns) => redisDestinationRuleSpec(args.redisService, ns)),
+      );
+    }
 
     if (args.monitoringRelease) {
       custom("envoy-stats", "monitoring.coreos.com/v1", "PodMonitor", "envoy-stats", args.namespace.apply(envoyPodMonitorSpec), [

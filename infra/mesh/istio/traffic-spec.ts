@@ -74,6 +74,20 @@ export function destinationRuleSpec(service: ServiceName, namespace: string, top
   };
 }
 
+/**
+ * An external (managed) Redis, outside the mesh: registered so REGISTRY_ONLY
+ * lets the sidecars forward to it; TLS from the client passes through (the
+ * port's protocol TLS: routed by SNI, not inspected), or plain TCP.
+ */
+export function externalRedisServiceEntrySpec(r: { host: string; port: number; tls: boolean }): Record<string, unknown> {
+  return {
+    hosts: [r.host],
+    location: "MESH_EXTERNAL",
+    resolution: "DNS",
+    ports: [{ number: r.port, name: r.tls ? "tls-redis" : "tcp-redis", protocol: r.tls ? "TLS" : "TCP" }],
+  };
+}
+
 /** Redis: mutual TLS and a bounded TCP pool (one pod: nothing to eject). */
 export function redisDestinationRuleSpec(redisService: string, namespace: string): Record<string, unknown> {
   return { host: serviceHost(redisService, namespace), trafficPolicy: { tls: { mode: "ISTIO_MUTUAL" }, connectionPool: { tcp: CONNECTION_POOL.tcp } } };

@@ -75,6 +75,23 @@ export const VARIANTS = {
       "meshmart:redisMaxmemory": "1gb",
     },
   },
+  /** The meshes with the same external Redis: egress to it through the namespace boundary (and Istio's registry). */
+  istioExternalRedis: {
+    stack: "istio",
+    overrides: {
+      "meshmart:redisExternalUrl": "redis.example.test:6380",
+      "meshmart:redisExternalCidr": "203.0.113.10/32",
+      "meshmart:redisExternalPasswords": '{"cart":"ext-cart-pw","orders":"ext-orders-pw","payment":"ext-payment-pw","notifications":"ext-notifications-pw"}',
+    },
+  },
+  linkerdExternalRedis: {
+    stack: "linkerd",
+    overrides: {
+      "meshmart:redisExternalUrl": "redis.example.test:6380",
+      "meshmart:redisExternalCidr": "203.0.113.10/32",
+      "meshmart:redisExternalPasswords": '{"cart":"ext-cart-pw","orders":"ext-orders-pw","payment":"ext-payment-pw","notifications":"ext-notifications-pw"}',
+    },
+  },
   /** Bad config: the program must stop with the keys named. */
   badMesh: { stack: "dev", overrides: { "meshmart:mesh": "istoi", "meshmart:replicas": "1" } },
 } as const;
