@@ -1,0 +1,203 @@
+/**
+ * The shop's rules and dashboard against a real Prometheus (Debian's binary)
+ * scraping the local shop (every service and its own redis-server on
+ * 127.0.0.1) under a little traffic, with the labels the ServiceMonitors give
+ * in a cluster (honorLabels, and `namespace` added by relabeling):
+ * - every dashboard panel's query and every recording rule evaluates, and
+ *   returns data (but for the panels named in NO_DATA_WHILE_HEALTHY);
+ * - with no failure injected the journeys' error ratios read 0, not nothing;
+ * - every rule, alerting ones included, evaluates with health "ok";
+ * - `promtool check metrics` finds nothing on any /metrics but the named
+ *   complaints about prom-client's own default metrics.
+ */
+import { expect } from "chai";
+import { spawn } from "node:child_process";
+import { JOURNEYS, errorRatioRecord, sloRules, WINDOWS } from "../../infra/observability/slo";
+import { alertRules } from "../../infra/observability/rules";
+import { redDashboard } from "../../infra/observability/dashboard";
+import { SHOP_PROCESSES } from "../../scripts/shop/processes";
+import { startShop, type Shop } from "../../scripts/shop/start-shop";
+import { bundle } from "../support/build";
+import { postJson } from "../support/services";
+import { waitFor } from "../support/wait";
+import { startPrometheus, type RunningPrometheus } from "./support/prometheus";
+
+const NAMESPACE = "meshmart";
+
+/**
+ * Panels whose query returns nothing for a healthy shop, by title, with the
+ * reason. Each must really be empty: a query that starts returning data
+ * fails the test until it is taken off this list. (None rightly does: with
+ * cart's canary weight at startShop's 0, payment v2 still answers probes and
+ * scrapes, so the by-version panels have its series.)
+ */
+const NO_DATA_WHILE_HEALTHY: Readonly<Record<string, string>> = {
+  // a defect, not a right (issue 12): errorRatio() in infra/observability/queries.ts divides
+  // `sum by (…) (rate(…{status=~"5.."}[1m]))`, empty when nothing fails, so the ratio is empty
+  // instead of 0 ("No data" in Grafana); delete these two once the dashboard reads 0
+  "Error ratio (5xx)": "no 5xx series exist while nothing fails",
+  "payment error ratio by version": "no 5xx series exist while nothing fails",
+};
+
+/**
+ * `promtool check metrics` complaints excused, verbatim: prom-client's
+ * (15.1.3) default metrics from collectDefaultMetrics, gauges whose names end
+ * in _total (lib/metrics/processHandles.js, processRequests.js,
+ * processResources.js), which the services cannot rename. Anything else
+ * promtool (2.42, Debian) says fails the test.
+ */
+const PROM_CLIENT_DEFAULTS: readonly string[] = ["nodejs_active_handles_total", "nodejs_active_requests_total", "nodejs_active_resources_total"].map(
+  (name) => `${name} non-counter metrics should not have "_total" suffix`,
+);
+
+interface Panel {
+  readonly title: string;
+  readonly type: string;
+  readonly targets?: readonly { readonly expr: string }[];
+}
+
+/** `promtool check metrics` over one exposition (stdin); resolves with what it printed. */
+function promtoolCheckMetrics(exposition: string): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("promtool", ["check", "metrics"], { stdio: ["pipe", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, output }));
+    child.stdin.end(exposition);
+  });
+}
+
+describe("a real Prometheus scraping the local shop", function () {
+  this.timeout(60_000);
+  let shop: Shop | undefined;
+  let prom: RunningPrometheus | undefined;
+  let gateway: string;
+
+  /** One shopper's journeys through the gateway: browse, view, add to the cart, check out. */
+  async function shopperVisit(shopper: string): Promise<void> {
+    const answers = [
+      await fetch(`${gateway}/api/products`),
+      await fetch(`${gateway}/api/products/1`),
+      await postJson(`${gateway}/api/cart/${shopper}/add`, { product_id: "1", quantity: 1 }),
+      await fetch(`${gateway}/api/cart/${shopper}/checkout`, { method: "POST" }),
+    ];
+    for (const a of answers) {
+      const body = await a.text();
+      expect(a.status, `${a.url}: ${body}`).to.be.below(300);
+    }
+  }
+
+  /** The journeys' error-ratio recordings over `window`, by journey (NaN while a journey has no rate yet). */
+  async function errorRatios(window: (typeof WINDOWS)[number]): Promise<Record<string, number>> {
+    const { result } = await prom!.query(errorRatioRecord(window));
+    return Object.fromEntries(result.map((s) => [s.metric.journey!, Number(s.value[1])]));
+  }
+
+  before(async function () {
+    this.timeout(60_000);
+    shop = await startShop({ distDir: await bundle(), ports: "free" });
+    gateway = shop.urls.gateway;
+    prom = await startPrometheus({
+      namespace: NAMESPACE,
+      // payment's two versions sit behind one Service, as in a cluster
+      targets: SHOP_PROCESSES.map((p) => ({ job: p, address: new URL(shop!.urls[p]).host, service: p === "payment-v2" ? "payment" : p })),
+      ruleGroups: [sloRules(NAMESPACE), alertRules(NAMESPACE)],
+    });
+    // a counter's first scrape only sets its start: rate() needs it to grow between two scrapes
+    await shopperVisit("shopper-1");
+    await waitFor(
+      "the first visit's requests to be scraped",
+      async () => (await prom!.query(`http_requests_total{service="gateway",route="/api/cart/:userId/checkout"}`)).result.length > 0,
+      { timeoutMs: 15_000, intervalMs: 200 },
+    );
+    for (let i = 2; i <= 6; i++) await shopperVisit(`shopper-${i}`);
+    await waitFor(
+      "every journey's error ratio to be recorded",
+      async () => {
+        const ratios = await errorRatios("5m");
+        return JOURNEYS.every((j) => Number.isFinite(ratios[j.name])) ? ratios : undefined;
+      },
+      { timeoutMs: 20_000, intervalMs: 200 },
+    );
+  });
+
+  after(async function () {
+    this.timeout(30_000);
+    await prom?.stop();
+    await shop?.stop();
+  });
+
+  it("scrapes every service with the ServiceMonitor's labels, the services' own service label winning", async () => {
+    const health = await prom!.targetsUp();
+    expect(health).to.deep.equal(Object.fromEntries(SHOP_PROCESSES.map((p) => [p, "up"])));
+    const { result } = await prom!.query(`count by (namespace, service, version) (http_requests_total)`);
+    const seen = result.map((s) => `${s.metric.namespace}/${s.metric.service}/${s.metric.version}`);
+    expect(seen).to.include(`${NAMESPACE}/payment/v2`);
+    expect(seen).to.include(`${NAMESPACE}/gateway/v1`);
+  });
+
+  it("reads 0 for every journey's error ratio, in every window, with no failure injected", async () => {
+    for (const w of WINDOWS) {
+      const ratios = await errorRatios(w);
+      expect(ratios, errorRatioRecord(w)).to.deep.equal(Object.fromEntries(JOURNEYS.map((j) => [j.name, 0])));
+    }
+  });
+
+  it("evaluates every recording rule's expression, with data", async () => {
+    const recordings = [sloRules(NAMESPACE), alertRules(NAMESPACE)].flatMap((spec) =>
+      (spec.groups as { rules: { record?: string; expr: string }[] }[]).flatMap((g) => g.rules.filter((r) => r.record)),
+    );
+    expect(recordings).to.not.be.empty;
+    const empty: string[] = [];
+    for (const r of recordings) {
+      const { result } = await prom!.query(r.expr);
+      if (result.length === 0) empty.push(`${r.record}: ${r.expr}`);
+    }
+    expect(empty, "recording rules without data").to.deep.equal([]);
+  });
+
+  it("evaluates every dashboard panel's query, with data but for the named exceptions", async () => {
+    const panels = (redDashboard(NAMESPACE).panels as Panel[]).filter((p) => p.type !== "row");
+    expect(panels).to.not.be.empty;
+    const empty: string[] = [];
+    for (const p of panels) {
+      for (const t of p.targets ?? []) {
+        const { result } = await prom!.query(t.expr); // rejects with Prometheus's error text
+        if (result.length === 0) empty.push(p.title);
+      }
+    }
+    expect([...new Set(empty)].sort(), "panels without data").to.deep.equal(Object.keys(NO_DATA_WHILE_HEALTHY).sort());
+  });
+
+  it("evaluates every rule, alerting ones included, with health ok", async () => {
+    const expected = [sloRules(NAMESPACE), alertRules(NAMESPACE)].flatMap((spec) =>
+      (spec.groups as { rules: { record?: string; alert?: string }[] }[]).flatMap((g) => g.rules.map((r) => (r.record ?? r.alert)!)),
+    );
+    // every rule evaluated at least once since the recordings had values; wait for one full round
+    const rules = await waitFor(
+      "every rule evaluated",
+      async () => {
+        const all = await prom!.rules();
+        return all.length === expected.length && all.every((r) => r.health !== "unknown") ? all : undefined;
+      },
+      { timeoutMs: 10_000, intervalMs: 200 },
+    );
+    const unhealthy = rules.filter((r) => r.health !== "ok").map((r) => `${r.name} (${r.health}): ${r.lastError ?? ""}`);
+    expect(unhealthy).to.deep.equal([]);
+  });
+
+  it("passes promtool check metrics on every service's /metrics, but for prom-client's default metrics", async () => {
+    const complaints: string[] = [];
+    for (const p of SHOP_PROCESSES) {
+      const exposition = await (await fetch(`${shop!.urls[p]}/metrics`)).text();
+      const { code, output } = await promtoolCheckMetrics(exposition);
+      const lines = output.split("\n").filter((l) => l.trim() !== "");
+      const unexcused = lines.filter((l) => !PROM_CLIENT_DEFAULTS.includes(l.trim()));
+      complaints.push(...unexcused.map((l) => `${p}: ${l}`));
+      if (lines.length === 0) expect(code, `${p}: promtool exit code`).to.equal(0);
+    }
+    expect(complaints).to.deep.equal([]);
+  });
+});
