@@ -18,9 +18,14 @@ export function requestRate(m: Record<string, string>, by: string, window = "1m"
   return `sum by (${by}) (rate(${REQUESTS}{${selector(m)}}[${window}]))`;
 }
 
-/** Share of requests answered 5xx, by `by`. */
+/**
+ * Share of requests answered 5xx, by `by`: 0 (not "no data") for a group
+ * with requests and no failure, since the failures' side falls back to the
+ * group's requests times 0.
+ */
 export function errorRatio(m: Record<string, string>, by: string, window = "1m"): string {
-  return `${requestRate({ ...m, status: "~5.." }, by, window)} / ${requestRate(m, by, window)}`;
+  const all = requestRate(m, by, window);
+  return `(${requestRate({ ...m, status: "~5.." }, by, window)} or ${all} * 0) / ${all}`;
 }
 
 /** The q-quantile of request duration in seconds, by `by`. */

@@ -319,7 +319,7 @@ describe("Pulumi program under mocks", function () {
         const alerts = rule!.inputs.spec.groups[0].rules;
         expect(alerts.map((a: any) => a.alert)).to.deep.equal(["MeshmartHighErrorRate", "MeshmartHighLatencyP90", "MeshmartRedisMemoryNearLimit"]);
         expect(alerts[0].expr).to.equal(
-          'sum by (service) (rate(http_requests_total{namespace="meshmart",status=~"5.."}[5m])) / sum by (service) (rate(http_requests_total{namespace="meshmart"}[5m])) > 0.1',
+          '(sum by (service) (rate(http_requests_total{namespace="meshmart",status=~"5.."}[5m])) or sum by (service) (rate(http_requests_total{namespace="meshmart"}[5m])) * 0) / sum by (service) (rate(http_requests_total{namespace="meshmart"}[5m])) > 0.1',
         );
         expect(alerts[1].expr).to.equal(
           'histogram_quantile(0.9, sum by (service, le) (rate(http_request_duration_seconds_bucket{namespace="meshmart"}[5m]))) > 1',

@@ -31,13 +31,7 @@ const NAMESPACE = "meshmart";
  * cart's canary weight at startShop's 0, payment v2 still answers probes and
  * scrapes, so the by-version panels have its series.)
  */
-const NO_DATA_WHILE_HEALTHY: Readonly<Record<string, string>> = {
-  // a defect, not a right (issue 12): errorRatio() in infra/observability/queries.ts divides
-  // `sum by (…) (rate(…{status=~"5.."}[1m]))`, empty when nothing fails, so the ratio is empty
-  // instead of 0 ("No data" in Grafana); delete these two once the dashboard reads 0
-  "Error ratio (5xx)": "no 5xx series exist while nothing fails",
-  "payment error ratio by version": "no 5xx series exist while nothing fails",
-};
+const NO_DATA_WHILE_HEALTHY: Readonly<Record<string, string>> = {};
 
 /**
  * `promtool check metrics` complaints excused, verbatim: prom-client's
