@@ -6,15 +6,13 @@
  * verbatim, so the cases run on the rules without them (as slo-rules.test.ts).
  */
 import { expect } from "chai";
-import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { stringify } from "yaml";
+import { promtool as runPromtool, withoutAnnotations } from "./support/promtool";
 import { alertRules } from "../../infra/observability/rules";
 
-const run = promisify(execFile);
 const NS = "meshmart";
 const BUCKETS = ["0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1", "2.5", "5", "10", "+Inf"];
 
@@ -37,9 +35,6 @@ function serviceSeries(service: string, rpm: number, failing: number, slow = 0, 
   return out;
 }
 
-const withoutAnnotations = (rules: any) => ({
-  groups: rules.groups.map((g: any) => ({ ...g, rules: g.rules.map(({ annotations: _a, ...rule }: any) => rule) })),
-});
 
 describe("per-service alert rules, with the real promtool", function () {
   this.timeout(60_000);
@@ -51,15 +46,7 @@ describe("per-service alert rules, with the real promtool", function () {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  const promtool = async (...args: string[]) => {
-    try {
-      const { stdout, stderr } = await run("promtool", args, { cwd: dir });
-      return stdout + stderr;
-    } catch (e) {
-      const err = e as { stdout?: string; stderr?: string; message: string };
-      throw new Error(`promtool ${args.join(" ")} failed:\n${err.stdout ?? ""}${err.stderr ?? err.message}`);
-    }
-  };
+  const promtool = (...args: string[]) => runPromtool(dir, ...args);
 
   it("the shipped rules pass promtool check rules", async () => {
     expect(await promtool("check", "rules", "shipped.yml")).to.match(/SUCCESS: 3 rules found/);

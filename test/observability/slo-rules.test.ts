@@ -10,16 +10,14 @@
  * and `promtool check rules` validates the shipped file, templates included.
  */
 import { expect } from "chai";
-import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { stringify } from "yaml";
+import { promtool, withoutAnnotations } from "./support/promtool";
 import { JOURNEYS, sloRules, type JourneyName } from "../../infra/observability/slo";
 import { objects, ofType, reveal, run as runStack, transitiveDependencies } from "../infra/support/stacks";
 
-const run = promisify(execFile);
 const NS = "meshmart";
 const MINUTES = 420; // 7 hours of samples, one a minute
 
@@ -75,19 +73,7 @@ function testFile(cases: readonly Case[]): Record<string, unknown> {
   };
 }
 
-async function promtool(dir: string, ...args: string[]): Promise<string> {
-  try {
-    const { stdout, stderr } = await run("promtool", args, { cwd: dir });
-    return stdout + stderr;
-  } catch (e) {
-    const err = e as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`promtool ${args.join(" ")} failed:\n${err.stdout ?? ""}${err.stderr ?? err.message}`);
-  }
-}
 
-const withoutAnnotations = (rules: any) => ({
-  groups: rules.groups.map((g: any) => ({ ...g, rules: g.rules.map(({ annotations: _a, ...rule }: any) => rule) })),
-});
 
 const quietDemo = () => [...journeySeries("browse", 600, 0), ...journeySeries("add_to_cart", 120, 0), ...journeySeries("checkout", 60, 0.05)];
 
