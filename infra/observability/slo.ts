@@ -14,6 +14,7 @@
  * A journey's error budget is 1 − its objective; a burn rate of 1 spends it
  * exactly over the SLO period (30 days).
  */
+import { DURATION_BUCKETS } from "../../services/kit/buckets";
 import { DURATION, REQUESTS } from "./queries";
 
 export type JourneyName = "browse" | "add_to_cart" | "checkout";
@@ -75,9 +76,6 @@ export const BURN_ALERTS: readonly BurnAlert[] = [
   { severity: "page", burnRate: 10, long: "15m", short: "5m", for: "2m" },
   { severity: "ticket", burnRate: 6, long: "6h", short: "30m", for: "15m" },
 ];
-
-/** The histogram bucket boundaries the services record (services/kit/metrics.ts). */
-export const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
 
 const escape = (route: string) => route.replace(/[.*+?^${}()|[\]\\]/g, "\\\\$&");
 

@@ -22,6 +22,7 @@ import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import { Counter, Histogram, type Registry } from "prom-client";
 import { z } from "zod";
 import { DEADLINE_HEADER, remainingMs } from "./deadline";
+import { DURATION_BUCKETS } from "./buckets";
 import { AppError } from "./errors";
 import { exchange, readBody, TransportTimeout, type Exchange } from "./http-transport";
 import { currentTraceHeaders } from "./trace";
@@ -87,7 +88,7 @@ export class UpstreamMetrics {
       name: "upstream_request_duration_seconds",
       help: "Duration of calls to upstream services until the response headers.",
       labelNames,
-      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      buckets: [...DURATION_BUCKETS],
       registers: [registry],
     });
   }

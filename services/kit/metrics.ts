@@ -8,6 +8,7 @@
  */
 import type { Context } from "hono";
 import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { DURATION_BUCKETS } from "./buckets";
 
 export function createRegistry(labels: { service: string; version: string }, options: { defaultMetrics?: boolean } = {}): Registry {
   const registry = new Registry();
@@ -32,7 +33,7 @@ export function requestMetrics(registry: Registry): RecordRequest {
     name: "http_request_duration_seconds",
     help: "Duration of HTTP requests served, by method, route template and status.",
     labelNames,
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    buckets: [...DURATION_BUCKETS],
     registers: [registry],
   });
   const requests = new Counter({
