@@ -3,7 +3,7 @@
  * payment v1 against v2 for the canary. Plain JSON in Grafana's dashboard
  * model, delivered as a ConfigMap that Grafana's sidecar loads.
  */
-import { errorRatio, latencyQuantile, requestRate } from "./queries";
+import { errorRatio, latencyQuantile, requestRate, TRAFFIC_ONLY } from "./queries";
 
 export const DASHBOARD_UID = "meshmart-red";
 export const DASHBOARD_FILE = "meshmart-red.json";
@@ -33,8 +33,8 @@ function row(id: number, title: string, y: number) {
 
 /** The dashboard for the services in `namespace`. */
 export function redDashboard(namespace: string): Record<string, unknown> {
-  const ns = { namespace };
-  const pay = { namespace, service: "payment" };
+  const ns = { namespace, ...TRAFFIC_ONLY };
+  const pay = { namespace, service: "payment", ...TRAFFIC_ONLY };
   return {
     uid: DASHBOARD_UID,
     title: "meshmart — RED per service",

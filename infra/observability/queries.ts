@@ -7,11 +7,19 @@
 export const REQUESTS = "http_requests_total";
 export const DURATION = "http_request_duration_seconds";
 
+/** A matcher value: "x" (equal), "~re" (matches), "!~re" (does not match). */
 function selector(matchers: Record<string, string>): string {
   return Object.entries(matchers)
-    .map(([k, v]) => (v.startsWith("~") ? `${k}=~"${v.slice(1)}"` : `${k}="${v}"`))
+    .map(([k, v]) => (v.startsWith("!~") ? `${k}!~"${v.slice(2)}"` : v.startsWith("~") ? `${k}=~"${v.slice(1)}"` : `${k}="${v}"`))
     .join(",");
 }
+
+/**
+ * Shoppers' traffic only: the kubelet's probes and Prometheus's scrapes are
+ * not requests anyone made of the shop (a quiet service would otherwise show
+ * their steady rate, and its error ratio would be diluted by them).
+ */
+export const TRAFFIC_ONLY: Readonly<Record<string, string>> = { route: "!~/healthz|/readyz|/metrics" };
 
 /** Requests per second, summed by `by`. */
 export function requestRate(m: Record<string, string>, by: string, window = "1m"): string {

@@ -4,7 +4,7 @@
  * before it reaches maxmemory (where, with noeviction, writes start failing).
  */
 import { DEFAULT_MAXMEMORY, memoryBytes, REDIS_APP } from "../redis/spec";
-import { errorRatio, latencyQuantile } from "./queries";
+import { errorRatio, latencyQuantile, TRAFFIC_ONLY } from "./queries";
 
 export interface AlertThresholds {
   /** Alert when more than this share of a service's requests fail with 5xx. */
@@ -53,7 +53,7 @@ export function redisMemoryRule(namespace: string, maxmemoryBytes: number): Reco
 }
 
 export function alertRules(namespace: string, t: AlertThresholds = DEFAULT_THRESHOLDS): Record<string, unknown> {
-  const ns = { namespace };
+  const ns = { namespace, ...TRAFFIC_ONLY };
   return {
     groups: [
       {

@@ -319,10 +319,10 @@ describe("Pulumi program under mocks", function () {
         const alerts = rule!.inputs.spec.groups[0].rules;
         expect(alerts.map((a: any) => a.alert)).to.deep.equal(["MeshmartHighErrorRate", "MeshmartHighLatencyP90", "MeshmartRedisMemoryNearLimit"]);
         expect(alerts[0].expr).to.equal(
-          '(sum by (service) (rate(http_requests_total{namespace="meshmart",status=~"5.."}[5m])) or sum by (service) (rate(http_requests_total{namespace="meshmart"}[5m])) * 0) / sum by (service) (rate(http_requests_total{namespace="meshmart"}[5m])) > 0.1',
+          '(sum by (service) (rate(http_requests_total{namespace="meshmart",route!~"/healthz|/readyz|/metrics",status=~"5.."}[5m])) or sum by (service) (rate(http_requests_total{namespace="meshmart",route!~"/healthz|/readyz|/metrics"}[5m])) * 0) / sum by (service) (rate(http_requests_total{namespace="meshmart",route!~"/healthz|/readyz|/metrics"}[5m])) > 0.1',
         );
         expect(alerts[1].expr).to.equal(
-          'histogram_quantile(0.9, sum by (service, le) (rate(http_request_duration_seconds_bucket{namespace="meshmart"}[5m]))) > 1',
+          'histogram_quantile(0.9, sum by (service, le) (rate(http_request_duration_seconds_bucket{namespace="meshmart",route!~"/healthz|/readyz|/metrics"}[5m]))) > 1',
         );
       });
 
@@ -331,7 +331,9 @@ describe("Pulumi program under mocks", function () {
         expect(cm.metadata.labels).to.include({ grafana_dashboard: "1" });
         const dashboard = JSON.parse(cm.data["meshmart-red.json"]);
         const exprs: string[] = dashboard.panels.flatMap((p: any) => (p.targets ?? []).map((t: any) => t.expr));
-        expect(exprs).to.include('sum by (service) (rate(http_requests_total{namespace="meshmart"}[1m]))');
+        // Shoppers' traffic: probes and scrapes are not requests anyone made of the shop.
+        expect(exprs).to.include('sum by (service) (rate(http_requests_total{namespace="meshmart",route!~"/healthz|/readyz|/metrics"}[1m]))');
+        for (const e of exprs) expect(e, e).to.contain('route!~"/healthz|/readyz|/metrics"');
         expect(exprs.some((e) => e.includes('status=~"5.."') && e.includes("by (service)"))).to.equal(true);
         expect(exprs.some((e) => e.startsWith("histogram_quantile(0.99") && e.includes("by (service, le)"))).to.equal(true);
         const canary = exprs.filter((e) => e.includes('service="payment"'));

@@ -17,11 +17,11 @@ const NS = "meshmart";
 const BUCKETS = ["0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1", "2.5", "5", "10", "+Inf"];
 
 /** A service's counters: `rpm` requests a minute, a share answered 500, a share taking `slowSeconds`. */
-function serviceSeries(service: string, rpm: number, failing: number, slow = 0, slowSeconds = 2.5): { series: string; values: string }[] {
-  const labels = (status: string) => `namespace="${NS}",service="${service}",method="GET",route="/x",status="${status}"`;
+function serviceSeries(service: string, rpm: number, failing: number, slow = 0, slowSeconds = 2.5, route = "/x"): { series: string; values: string }[] {
+  const labels = (status: string) => `namespace="${NS}",service="${service}",method="GET",route="${route}",status="${status}"`;
   const counter = (perMinute: number) => `0+${perMinute}x60`;
   const out: { series: string; values: string }[] = [];
-  for (const [status, share] of [["200", 1 - failing], ["500", failing]] as const) {
+  for (const [status, share] of [["200", 1 - failing], [route === "/readyz" ? "503" : "500", failing]] as const) {
     if (share === 0) continue;
     const n = rpm * share;
     out.push({ series: `http_requests_total{${labels(status)}}`, values: counter(n) });
@@ -71,6 +71,9 @@ describe("per-service alert rules, with the real promtool", function () {
         test("payment: a fifth of the requests slow", [...serviceSeries("payment", 60, 0, 0.2)], {
           MeshmartHighLatencyP90: { severity: "warning", service: "payment" },
         }),
+        // Probes and scrapes are not traffic: a readiness probe answering 503 is readiness's business,
+        // and slow scrapes are Prometheus's; neither is what shoppers get.
+        test("orders: only probes, all 503, and slow scrapes", [...serviceSeries("orders", 12, 1, 0, 2.5, "/readyz"), ...serviceSeries("orders", 4, 0, 1, 2.5, "/metrics")], {}),
       ],
     };
     writeFileSync(join(dir, "tests.yml"), stringify(file));
