@@ -333,7 +333,11 @@ describe("Pulumi program under mocks", function () {
         const exprs: string[] = dashboard.panels.flatMap((p: any) => (p.targets ?? []).map((t: any) => t.expr));
         // Shoppers' traffic: probes and scrapes are not requests anyone made of the shop.
         expect(exprs).to.include('sum by (service) (rate(http_requests_total{namespace="meshmart",route!~"/healthz|/readyz|/metrics"}[1m]))');
-        for (const e of exprs) expect(e, e).to.contain('route!~"/healthz|/readyz|/metrics"');
+        for (const e of exprs.filter((x) => x.includes("http_request"))) expect(e, e).to.contain('route!~"/healthz|/readyz|/metrics"');
+        expect(exprs.some((e) => e.includes("by (service, method, route)"))).to.equal(true);
+        for (const metric of ["nodejs_eventloop_lag_p99_seconds", "nodejs_heap_size_used_bytes", "process_resident_memory_bytes", "process_cpu_seconds_total"]) {
+          expect(exprs.some((e) => e.includes(metric)), metric).to.equal(true);
+        }
         expect(exprs.some((e) => e.includes('status=~"5.."') && e.includes("by (service)"))).to.equal(true);
         expect(exprs.some((e) => e.startsWith("histogram_quantile(0.99") && e.includes("by (service, le)"))).to.equal(true);
         const canary = exprs.filter((e) => e.includes('service="payment"'));
