@@ -116,7 +116,7 @@ export function upstreamUrlEnv(name: ServiceName): string {
  * `/ordersx`). The query string is not part of the path.
  */
 export interface Operation {
-  readonly method: "GET" | "POST" | "DELETE";
+  readonly method: "GET" | "HEAD" | "POST" | "DELETE";
   readonly path: string;
   readonly match: "exact" | "prefix";
 }

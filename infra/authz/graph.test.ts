@@ -39,7 +39,10 @@ describe("authorization graph (infra/authz/graph.ts)", () => {
     expect(ops("cart", "payment")).to.deep.equal([{ method: "POST", path: "/payments", match: "exact" }]);
     expect(ops("gateway", "orders")).to.deep.equal([{ method: "GET", path: "/orders", match: "prefix" }]);
     expect(ops("cart", "orders")!.map((o) => o.method).sort()).to.deep.equal(["GET", "POST"]);
-    expect(ops("monitoring", "users")).to.deep.equal([{ method: "GET", path: "/metrics", match: "exact" }]);
+    expect(ops("monitoring", "users")).to.deep.equal([
+      { method: "GET", path: "/metrics", match: "exact" },
+      { method: "HEAD", path: "/metrics", match: "exact" },
+    ]);
     expect(ops("cart", "redis")).to.equal(undefined);
     // CALL_OPERATIONS has an entry for exactly the topology's calls.
     for (const name of SERVICE_NAMES) expect(Object.keys(CALL_OPERATIONS[name]).sort(), name).to.deep.equal([...SERVICES[name].calls].sort());

@@ -29,12 +29,17 @@ export interface AuthzEdge {
  */
 export const INGRESS_OPERATIONS: readonly Operation[] = [
   { method: "GET", path: "/", match: "prefix" },
+  // The gateway answers HEAD wherever it answers GET (browsers, uptime checks).
+  { method: "HEAD", path: "/", match: "prefix" },
   { method: "POST", path: "/api/cart", match: "prefix" },
   { method: "DELETE", path: "/api/cart", match: "prefix" },
 ];
 
-/** What Prometheus may ask of every service. */
-export const SCRAPE_OPERATIONS: readonly Operation[] = [{ method: "GET", path: "/metrics", match: "exact" }];
+/** What Prometheus may ask of every service (HEAD is GET without the body). */
+export const SCRAPE_OPERATIONS: readonly Operation[] = [
+  { method: "GET", path: "/metrics", match: "exact" },
+  { method: "HEAD", path: "/metrics", match: "exact" },
+];
 
 export type CallOperations = typeof CALL_OPERATIONS;
 

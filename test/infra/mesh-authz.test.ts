@@ -44,7 +44,7 @@ const SAMPLE_REQUESTS = (() => {
       if (op.match === "prefix") paths.add(op.path === "/" ? "/index.html" : `${op.path}/1`);
     }
   }
-  return [...paths].flatMap((path) => ["GET", "POST", "DELETE", "PUT"].map((method) => ({ method, path })));
+  return [...paths].flatMap((path) => ["GET", "HEAD", "POST", "DELETE", "PUT"].map((method) => ({ method, path })));
 })();
 
 interface Party {
@@ -251,7 +251,10 @@ describe("istio policy details", function () {
       },
       {
         from: [{ source: { principals: ["cluster.local/ns/monitoring/sa/kps-prometheus"] } }],
-        to: [{ operation: { methods: ["GET"], paths: ["/metrics"], ports: ["5003"] } }],
+        to: [
+          { operation: { methods: ["GET"], paths: ["/metrics"], ports: ["5003"] } },
+          { operation: { methods: ["HEAD"], paths: ["/metrics"], ports: ["5003"] } },
+        ],
       },
     ]);
     const orders = istioObjects(r, "AuthorizationPolicy").find((p) => p.metadata.name === "orders")!;
@@ -335,7 +338,7 @@ describe("linkerd policy details", function () {
     const names = (app: string) => routes.filter((o) => o.spec.parentRefs.some((p: any) => p.name === app)).map((o) => o.metadata.name).sort();
     expect(names("orders")).to.deep.equal(["orders-get-orders", "orders-metrics", "orders-post-orders", "orders-probes"]);
     expect(names("payment")).to.deep.equal(["payment-metrics", "payment-post-payments", "payment-probes"]);
-    expect(names("gateway")).to.deep.equal(["gateway-delete-api-cart", "gateway-get-root", "gateway-metrics", "gateway-post-api-cart", "gateway-probes"]);
+    expect(names("gateway")).to.deep.equal(["gateway-delete-api-cart", "gateway-get-root", "gateway-head-root", "gateway-metrics", "gateway-post-api-cart", "gateway-probes"]);
     const post = routes.find((o) => o.metadata.name === "orders-post-orders")!;
     expect(post.spec.rules).to.deep.equal([{ matches: [{ path: { type: "Exact", value: "/orders" }, method: "POST" }] }]);
   });

@@ -300,7 +300,7 @@ describe("the mesh stacks under mocks", function () {
       // its Server, per granted operation a MeshTLSAuthentication and an AuthorizationPolicy, and the
       // metrics and probes routes' AuthorizationPolicies; Redis: 3; the proxies' admin port: 4.
       const operations = new Set(authzEdges().filter((e) => e.kind === "call" || e.kind === "ingress").flatMap((e) => (e.operations ?? []).map((o) => `${e.to} ${o.method} ${o.path}`)));
-      expect(operations.size).to.equal(12);
+      expect(operations.size).to.equal(13);
       expect(policy.length).to.equal(2 + 7 * 3 + operations.size * 2 + 3 + 4);
       for (const x of policy) expect(dependsOn(r, x), x.urn).to.include.members([crds.urn, controlPlane.urn]);
       const routes = customResources(r, /gateway\.networking\.k8s\.io/);

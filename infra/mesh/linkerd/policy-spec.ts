@@ -120,7 +120,8 @@ function servicePolicies(target: ServiceName, edges: readonly AuthzEdge[], peers
   return [
     { apiVersion: SERVER_API, kind: "Server", name: target, spec: serverSpec(target, topology) },
     ...perOperation,
-    serverRoute(target, `${target}-metrics`, [{ path: { type: "Exact", value: "/metrics" }, method: "GET" }]),
+    // HEAD too (the scrape edge grants both): the edge's HEAD / must never be the best match for /metrics.
+    serverRoute(target, `${target}-metrics`, ["GET", "HEAD"].map((method) => ({ path: { type: "Exact", value: "/metrics" }, method }))),
     ...(scraped ? [routePolicy(`${target}-metrics`, { kind: "MeshTLSAuthentication", name: SCRAPER_AUTHN })] : []),
     serverRoute(target, `${target}-probes`, PROBE_PATHS.map((value) => ({ path: { type: "Exact", value }, method: "GET" }))),
     routePolicy(`${target}-probes`, { kind: "NetworkAuthentication", name: KUBELET_AUTHN }),
