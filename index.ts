@@ -59,18 +59,6 @@ const ingress = new IngressNginx(
   },
   { provider, dependsOn: meshSetup.dependsOn },
 );
-const monitoring = config.monitoring.enabled
-  ? new Monitoring(
-      "monitoring",
-      {
-        namespace: config.monitoring.namespace,
-        grafanaAdminPassword: grafanaPassword,
-        prometheusPod: meshSetup.prometheus?.pods,
-        dashboardNamespaces: [config.namespace],
-      },
-      { provider, dependsOn: meshSetup.dependsOn },
-    )
-  : undefined;
 if (config.metricsServer.enabled) {
   new MetricsServer("metrics-server", { kubeletInsecureTls: config.metricsServer.kubeletInsecureTls }, { provider });
 }
@@ -107,6 +95,19 @@ const namespace = new AppNamespace(
   },
   { provider, dependsOn: meshSetup.dependsOn },
 );
+// Monitoring after the shop's namespace: the chart creates Grafana's Role there.
+const monitoring = config.monitoring.enabled
+  ? new Monitoring(
+      "monitoring",
+      {
+        namespace: config.monitoring.namespace,
+        grafanaAdminPassword: grafanaPassword,
+        prometheusPod: meshSetup.prometheus?.pods,
+        dashboardNamespaces: [namespace.name],
+      },
+      { provider, dependsOn: meshSetup.dependsOn },
+    )
+  : undefined;
 
 // ── policy ──────────────────────────────────────────────────────────────────
 // Before the workloads, which wait for it: the policy names them by their

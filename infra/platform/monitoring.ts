@@ -25,8 +25,11 @@ export interface MonitoringArgs {
   /** Grafana's admin password (a Pulumi secret). */
   readonly grafanaAdminPassword: pulumi.Input<string>;
   readonly prometheusPod?: PrometheusPodSettings;
-  /** Namespaces besides its own whose dashboard ConfigMaps Grafana loads (the shop's). */
-  readonly dashboardNamespaces: readonly string[];
+  /**
+   * Namespaces besides its own whose dashboard ConfigMaps Grafana loads (the
+   * shop's). The chart creates a Role in each, so the release waits for them.
+   */
+  readonly dashboardNamespaces: pulumi.Input<string>[];
 }
 
 export const RELEASE_NAME = "kube-prometheus-stack";
@@ -124,9 +127,9 @@ export class Monitoring extends pulumi.ComponentResource {
         name: RELEASE_NAME,
         namespace: this.namespace,
         ...chartSource(CHARTS.kubePrometheusStack),
-        values: admin.metadata.name.apply((secret) =>
-          monitoringValues(secret, args.prometheusPod, { own: args.namespace, dashboards: args.dashboardNamespaces }),
-        ),
+        values: pulumi
+          .all([admin.metadata.name, pulumi.all(args.dashboardNamespaces)])
+          .apply(([secret, dashboards]) => monitoringValues(secret, args.prometheusPod, { own: args.namespace, dashboards })),
         timeout: 900,
         cleanupOnFail: true,
       },

@@ -63,6 +63,12 @@ describe("cluster hardening", function () {
         for (const w of templates) expect(restrictedViolations(w.spec.template.spec), w.metadata.name).to.deep.equal([]);
       });
 
+      it("installs kube-prometheus-stack after the shop's namespace, where its chart creates Grafana's Role", async () => {
+        const r = await run(stack);
+        const shopNs = ofType(r, "kubernetes:core/v1:Namespace").find((n) => n.inputs.metadata.name === "meshmart")!;
+        expect(transitiveDependencies(r, release(r, "kube-prometheus-stack")!).has(shopNs.urn)).to.equal(true);
+      });
+
       it("gives Grafana's sidecar ConfigMaps of its own and the shop's namespace, not the cluster's Secrets", async () => {
         const grafana = reveal(release(await run(stack), "kube-prometheus-stack")!.inputs.values).grafana;
         expect(grafana.rbac).to.deep.equal({ namespaced: true, namespaces: ["meshmart"] });
