@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { SERVICE_NAMES } from "../../services/topology";
 import { serviceEnv, serviceUrl, type ServiceEnvArgs } from "./env";
 
 const base: Omit<ServiceEnvArgs, "name" | "version"> = {
@@ -59,4 +60,30 @@ describe("service environment (infra/workload/env.ts)", () => {
     expect(asMap(serviceEnv({ ...base, name: "gateway", version: "v1" }))).not.to.have.any.keys("CATALOG_ERROR_RATE", "PAYMENT_DECLINE_RATE");
   });
   it("builds cluster-local URLs", () => expect(serviceUrl("users", "ns", 8000)).to.equal("http://users.ns.svc.cluster.local:8000"));
+});
+
+const canaryVars = (env: ReturnType<typeof serviceEnv>) =>
+  Object.fromEntries(env.filter((e) => /^PAYMENT_(V\d_URL|CANARY_WEIGHT)$/.test(e.name as string)).map((e) => [e.name, e.value]));
+
+describe("service environment: cart's own payment canary (infra/workload/env.ts)", () => {
+  it("gives cart both versions' Services and the weight, keeping PAYMENT_URL", () => {
+    const env = serviceEnv({ ...base, name: "cart", version: "v1", paymentCanaryWeight: 5 });
+    expect(canaryVars(env)).to.deep.equal({
+      PAYMENT_V1_URL: "http://payment-v1.shop.svc.cluster.local:5003",
+      PAYMENT_V2_URL: "http://payment-v2.shop.svc.cluster.local:5003",
+      PAYMENT_CANARY_WEIGHT: "5",
+    });
+    expect(env.find((e) => e.name === "PAYMENT_URL")?.value).to.equal("http://payment.shop.svc.cluster.local:5003");
+  });
+
+  it("gives the weight 0 too (everything to v1), and nothing to services that do not call payment", () => {
+    expect(canaryVars(serviceEnv({ ...base, name: "cart", version: "v1", paymentCanaryWeight: 0 })).PAYMENT_CANARY_WEIGHT).to.equal("0");
+    for (const name of SERVICE_NAMES.filter((n) => n !== "cart")) {
+      expect(canaryVars(serviceEnv({ ...base, name, version: "v1", paymentCanaryWeight: 5 })), name).to.deep.equal({});
+    }
+  });
+
+  it("without a weight (the mesh stacks: the mesh splits) cart has none of them", () => {
+    expect(canaryVars(serviceEnv({ ...base, name: "cart", version: "v1" }))).to.deep.equal({});
+  });
 });
