@@ -5,11 +5,8 @@
  */
 import { expect } from "chai";
 import { Cart } from "../../services/contracts/cart";
-import { createCartApp } from "../../services/cart/app";
-import { BackgroundTasks } from "../../services/kit/background";
 import type { RunningServer } from "../../services/kit/server";
-import { startBackend, type Backend } from "../support/backend";
-import { testKit } from "../support/kit";
+import { cartApp, startBackend, type Backend } from "../support/backend";
 import { postJson, redisSuite } from "../support/services";
 import { waitFor } from "../support/wait";
 
@@ -28,21 +25,7 @@ describe("cart retention: idle carts expire, emptied carts leave no keys", funct
   }
 
   async function cartService(cartIdleMs?: number): Promise<RunningServer> {
-    const t = testKit("cart");
-    return stack.serve(
-      createCartApp({
-        kit: t.kit,
-        redis: await stack.redis(redis.url),
-        upstreams: {
-          catalog: stack.upstream("catalog", backend.urls.catalog),
-          payment: stack.upstream("payment", backend.urls.payment),
-          orders: stack.upstream("orders", backend.urls.orders),
-          notifications: stack.upstream("notifications", backend.urls.notifications),
-        },
-        background: new BackgroundTasks(t.kit.logger),
-        ...(cartIdleMs ? { retention: { cartIdleMs } } : {}),
-      }),
-    );
+    return stack.serve(await cartApp(stack, redis.url, backend.urls, cartIdleMs ? { retention: { cartIdleMs } } : {}));
   }
 
   beforeEach(async () => {

@@ -17,11 +17,8 @@ import { expect } from "chai";
 import { Cart, CheckoutResult } from "../../services/contracts/cart";
 import { CALLER_HEADER } from "../../services/contracts/caller";
 import type { NewOrder } from "../../services/contracts/order";
-import { createCartApp } from "../../services/cart/app";
-import { BackgroundTasks } from "../../services/kit/background";
 import { RETENTION } from "../../services/retention";
-import { startBackend, type Backend } from "../support/backend";
-import { testKit } from "../support/kit";
+import { cartApp, startBackend, type Backend } from "../support/backend";
 import { postJson, redisSuite } from "../support/services";
 import { waitFor } from "../support/wait";
 
@@ -147,21 +144,8 @@ describe("checkout idempotency under attack: unpredictable keys, per-caller key 
 
   it("a retry after the pending checkout expired cannot charge twice: the cart expired with it", async () => {
     // a cart with short lifetimes, in front of the same backend
-    const t = testKit("cart");
     const shortLived = await stack.serve(
-      createCartApp({
-        kit: t.kit,
-        redis: await stack.redis(redis.url),
-        upstreams: {
-          catalog: stack.upstream("catalog", backend.urls.catalog),
-          payment: stack.upstream("payment", backend.urls.payment),
-          orders: stack.upstream("orders", backend.urls.orders),
-          notifications: stack.upstream("notifications", backend.urls.notifications),
-        },
-        background: new BackgroundTasks(t.kit.logger),
-        checkoutLockMs: 2_000,
-        retention: { cartIdleMs: 60_000, pendingCheckoutMs: 400 },
-      }),
+      await cartApp(stack, redis.url, backend.urls, { checkoutLockMs: 2_000, retention: { cartIdleMs: 60_000, pendingCheckoutMs: 400 } }),
     );
     await add(shortLived.url, "late", "6", 1);
     await backend.stop("orders");

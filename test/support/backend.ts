@@ -10,7 +10,7 @@
  * service on its port to simulate an outage mid-test.
  */
 import type { ServiceName } from "../../services/topology";
-import { createCartApp } from "../../services/cart/app";
+import { createCartApp, type CartDeps } from "../../services/cart/app";
 import { createCatalogApp } from "../../services/catalog/app";
 import { createNotificationsService } from "../../services/notifications/app";
 import { createOrdersService } from "../../services/orders/app";
@@ -167,4 +167,30 @@ export function switchable(on = false): Fault & { on: boolean } {
       return this.on;
     },
   };
+}
+
+/**
+ * Another cart app in front of a backend's services, with its own kit and
+ * Redis connection, and cart's options on top (shorter lifetimes, a lock),
+ * for tests that need a cart configured otherwise than the backend's own.
+ */
+export async function cartApp(
+  stack: Stack,
+  redisUrl: string,
+  urls: Readonly<Record<"catalog" | "payment" | "orders" | "notifications", string>>,
+  options: Pick<CartDeps, "checkoutLockMs" | "retention"> = {},
+): Promise<ServiceApp> {
+  const t = testKit("cart");
+  return createCartApp({
+    kit: t.kit,
+    redis: await stack.redis(redisUrl),
+    upstreams: {
+      catalog: stack.upstream("catalog", urls.catalog),
+      payment: stack.upstream("payment", urls.payment),
+      orders: stack.upstream("orders", urls.orders),
+      notifications: stack.upstream("notifications", urls.notifications),
+    },
+    background: new BackgroundTasks(t.kit.logger),
+    ...options,
+  });
 }
