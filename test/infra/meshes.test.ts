@@ -11,36 +11,15 @@ import { ENV, SERVICE_NAMES, SERVICES } from "../../services/topology";
 import { authzEdges } from "../../infra/authz/graph";
 import { CHART_PINS, GATEWAY_API_STANDARD_INSTALL, ISTIO_PROMETHEUS_PROXY_METADATA } from "./fixtures/upstream";
 import { meshTimeouts } from "../../infra/mesh/routing";
-import { byUrn, isSecret, objects, ofType, plainText, reveal, run, type Registration, type StackRun } from "./support/stacks";
+import { directDependencies, isSecret, objects, ofType, plainText, reveal, run, transitiveDependencies, type Registration, type StackRun } from "./support/stacks";
 
 /** The routes' numbers at the stack files' leaf budget (2000 ms). */
 const T2000 = meshTimeouts(2000);
 const release = (r: StackRun, chart: string) => ofType(r, "kubernetes:helm.sh/v3:Release").find((x) => x.inputs.chart === chart)!;
 const customResources = (r: StackRun, pattern: RegExp) => r.resources.filter((x) => x.custom && pattern.test(x.type));
 
-/** Every dependency of a registration, including those its ancestors' dependsOn imposes. */
-function dependsOn(r: StackRun, x: Registration): string[] {
-  const urns = byUrn(r);
-  const out: string[] = [];
-  for (let cur: Registration | undefined = x; cur; cur = urns.get(cur.parent)) out.push(...cur.dependencies);
-  return out;
-}
-
 /** Whether `x` (transitively, through dependencies and ancestors' dependencies) waits for `target`. */
-function waitsFor(r: StackRun, x: Registration, target: Registration): boolean {
-  const urns = byUrn(r);
-  const seen = new Set<string>();
-  const queue = [...dependsOn(r, x)];
-  while (queue.length > 0) {
-    const urn = queue.pop()!;
-    if (urn === target.urn) return true;
-    if (seen.has(urn)) continue;
-    seen.add(urn);
-    const dep = urns.get(urn);
-    if (dep) queue.push(...dependsOn(r, dep));
-  }
-  return false;
-}
+const waitsFor = (r: StackRun, x: Registration, target: Registration) => transitiveDependencies(r, x).has(target.urn);
 
 const envOf = (d: any) => Object.fromEntries((d.spec.template.spec.containers[0].env as any[]).map((e) => [e.name, e.value ?? e.valueFrom]));
 
@@ -185,9 +164,9 @@ describe("the mesh stacks under mocks", function () {
       const istiod = release(r, "istiod");
       const crs = customResources(r, /istio\.io/);
       expect(crs.length).to.equal(1 + 9 + 8 + 7);
-      for (const x of crs) expect(dependsOn(r, x), x.urn).to.include.members([base.urn, istiod.urn]);
+      for (const x of crs) expect(directDependencies(r, x), x.urn).to.include.members([base.urn, istiod.urn]);
       const podMonitor = ofType(r, "kubernetes:monitoring.coreos.com/v1:PodMonitor")[0]!;
-      expect(dependsOn(r, podMonitor)).to.include.members([base.urn, release(r, "kube-prometheus-stack").urn]);
+      expect(directDependencies(r, podMonitor)).to.include.members([base.urn, release(r, "kube-prometheus-stack").urn]);
     });
   });
 
@@ -302,11 +281,11 @@ describe("the mesh stacks under mocks", function () {
       const operations = new Set(authzEdges().filter((e) => e.kind === "call" || e.kind === "ingress").flatMap((e) => (e.operations ?? []).map((o) => `${e.to} ${o.method} ${o.path}`)));
       expect(operations.size).to.equal(13);
       expect(policy.length).to.equal(2 + 7 * 3 + operations.size * 2 + 3 + 4);
-      for (const x of policy) expect(dependsOn(r, x), x.urn).to.include.members([crds.urn, controlPlane.urn]);
+      for (const x of policy) expect(directDependencies(r, x), x.urn).to.include.members([crds.urn, controlPlane.urn]);
       const routes = customResources(r, /gateway\.networking\.k8s\.io/);
       // Client-side: two per service; authorization: one per granted operation and two per service's Server; two on the admin port.
       expect(routes.length).to.equal(SERVICE_NAMES.length * 2 + operations.size + SERVICE_NAMES.length * 2 + 2);
-      for (const x of routes) expect(dependsOn(r, x), x.urn).to.include.members([gatewayApi!.urn, controlPlane.urn]);
+      for (const x of routes) expect(directDependencies(r, x), x.urn).to.include.members([gatewayApi!.urn, controlPlane.urn]);
     });
 
     it("without monitoring, authorizes no Prometheus identity", async () => {

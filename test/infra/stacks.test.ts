@@ -6,7 +6,7 @@
 import { expect } from "chai";
 import { ENV, SERVICE_NAMES, SERVICES, upstreamUrlEnv } from "../../services/topology";
 import { CHART_PINS } from "./fixtures/upstream";
-import { allRuns, byUrn, isSecret, objects, ofType, plainText, reveal, run, type Registration, type StackRun } from "./support/stacks";
+import { allRuns, byUrn, directDependencies, isSecret, objects, ofType, plainText, reveal, run, type StackRun } from "./support/stacks";
 import { userPasswords } from "../../infra/redis/spec";
 
 const K8S_PROVIDER = "urn:pulumi:STACK::meshmart::pulumi:providers:kubernetes::k8s::";
@@ -19,13 +19,6 @@ const deployments = (r: StackRun) => objects(r, "Deployment");
 const deployment = (r: StackRun, name: string) => deployments(r).find((d) => d.metadata.name === name);
 const envOf = (d: any) => Object.fromEntries((d.spec.template.spec.containers[0].env as any[]).map((e) => [e.name, e.value ?? e.valueFrom]));
 
-/** Every dependency of a registration, including those its ancestors' dependsOn imposes. */
-function dependsOn(r: StackRun, x: Registration): string[] {
-  const urns = byUrn(r);
-  const out: string[] = [];
-  for (let cur: Registration | undefined = x; cur; cur = urns.get(cur.parent)) out.push(...cur.dependencies);
-  return out;
-}
 
 describe("Pulumi program under mocks", function () {
   this.timeout(180_000);
@@ -244,7 +237,7 @@ describe("Pulumi program under mocks", function () {
         const guards = r.resources.filter((x) => ["kubernetes:core/v1:ResourceQuota", "kubernetes:core/v1:LimitRange"].includes(x.type));
         const inside = r.resources.filter((x) => x.custom && reveal(x.inputs)?.metadata?.namespace === "meshmart" && !guards.includes(x));
         expect(inside.length).to.be.greaterThan(40);
-        for (const x of inside) expect(dependsOn(r, x), x.urn).to.include.members([ns.urn, ...guards.map((g) => g.urn)]);
+        for (const x of inside) expect(directDependencies(r, x), x.urn).to.include.members([ns.urn, ...guards.map((g) => g.urn)]);
       });
 
       it("routes / and /api to the gateway, after ingress-nginx (its admission webhook) is installed", () => {
@@ -254,7 +247,7 @@ describe("Pulumi program under mocks", function () {
           ["/", "/api"].map((path) => ({ path, pathType: "Prefix", backend: { service: { name: "gateway", port: { number: 5000 } } } })),
         );
         const ingReg = ofType(r, "kubernetes:networking.k8s.io/v1:Ingress")[0]!;
-        expect(dependsOn(r, ingReg)).to.include(release(r, "ingress-nginx")!.urn);
+        expect(directDependencies(r, ingReg)).to.include(release(r, "ingress-nginx")!.urn);
       });
 
       it("installs the platform charts, pinned, with the values that make them work here", () => {
@@ -287,7 +280,7 @@ describe("Pulumi program under mocks", function () {
         const monitors = ofType(r, "kubernetes:monitoring.coreos.com/v1:ServiceMonitor");
         expect(monitors.map((m) => m.inputs.metadata.name).sort()).to.deep.equal([...SERVICE_NAMES].sort());
         for (const m of monitors) {
-          expect(dependsOn(r, m)).to.include(kps.urn);
+          expect(directDependencies(r, m)).to.include(kps.urn);
           const spec = m.inputs.spec;
           expect(spec.selector.matchLabels).to.deep.equal({ app: m.inputs.metadata.name });
           expect(spec.selector.matchExpressions).to.deep.equal([{ key: "version", operator: "DoesNotExist" }]);
@@ -315,7 +308,7 @@ describe("Pulumi program under mocks", function () {
 
       it("alerts on error rate and p90 latency with the services' metric names", () => {
         const [rule] = ofType(r, "kubernetes:monitoring.coreos.com/v1:PrometheusRule");
-        expect(dependsOn(r, rule!)).to.include(release(r, "kube-prometheus-stack")!.urn);
+        expect(directDependencies(r, rule!)).to.include(release(r, "kube-prometheus-stack")!.urn);
         const alerts = rule!.inputs.spec.groups[0].rules;
         expect(alerts.map((a: any) => a.alert)).to.deep.equal(["MeshmartHighErrorRate", "MeshmartHighLatencyP90", "MeshmartRedisMemoryNearLimit"]);
         expect(alerts[0].expr).to.equal(
