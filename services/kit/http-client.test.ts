@@ -37,16 +37,21 @@ const answers = (status: number, body: unknown) =>
     res.end(JSON.stringify(body));
   });
 
-describe("kit: outbound HTTP client", () => {
+/** Servers a suite starts, closed after each test; `track(start)` returns the started server. */
+function trackServers(): (server: Promise<RawServer>) => Promise<RawServer> {
   const servers: RawServer[] = [];
-  const track = async (server: Promise<RawServer>) => {
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+  });
+  return async (server) => {
     const s = await server;
     servers.push(s);
     return s;
   };
-  afterEach(async () => {
-    await Promise.all(servers.splice(0).map((s) => s.close()));
-  });
+}
+
+describe("kit: outbound HTTP client", () => {
+  const track = trackServers();
 
   it("returns the parsed 2xx body, validated against the contract", async () => {
     const server = await track(answers(200, { id: "7", extra: true }));
@@ -165,15 +170,7 @@ describe("kit: outbound HTTP client", () => {
 });
 
 describe("kit: outbound HTTP client under a deadline", () => {
-  const servers: RawServer[] = [];
-  const track = async (server: Promise<RawServer>) => {
-    const s = await server;
-    servers.push(s);
-    return s;
-  };
-  afterEach(async () => {
-    await Promise.all(servers.splice(0).map((s) => s.close()));
-  });
+  const track = trackServers();
   const marginal = (baseUrl: string, timeoutMs: number) => new Upstream({ name: "things", baseUrl, timeoutMs, retries: 1, marginMs: 100 });
 
   it("lets a GET's attempts share one deadline: a retry gets what is left, not a fresh timeout", async () => {
