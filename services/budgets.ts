@@ -24,21 +24,8 @@ type PerService<T> = { readonly [N in ServiceName]: T };
 /** What one request to a service waits for, step by step (see WAITS). */
 export type Waits = PerService<readonly (readonly ServiceName[])[]>;
 
-/**
- * What one request waits for, in order. A step's upstreams are called at once
- * (cart prices every line in parallel) or one of them is (the gateway proxies
- * to one), so a step lasts as long as its slowest call. Background calls (cart
- * and payment telling notifications) are waited for by nobody.
- */
-export const WAITS: Waits = {
-  gateway: [["catalog", "cart", "orders", "users"]],
-  users: [],
-  orders: [["users"]],
-  catalog: [],
-  cart: [["catalog"], ["payment"], ["orders"]],
-  payment: [],
-  notifications: [],
-};
+/** What one request to each service waits for, step by step: the topology's `waits`. */
+export const WAITS: Waits = Object.fromEntries(SERVICE_NAMES.map((name) => [name, SERVICES[name].waits])) as Waits;
 
 /** A leaf calls nobody: the only kind of service a GET is retried toward. */
 export function isLeaf(service: ServiceName): boolean {

@@ -29,16 +29,28 @@ export interface ServiceSpec {
   readonly versions: readonly string[];
   /** Whether the ingress routes to it (only the gateway faces the outside). */
   readonly public: boolean;
+  /**
+   * What one request to it waits for, in order (its timeout budget derives
+   * from this, services/budgets.ts). A step's upstreams are called at once
+   * (cart prices every line in parallel) or one of them is (the gateway
+   * proxies to one), so a step lasts as long as its slowest call. Background
+   * calls (cart and payment telling notifications) are waited for by nobody,
+   * so they are in `calls` but in no step.
+   */
+  readonly waits: readonly (readonly ServiceName[])[];
 }
 
+/** The services the gateway proxies the public API to (services/gateway/routes.ts is typed by it). */
+export const GATEWAY_UPSTREAMS = ["catalog", "cart", "orders", "users"] as const satisfies readonly ServiceName[];
+
 export const SERVICES: { readonly [N in ServiceName]: ServiceSpec } = {
-  gateway: { port: 5000, calls: ["catalog", "cart", "orders", "users"], redis: false, versions: ["v1"], public: true },
-  users: { port: 8000, calls: [], redis: false, versions: ["v1"], public: false },
-  orders: { port: 8001, calls: ["users"], redis: true, versions: ["v1"], public: false },
-  catalog: { port: 5001, calls: [], redis: false, versions: ["v1"], public: false },
-  cart: { port: 5002, calls: ["catalog", "payment", "orders", "notifications"], redis: true, versions: ["v1"], public: false },
-  payment: { port: 5003, calls: ["notifications"], redis: true, versions: ["v1", "v2"], public: false },
-  notifications: { port: 5004, calls: [], redis: true, versions: ["v1"], public: false },
+  gateway: { port: 5000, calls: GATEWAY_UPSTREAMS, redis: false, versions: ["v1"], public: true, waits: [GATEWAY_UPSTREAMS] },
+  users: { port: 8000, calls: [], redis: false, versions: ["v1"], public: false, waits: [] },
+  orders: { port: 8001, calls: ["users"], redis: true, versions: ["v1"], public: false, waits: [["users"]] },
+  catalog: { port: 5001, calls: [], redis: false, versions: ["v1"], public: false, waits: [] },
+  cart: { port: 5002, calls: ["catalog", "payment", "orders", "notifications"], redis: true, versions: ["v1"], public: false, waits: [["catalog"], ["payment"], ["orders"]] },
+  payment: { port: 5003, calls: ["notifications"], redis: true, versions: ["v1", "v2"], public: false, waits: [] },
+  notifications: { port: 5004, calls: [], redis: true, versions: ["v1"], public: false, waits: [] },
 };
 
 /** Redis's port, in the cluster and as the local default. */

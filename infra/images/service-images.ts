@@ -1,11 +1,13 @@
 /**
  * One container image per service, built from services/Dockerfile with the
- * repository root as context (build args BASE_IMAGE and SERVICE) and pushed to
+ * repository root as context (build args BASE_IMAGE, SERVICE and PORT) and pushed to
  * the registry unless push is off. payment's v1 and v2 share one image; they
  * differ by SERVICE_VERSION only.
  */
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import type { ServiceName } from "../../services/topology";
+import { serviceBuildArgs } from "./build-args";
 import { deployedReference, imageName } from "./reference";
 
 export interface RegistryArgs {
@@ -18,7 +20,7 @@ export interface RegistryArgs {
 
 export interface ServiceImagesArgs {
   /** Services to build (names as in the topology). */
-  readonly services: readonly string[];
+  readonly services: readonly ServiceName[];
   readonly registry: RegistryArgs;
   /** Repository path under the registry. */
   readonly repository: string;
@@ -45,7 +47,7 @@ export class ServiceImages extends pulumi.ComponentResource {
     this.digests = {};
     const credentials = args.push && args.registry.username !== undefined;
     for (const service of args.services) {
-      const buildArgs: Record<string, pulumi.Input<string>> = { SERVICE: service };
+      const buildArgs: Record<string, pulumi.Input<string>> = { ...serviceBuildArgs(service) };
       if (args.baseImage !== undefined) buildArgs["BASE_IMAGE"] = args.baseImage;
       const image = new docker.Image(
         `${name}-${service}`,

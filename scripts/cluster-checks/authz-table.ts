@@ -16,16 +16,26 @@ export interface ProbeRequest {
   readonly body?: unknown;
 }
 
+/**
+ * The request each target is probed with, derived from the graph: a GET its
+ * callers are granted (below a prefix: `<prefix>/1`, which reads and changes
+ * nothing), else a POST they are granted with an empty body, which the
+ * service rejects with a 400 before changing anything; `GET /` for a target
+ * nobody in the graph is granted anything on.
+ */
+export function probeRequest(target: ServiceName, edges: readonly AuthzEdge[] = authzEdges()): ProbeRequest {
+  const granted = edges.filter((e) => e.to === target && (e.kind === "call" || e.kind === "ingress")).flatMap((e) => e.operations ?? []);
+  const get = granted.find((op) => op.method === "GET");
+  if (get) return { method: "GET", path: get.match === "prefix" && get.path !== "/" ? `${get.path}/1` : get.path };
+  const post = granted.find((op) => op.method === "POST");
+  if (post) return { method: "POST", path: post.path, body: {} };
+  return { method: "GET", path: "/" };
+}
+
 /** A request each target's allowed callers make; none of them changes anything. */
-export const PROBE_REQUESTS: { readonly [N in ServiceName]: ProbeRequest } = {
-  gateway: { method: "GET", path: "/" },
-  users: { method: "GET", path: "/users/1" },
-  orders: { method: "GET", path: "/orders/1" },
-  catalog: { method: "GET", path: "/products/1" },
-  cart: { method: "GET", path: "/cart/authz-probe" },
-  payment: { method: "POST", path: "/payments", body: {} },
-  notifications: { method: "POST", path: "/notifications", body: {} },
-};
+export const PROBE_REQUESTS: { readonly [N in ServiceName]: ProbeRequest } = Object.fromEntries(
+  SERVICE_NAMES.map((name) => [name, probeRequest(name)]),
+) as { readonly [N in ServiceName]: ProbeRequest };
 
 export interface ProbeCase {
   readonly caller: ServiceName;

@@ -1,10 +1,11 @@
 /**
  * Builds the service images from services/Dockerfile, exactly as the Pulumi
- * program does (context = repository root, build args BASE_IMAGE and SERVICE),
+ * program does (context = repository root, build args BASE_IMAGE, SERVICE and PORT),
  * with `--network host` because our dockerd has no bridge.
  */
 import { access } from "node:fs/promises";
 import { join, resolve } from "node:path";
+import { serviceBuildArgs } from "../../infra/images/build-args";
 import type { ServiceName } from "../../services/topology";
 import type { DockerCli } from "./docker";
 
@@ -18,7 +19,7 @@ export function imageRef(service: ServiceName, tag = "local"): string {
 
 /** The build args for one service: what the Pulumi program passes too. */
 export function buildArgs(service: ServiceName, baseImage: string): Record<string, string> {
-  return { BASE_IMAGE: baseImage, SERVICE: service };
+  return { BASE_IMAGE: baseImage, ...serviceBuildArgs(service) };
 }
 
 export interface BuildOptions {

@@ -8,8 +8,10 @@
  * /healthz, /readyz and /metrics. The upstream path is the public one
  * without its /api prefix, passed on as the client encoded it.
  */
+import type { GATEWAY_UPSTREAMS } from "../topology";
+
 /** The services the gateway calls (its edges in services/topology.ts). */
-export type GatewayUpstream = "catalog" | "cart" | "orders" | "users";
+export type GatewayUpstream = (typeof GATEWAY_UPSTREAMS)[number];
 
 export interface PublicRoute {
   readonly method: "GET" | "POST" | "DELETE";

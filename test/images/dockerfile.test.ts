@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "chai";
 import { SERVICES, SERVICE_NAMES } from "../../services/topology";
-import { DOCKERFILE, REPO_ROOT } from "../../scripts/images/build";
+import { buildArgs, DOCKERFILE, REPO_ROOT } from "../../scripts/images/build";
 
 interface Instruction {
   readonly keyword: string;
@@ -53,20 +53,23 @@ describe("services/Dockerfile", () => {
     expect(base?.args).to.match(/^BASE_IMAGE=node:(22|24)\.\d+\.\d+-[a-z]+-slim@sha256:[0-9a-f]{64}$/);
   });
 
-  it("has one stage per service with the topology's port, and no others", () => {
-    const serviceStages = dockerfile.stages.filter((s) => s.name?.startsWith("service-"));
-    expect(serviceStages.map((s) => s.name)).to.have.members(SERVICE_NAMES.map((n) => `service-${n}`));
+  it("has no stage per service: the final stage takes SERVICE and PORT as build args, so adding a service edits nothing here", () => {
+    expect(dockerfile.stages.map((s) => s.name)).to.deep.equal(["bundle", "runtime", undefined]);
+    const final = dockerfile.stages.at(-1)!;
+    expect(final.from).to.equal("runtime");
+    expect(args(final, "ARG")).to.deep.equal(["SERVICE", "PORT"]);
+    expect(args(final, "ENV")).to.deep.equal(["SERVICE_NAME=${SERVICE} PORT=${PORT}"]);
+    expect(args(final, "EXPOSE")).to.deep.equal(["${PORT}"]);
+  });
+
+  it("is built with each service's port from the topology, by the program and by npm run images alike", () => {
     for (const name of SERVICE_NAMES) {
-      const s = stage(`service-${name}`);
-      expect(s.from, name).to.equal("runtime");
-      expect(args(s, "ENV"), name).to.deep.equal([`PORT=${SERVICES[name].port}`]);
-      expect(args(s, "EXPOSE"), name).to.deep.equal([String(SERVICES[name].port)]);
+      expect(buildArgs(name, "base"), name).to.deep.equal({ BASE_IMAGE: "base", SERVICE: name, PORT: String(SERVICES[name].port) });
     }
   });
 
-  it("builds the final image from the chosen service's stage plus its entry alone", () => {
+  it("builds the final image from the shared runtime plus the chosen service's entry alone", () => {
     const final = dockerfile.stages.at(-1)!;
-    expect(final.from).to.equal("service-${SERVICE}");
     expect(args(final, "COPY")).to.deep.equal(["--from=bundle /app/services/main.mjs services/main.mjs"]);
   });
 

@@ -80,6 +80,16 @@ describe("Pulumi program under mocks", function () {
         }
       });
 
+      it("builds each image with the port its Deployments listen on", () => {
+        const images = ofType(r, "docker:index/image:Image");
+        for (const d of deployments(r)) {
+          const c = d.spec.template.spec.containers[0];
+          const service = d.spec.template.metadata.labels.app;
+          const image = images.find((i) => i.inputs.build.args.SERVICE === service);
+          expect(image?.inputs.build.args.PORT, d.metadata.name).to.equal(String(c.ports[0].containerPort));
+        }
+      });
+
       it("runs each service's pushed digest, so a new image rolls the Deployment", () => {
         for (const d of deployments(r)) {
           const app = d.metadata.labels.app;

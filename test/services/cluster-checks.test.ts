@@ -9,10 +9,10 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { expect } from "chai";
-import { authzEdges } from "../../infra/authz/graph";
+import { authzEdges, type AuthzEdge } from "../../infra/authz/graph";
 import { serviceAccountName } from "../../infra/workload/spec";
 import { CURL_IMAGE, curlArgs, probePod } from "../../scripts/cluster-checks/authz-cluster";
-import { PROBE_REQUESTS, probeTable, verdict } from "../../scripts/cluster-checks/authz-table";
+import { PROBE_REQUESTS, probeRequest, probeTable, verdict } from "../../scripts/cluster-checks/authz-table";
 import { canary, defaultTolerance } from "../../scripts/cluster-checks/canary";
 import { run } from "../../scripts/cluster-checks/main";
 import { fromMetricsUrls, paymentRequests } from "../../scripts/cluster-checks/payment-requests";
@@ -135,6 +135,15 @@ describe("cluster checks: the in-cluster authz table and probe pods", () => {
       "-H", "content-type: application/json", "--data", "{}", "http://payment.meshmart.svc.cluster.local:5003/payments",
     ]);
     expect(PROBE_REQUESTS.orders).to.deep.equal({ method: "GET", path: "/orders/1" });
+  });
+
+  it("derives each target's probe from what its callers are granted: a GET (one below a prefix), else a POST with an empty body, else GET /", () => {
+    const edge = (operations: AuthzEdge["operations"]): AuthzEdge[] => [{ from: "gateway", to: "users", kind: "call", operations }];
+    expect(probeRequest("users", edge([{ method: "POST", path: "/ratings", match: "exact" }, { method: "GET", path: "/reviews", match: "prefix" }]))).to.deep.equal({ method: "GET", path: "/reviews/1" });
+    expect(probeRequest("users", edge([{ method: "GET", path: "/reviews", match: "exact" }]))).to.deep.equal({ method: "GET", path: "/reviews" });
+    expect(probeRequest("users", edge([{ method: "POST", path: "/ratings", match: "exact" }]))).to.deep.equal({ method: "POST", path: "/ratings", body: {} });
+    expect(probeRequest("users", edge([]))).to.deep.equal({ method: "GET", path: "/" });
+    expect(probeRequest("users", [{ from: "monitoring", to: "users", kind: "scrape", operations: [{ method: "GET", path: "/metrics", match: "exact" }] }]), "scrapes are not calls").to.deep.equal({ method: "GET", path: "/" });
   });
 
   it("sums payment's POST /payments counter by version from a /metrics page", () => {

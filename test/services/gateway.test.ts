@@ -1,16 +1,17 @@
 import { request as httpRequest } from "node:http";
 import { expect } from "chai";
 import { createGatewayApp } from "../../services/gateway/app";
+import type { GatewayUpstream } from "../../services/gateway/routes";
 import type { Upstream } from "../../services/kit/http-client";
 import type { RunningServer } from "../../services/kit/server";
-import { startBackend, type Backend } from "../support/backend";
+import { backendUrl, startBackend, type Backend } from "../support/backend";
 import { closedUrl, hangs, rawServer, type RawServer } from "../support/http";
 import { testKit } from "../support/kit";
 import { testStorefront } from "../support/storefront";
 import { sampleValue } from "../support/metrics";
 import { postJson, redisSuite } from "../support/services";
 
-type Name = "catalog" | "cart" | "orders" | "users";
+type Name = GatewayUpstream;
 
 describe("gateway over HTTP in front of the real backend", function () {
   const { redis, stack } = redisSuite();
@@ -19,7 +20,7 @@ describe("gateway over HTTP in front of the real backend", function () {
 
   /** A gateway whose upstreams are the backend's, except `overrides`. */
   async function startGateway(overrides: Partial<Record<Name, string>> = {}, timeoutMs = 1_000): Promise<RunningServer> {
-    const upstream = (name: Name): Upstream => stack.upstream(name, overrides[name] ?? backend.urls[name], { timeoutMs });
+    const upstream = (name: Name): Upstream => stack.upstream(name, overrides[name] ?? backendUrl(backend, name), { timeoutMs });
     return stack.serve(createGatewayApp({ kit: testKit("gateway").kit, upstream, storefront: await testStorefront() }));
   }
 

@@ -40,18 +40,21 @@ export interface BackendOptions {
   readonly redisUrls?: Partial<Record<RedisServiceUser, string>>;
 }
 
+/** The services this in-process backend wires up (everything behind the gateway, as of these tests). */
+export type BackendService = "users" | "catalog" | "notifications" | "orders" | "payment" | "cart";
+
 export interface Backend {
-  readonly urls: Record<Exclude<ServiceName, "gateway">, string>;
-  readonly kits: Record<Exclude<ServiceName, "gateway">, TestKit>;
-  readonly apps: Record<Exclude<ServiceName, "gateway">, ServiceApp>;
+  readonly urls: Record<BackendService, string>;
+  readonly kits: Record<BackendService, TestKit>;
+  readonly apps: Record<BackendService, ServiceApp>;
   /** payment v2's URL, when started with `paymentCanary` (urls.payment is then v1). */
   readonly paymentV2Url?: string;
   /** Waits until every background task (notifications) has finished. */
   settle(): Promise<void>;
   /** Stops one service's server (its port refuses connections). */
-  stop(name: Exclude<ServiceName, "gateway">): Promise<void>;
+  stop(name: BackendService): Promise<void>;
   /** Serves it again on the same port. */
-  restart(name: Exclude<ServiceName, "gateway">): Promise<void>;
+  restart(name: BackendService): Promise<void>;
 }
 
 export async function startBackend(stack: Stack, redisUrl: string, options: BackendOptions = {}): Promise<Backend> {
@@ -154,6 +157,13 @@ export async function startBackend(stack: Stack, redisUrl: string, options: Back
       stack.defer(() => server.close(1_000));
     },
   };
+}
+
+/** The URL of a service in the backend; a service it does not wire up is the test's mistake, said plainly. */
+export function backendUrl(backend: Backend, name: ServiceName): string {
+  const url = (backend.urls as Partial<Record<ServiceName, string>>)[name];
+  if (url === undefined) throw new Error(`the test backend does not run ${name} (test/support/backend.ts wires ${Object.keys(backend.urls).join(", ")})`);
+  return url;
 }
 
 /** A fault the test switches on and off. */

@@ -1,11 +1,12 @@
 import { expect } from "chai";
 import { authzEdges } from "../../authz/graph";
+import { SERVICE_NAMES } from "../../../services/topology";
 import type { MeshPeers } from "../peers";
 import { meshTlsSpec, serverSpec, targetPolicies } from "./policy-spec";
 
 const peers = (monitoring: boolean): MeshPeers => ({
   namespace: "shop",
-  serviceAccounts: { gateway: "gateway", users: "users", orders: "orders", catalog: "catalog", cart: "cart", payment: "payment", notifications: "notifications", redis: "redis" },
+  serviceAccounts: Object.fromEntries([...SERVICE_NAMES, "redis"].map((name) => [name, name])) as MeshPeers["serviceAccounts"],
   ingress: { namespace: "ingress-nginx", serviceAccount: "ingress-nginx" },
   monitoring: monitoring ? { namespace: "monitoring", serviceAccount: "kps-prometheus" } : undefined,
 });
