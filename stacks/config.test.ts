@@ -26,6 +26,7 @@ describe("stack config (stacks/config.ts)", () => {
     expect(c.ingress).to.deep.equal({ host: "", className: "nginx", serviceType: "NodePort", nodePort: 30080, rateLimitRps: 20, connectionLimit: 50 });
     expect(c.monitoring).to.deep.equal({ enabled: true, namespace: "monitoring" });
     // Off: a cluster that already runs one would fail the install (kind's recipe turns both on).
+    expect(c.loadGenerator).to.deep.equal({ enabled: false, rate: 5 });
     expect(c.metricsServer).to.deep.equal({ enabled: false, kubeletInsecureTls: false });
     expect(c.redis).to.deep.equal({ image: "redis:7.4.11-alpine", storage: "1Gi", storageClass: undefined, maxmemory: "384mb" });
     expect(c.gatewayApiCrds).to.equal(true);
@@ -71,6 +72,13 @@ describe("stack config (stacks/config.ts)", () => {
     ["log level", { logLevel: "verbose" }, 'meshmart:logLevel must be one of debug, info, warn, error; got "verbose"'],
     ["retries", { upstreamRetries: "5" }, 'meshmart:upstreamRetries must be an integer between 0 and 3; got "5"'],
     [
+    ["load generator switch", { loadGenerator: "on" }, 'meshmart:loadGenerator must be true or false; got "on"'],
+    ["load generator rate", { loadGeneratorRate: "0" }, 'meshmart:loadGeneratorRate must be an integer between 1 and 100000; got "0"'],
+    [
+      "load generator rate above the edge's limit",
+      { loadGenerator: "true", loadGeneratorRate: "30", ingressRateLimitRps: "25" },
+      'meshmart:loadGeneratorRate must be at most meshmart:ingressRateLimitRps (25), the edge\'s limit per client address; got "30"',
+    ],
       "registry password",
       { registryUsername: "ci" },
       "meshmart:registryPassword is required when meshmart:imagePush is true and meshmart:registryUsername is set (pulumi config set --secret registryPassword <password>)",
@@ -81,6 +89,11 @@ describe("stack config (stacks/config.ts)", () => {
   }
 
   it("reports every bad key at once", () => {
+  it("holds the load generator's rate to the edge's per-client limit only when it is deployed", () => {
+    expect(parseConfig(from({ ingressRateLimitRps: "3" }), "dev").loadGenerator).to.deep.equal({ enabled: false, rate: 5 });
+    expect(parseConfig(from({ loadGenerator: "true", loadGeneratorRate: "20" }), "dev").loadGenerator).to.deep.equal({ enabled: true, rate: 20 });
+  });
+
     expect(errorOf({ mesh: "consul", replicas: "0" }).split("\n")).to.deep.equal([
       'meshmart:mesh must be one of none, istio, linkerd; got "consul"',
       'meshmart:replicas must be an integer between 2 and 50; got "0"',

@@ -58,6 +58,8 @@ export const KEYS = {
   ingressRateLimitRps: { type: "integer", default: 20, description: "Requests a second each client address may make through the edge (per controller replica; burst 5x); beyond: 503." },
   ingressConnectionLimit: { type: "integer", default: 50, description: "Concurrent connections each client address may hold at the edge (per controller replica)." },
   ingressNodePort: { type: "integer", default: 30080, description: "HTTP node port of ingress-nginx when ingressServiceType is NodePort (30000-32767)." },
+  loadGenerator: { type: "boolean", default: false, description: "Deploy the load generator: simulated shoppers (browse, view, add, remove, checkout) through the edge, so the dashboards and the canary comparison show live data (docs/observability.md)." },
+  loadGeneratorRate: { type: "integer", default: 5, description: "Requests a second the load generator offers the edge, open loop (1 up to ingressRateLimitRps: the edge limits each client address)." },
   monitoring: { type: "boolean", default: true, description: "Install kube-prometheus-stack, ServiceMonitors, dashboards and alert rules." },
   monitoringNamespace: { type: "string", default: "monitoring", description: "Namespace of kube-prometheus-stack." },
   grafanaAdminPassword: { type: "string", secret: true, description: "Grafana admin password (secret); unset: a random one (see the grafanaAdminPassword output)." },
@@ -114,6 +116,8 @@ export interface StackConfig {
     readonly rateLimitRps: number;
     readonly connectionLimit: number;
   };
+  /** The load generator (a workload of its own, reaching the edge only). */
+  readonly loadGenerator: { readonly enabled: boolean; readonly rate: number };
   readonly monitoring: { readonly enabled: boolean; readonly namespace: string };
   readonly metricsServer: { readonly enabled: boolean; readonly kubeletInsecureTls: boolean };
   /** linkerd: whether the program applies the Gateway API CRDs. */
@@ -275,6 +279,7 @@ export function parseConfig(raw: RawConfig, stack: string, hostArch: string = pr
       rateLimitRps: r.integer("ingressRateLimitRps", 1, 100000),
       connectionLimit: r.integer("ingressConnectionLimit", 1, 100000),
     },
+    loadGenerator: { enabled: r.boolean("loadGenerator"), rate: r.integer("loadGeneratorRate", 1, 100000) },
     monitoring: { enabled: r.boolean("monitoring"), namespace: r.string("monitoringNamespace", dnsLabel) },
     metricsServer: { enabled: r.boolean("metricsServer"), kubeletInsecureTls: r.boolean("metricsServerInsecureTls") },
     gatewayApiCrds: r.boolean("gatewayApiCrds"),
@@ -287,6 +292,10 @@ export function parseConfig(raw: RawConfig, stack: string, hostArch: string = pr
     },
     secretsSet,
   };
+  if (config.loadGenerator.enabled && config.loadGenerator.rate > config.ingress.rateLimitRps) {
+    // The edge answers 503 beyond its per-client limit: the dashboards would show the generator's own errors.
+    r.errors.push(`${PROJECT}:loadGeneratorRate must be at most ${PROJECT}:ingressRateLimitRps (${config.ingress.rateLimitRps}), the edge's limit per client address; got ${JSON.stringify(String(config.loadGenerator.rate))}`);
+  }
   const maxmemory = config.redis.maxmemory;
   if (!config.redis.external && /^[1-9][0-9]*(k|kb|m|mb|g|gb)?$/i.test(maxmemory) && memoryBytes(maxmemory) > memoryBytes(MAXMEMORY_CEILING)) {
     r.errors.push(`${PROJECT}:redisMaxmemory must leave room under the Redis container's 512Mi memory limit (at most ${MAXMEMORY_CEILING}); got ${JSON.stringify(maxmemory)}`);
