@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
+import { REDIS_IMAGE } from "../test/infra/fixtures/upstream";
 import { KEYS, parseConfig, SECRET_KEYS, type Key, type KeySpec } from "./config";
 
 const from = (values: Partial<Record<Key, string>>) => (key: Key) => values[key];
@@ -25,10 +26,10 @@ describe("stack config (stacks/config.ts)", () => {
     expect(c.faults).to.deep.equal({ catalogErrorRate: 0, paymentDeclineRate: 0, paymentTimeoutRate: 0 });
     expect(c.ingress).to.deep.equal({ host: "", className: "nginx", serviceType: "NodePort", nodePort: 30080, rateLimitRps: 20, connectionLimit: 50 });
     expect(c.monitoring).to.deep.equal({ enabled: true, namespace: "monitoring" });
-    // Off: a cluster that already runs one would fail the install (kind's recipe turns both on).
     expect(c.loadGenerator).to.deep.equal({ enabled: false, rate: 5 });
+    // Off: a cluster that already runs one would fail the install (kind's recipe turns both on).
     expect(c.metricsServer).to.deep.equal({ enabled: false, kubeletInsecureTls: false });
-    expect(c.redis).to.deep.equal({ image: "redis:7.4.11-alpine", storage: "1Gi", storageClass: undefined, maxmemory: "384mb" });
+    expect(c.redis).to.deep.equal({ image: REDIS_IMAGE, storage: "1Gi", storageClass: undefined, maxmemory: "384mb" });
     expect(c.gatewayApiCrds).to.equal(true);
     expect(c.secretsSet).to.deep.equal({ registryPassword: false, grafanaAdminPassword: false, redisPassword: false, redisExternalPasswords: false });
   });
@@ -71,7 +72,6 @@ describe("stack config (stacks/config.ts)", () => {
     ["storage", { redisStorage: "lots" }, 'meshmart:redisStorage must be a Kubernetes quantity such as 1Gi; got "lots"'],
     ["log level", { logLevel: "verbose" }, 'meshmart:logLevel must be one of debug, info, warn, error; got "verbose"'],
     ["retries", { upstreamRetries: "5" }, 'meshmart:upstreamRetries must be an integer between 0 and 3; got "5"'],
-    [
     ["load generator switch", { loadGenerator: "on" }, 'meshmart:loadGenerator must be true or false; got "on"'],
     ["load generator rate", { loadGeneratorRate: "0" }, 'meshmart:loadGeneratorRate must be an integer between 1 and 100000; got "0"'],
     [
@@ -79,6 +79,7 @@ describe("stack config (stacks/config.ts)", () => {
       { loadGenerator: "true", loadGeneratorRate: "30", ingressRateLimitRps: "25" },
       'meshmart:loadGeneratorRate must be at most meshmart:ingressRateLimitRps (25), the edge\'s limit per client address; got "30"',
     ],
+    [
       "registry password",
       { registryUsername: "ci" },
       "meshmart:registryPassword is required when meshmart:imagePush is true and meshmart:registryUsername is set (pulumi config set --secret registryPassword <password>)",
@@ -88,12 +89,12 @@ describe("stack config (stacks/config.ts)", () => {
     it(`rejects a bad ${what} with a message naming the key`, () => expect(errorOf(values)).to.equal(message));
   }
 
-  it("reports every bad key at once", () => {
   it("holds the load generator's rate to the edge's per-client limit only when it is deployed", () => {
     expect(parseConfig(from({ ingressRateLimitRps: "3" }), "dev").loadGenerator).to.deep.equal({ enabled: false, rate: 5 });
     expect(parseConfig(from({ loadGenerator: "true", loadGeneratorRate: "20" }), "dev").loadGenerator).to.deep.equal({ enabled: true, rate: 20 });
   });
 
+  it("reports every bad key at once", () => {
     expect(errorOf({ mesh: "consul", replicas: "0" }).split("\n")).to.deep.equal([
       'meshmart:mesh must be one of none, istio, linkerd; got "consul"',
       'meshmart:replicas must be an integer between 2 and 50; got "0"',

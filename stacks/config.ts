@@ -66,7 +66,7 @@ export const KEYS = {
   metricsServer: { type: "boolean", default: false, description: "Install metrics-server (the HPAs need it): on for kind; off where the cluster has one (minikube addon, GKE, AKS), since a second one fails the install." },
   metricsServerInsecureTls: { type: "boolean", default: false, description: "Pass --kubelet-insecure-tls to metrics-server: only for kind, whose kubelets serve self-signed certificates." },
   gatewayApiCrds: { type: "boolean", default: true, description: "linkerd: apply the pinned Gateway API CRDs (v1.5.1, kept on destroy). Off: leave the cluster's own alone (they must be v1.1.1 or later)." },
-  redisImage: { type: "string", default: "redis:7.4.11-alpine", description: "Redis image." },
+  redisImage: { type: "string", default: "redis:7.4.11-alpine@sha256:ff02b58f971e7d7d156a1267e283fcbbeee91773b6aa36c49dac28ecfe28eadf", description: "Redis image, pinned by digest (the manifest list of redis:7.4.11-alpine)." },
   redisStorage: { type: "string", default: "1Gi", description: "Size of Redis's volume (a Kubernetes quantity)." },
   redisStorageClass: { type: "string", description: "StorageClass of Redis's volume; unset: the cluster's default." },
   redisPassword: { type: "string", secret: true, description: "Redis secret (secret): every ACL user's password derives from it; unset: a random one." },

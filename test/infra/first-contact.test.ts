@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import { expect } from "chai";
 import { SERVICES } from "../../services/topology";
-import { GATEWAY_API_STANDARD_INSTALL, INGRESS_NGINX_CONTROLLER_SELECTOR, ISTIO_PROMETHEUS_PROXY_METADATA } from "./fixtures/upstream";
+import { GATEWAY_API_STANDARD_INSTALL, INGRESS_NGINX_CONTROLLER_SELECTOR, ISTIO_PROMETHEUS_PROXY_METADATA, REDIS_IMAGE } from "./fixtures/upstream";
 import { isSecret, objects, ofType, plainText, reveal, run, transitiveDependencies, type StackRun } from "./support/stacks";
 
 const release = (r: StackRun, chart: string) => ofType(r, "kubernetes:helm.sh/v3:Release").find((x) => x.inputs.chart === chart);
@@ -44,9 +44,9 @@ describe("first contact with a real cluster", function () {
       expect(plainText(dev.resources.map((x) => x.inputs))).to.not.contain("test-redis-password");
     });
 
-    it("pins a patched Redis (7.4.6+ fixes CVE-2025-49844; 7.4.11 is the current 7.4)", async () => {
+    it("pins a patched Redis by digest (7.4.6+ fixes CVE-2025-49844; 7.4.11 is the current 7.4)", async () => {
       const [sts] = objects(await run("dev"), "StatefulSet");
-      expect(sts.spec.template.spec.containers[0].image).to.equal("redis:7.4.11-alpine");
+      expect(sts.spec.template.spec.containers[0].image).to.equal(REDIS_IMAGE);
     });
   });
 
