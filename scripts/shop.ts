@@ -11,6 +11,9 @@
  *   CATALOG_ERROR_RATE, PAYMENT_DECLINE_RATE, PAYMENT_TIMEOUT_RATE, PAYMENT_TIMEOUT_DELAY_MS,
  *   FAULT_SEED, LOG_LEVEL, UPSTREAM_TIMEOUT_MS, UPSTREAM_RETRIES, BODY_LIMIT_BYTES,
  *   SHUTDOWN_TIMEOUT_MS, REDIS_TIMEOUT_MS   passed to the services
+ *   OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318   spans to that OTLP/HTTP collector (Jaeger…);
+ *   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, OTEL_TRACES_SAMPLER, OTEL_TRACES_SAMPLER_ARG, OTEL_SDK_DISABLED
+ *                               passed to the services too (each names its own spans: no OTEL_SERVICE_NAME)
  *
  * payment runs as two processes, payment-v1 and payment-v2, and cart splits
  * charges between them per request, as it does in the dev stack.
@@ -38,6 +41,11 @@ const FORWARDED = [
   ENV.bodyLimitBytes,
   ENV.shutdownTimeoutMs,
   ENV.redisTimeoutMs,
+  ENV.otelEndpoint,
+  ENV.otelTracesEndpoint,
+  ENV.otelTracesSampler,
+  ENV.otelTracesSamplerArg,
+  ENV.otelSdkDisabled,
 ];
 
 function fail(message: string): never {

@@ -110,6 +110,19 @@ export const ENV = {
   paymentCanaryWeight: "PAYMENT_CANARY_WEIGHT",
   /** cart: seconds a cart lives without a change (7 days by default, services/retention.ts). */
   cartTtlSeconds: "CART_TTL_SECONDS",
+  // Tracing, by the OpenTelemetry SDK's standard names (services/kit/tracing-config.ts); off unless an endpoint is set:
+  /** The collector's OTLP/HTTP base URL; spans go to <it>/v1/traces. */
+  otelEndpoint: "OTEL_EXPORTER_OTLP_ENDPOINT",
+  /** The OTLP/HTTP traces URL itself (wins over the base URL). */
+  otelTracesEndpoint: "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+  /** The sampler: parentbased_always_on by default; parentbased_traceidratio with a ratio in OTEL_TRACES_SAMPLER_ARG. */
+  otelTracesSampler: "OTEL_TRACES_SAMPLER",
+  /** The sampling ratio (0..1) of the traceidratio samplers. */
+  otelTracesSamplerArg: "OTEL_TRACES_SAMPLER_ARG",
+  /** service.name of the spans; SERVICE_NAME by default. */
+  otelServiceName: "OTEL_SERVICE_NAME",
+  /** "true" turns tracing off whatever else is set. */
+  otelSdkDisabled: "OTEL_SDK_DISABLED",
 } as const;
 
 /** The variable holding the timeout of a call to an upstream service in ms, e.g. PAYMENT_CALL_TIMEOUT_MS. */

@@ -1,6 +1,9 @@
 /**
  * Events on the Redis Stream `events`: orders appends them, notifications
  * consumes them with a consumer group. Stream fields are flat strings.
+ * Besides its own fields an entry may carry `traceparent`, the W3C trace
+ * context of the request that produced it (kit/tracing-hooks.ts), so its
+ * handling joins that request's trace.
  */
 import { z } from "zod";
 import { CustomerId } from "./ids";

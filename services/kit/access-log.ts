@@ -2,7 +2,10 @@
  * One JSON log line per request, with the request id, the matched route
  * template and the duration:
  *
- *   {"time","level","service","version","msg":"request","request_id","method","path","route","status","duration_ms","traceparent"?}
+ *   {"time","level","service","version","msg":"request","request_id","method","path","route","status","duration_ms","traceparent"?,"trace_id"?,"span_id"?}
+ *
+ * trace_id and span_id are the request's server span when tracing is on
+ * (observe.ts), so a line leads to its trace and a trace to its lines.
  *
  * Probe and scrape traffic (/healthz, /readyz, /metrics, every few seconds
  * from the kubelet and Prometheus) logs at debug so it does not drown the
@@ -22,7 +25,8 @@ function boundedPath(path: string): string {
   return path.length <= MAX_LOGGED_PATH ? path : `${path.slice(0, MAX_LOGGED_PATH)}…(${path.length} chars)`;
 }
 
-const QUIET_PATHS = new Set(["/healthz", "/readyz", "/metrics"]);
+/** Probe and scrape paths: logged at debug, and never traced (observe.ts). */
+export const QUIET_PATHS: ReadonlySet<string> = new Set(["/healthz", "/readyz", "/metrics"]);
 
 export interface RequestRecord {
   readonly requestId: string;
@@ -32,6 +36,9 @@ export interface RequestRecord {
   readonly status: number;
   readonly seconds: number;
   readonly traceparent: string | undefined;
+  /** The request's server span, when tracing is on. */
+  readonly traceId?: string;
+  readonly spanId?: string;
 }
 
 export type LogRequest = (request: RequestRecord) => void;
@@ -46,6 +53,7 @@ export function accessLog(logger: Logger): LogRequest {
       status: request.status,
       duration_ms: Math.round(request.seconds * 100_000) / 100,
       ...(request.traceparent && validTraceHeader("traceparent", request.traceparent) ? { traceparent: request.traceparent } : {}),
+      ...(request.traceId ? { trace_id: request.traceId, span_id: request.spanId } : {}),
     };
     if (QUIET_PATHS.has(request.path) && request.status < 400) logger.debug("request", fields);
     else if (request.status >= 500) logger.error("request", fields);

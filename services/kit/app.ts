@@ -16,6 +16,7 @@ import { healthRoutes, type Lifecycle, type ReadinessCheck } from "./health";
 import type { Logger } from "./logger";
 import { metricsHandler } from "./metrics";
 import { observeRequests } from "./observe";
+import { activeTracing } from "./tracing-hooks";
 
 /** What the kit needs from the process around an app (the runner or a test builds it). */
 export interface KitOptions {
@@ -86,6 +87,8 @@ export function createServiceApp(kit: KitOptions, spec: AppSpec): ServiceApp {
     }
     const { error, unexpected } = toAppError(err);
     const logger = c.get("logger") ?? kit.logger;
+    // the request's server span, when traced, records what failed it
+    if (unexpected || error.status >= 500) activeTracing()?.fail(err);
     if (unexpected) logger.error("unhandled error", { err });
     else if (error.status >= 500) logger.warn("request failed", { code: error.code, reason: error.message });
     return renderError(c, error);

@@ -5,8 +5,9 @@
  * is told what is left (x-request-timeout-ms, deadline.ts). Idempotent GETs
  * get at most `retries` (0 or 1) more attempts after a refused/reset
  * connection or a 5xx, within the same deadline (run.ts gives retries only
- * toward a leaf). The request's trace headers ride along, and failures
- * become honest statuses:
+ * toward a leaf). The request's trace headers ride along (with tracing on,
+ * each attempt is a client span and the upstream gets its W3C context), and
+ * failures become honest statuses:
  *
  *   timeout, or an upstream 504      → 504 upstream_timeout
  *   the request's budget already spent → 504 deadline_exceeded (no call made)
@@ -26,6 +27,7 @@ import { DURATION_BUCKETS } from "./buckets";
 import { AppError } from "./errors";
 import { exchange, readBody, TransportTimeout, type Exchange } from "./http-transport";
 import { currentTraceHeaders } from "./trace";
+import { activeTracing } from "./tracing-hooks";
 
 export type UpstreamReply<T> =
   | { readonly ok: true; readonly status: number; readonly data: T }
@@ -205,25 +207,33 @@ export class Upstream {
     }
     const deadline = performance.now() + budget;
     const attempts = isIdempotent(method) && body === undefined ? 1 + retries : 1;
+    const url = `${baseUrl}${path}`;
+    const tracing = activeTracing();
     for (let attempt = 1; ; attempt++) {
       const started = performance.now();
       const elapsed = () => (performance.now() - started) / 1000;
       const attemptMs = Math.floor(deadline - started);
       // the upstream answers (or gives up) before this side does
       const sent = { ...headers, [DEADLINE_HEADER]: String(Math.max(1, attemptMs - margin)) };
+      const span = tracing?.call(this.name, method, new URL(url), attempt);
+      span?.inject(sent);
       let answer: Exchange;
       try {
-        answer = await exchange({ method, url: `${baseUrl}${path}`, headers: sent, body, timeoutMs: attemptMs });
+        answer = await exchange({ method, url, headers: sent, body, timeoutMs: attemptMs });
       } catch (err) {
         if (err instanceof TransportTimeout) {
+          span?.end("timeout");
           metrics?.record(this.name, method, "timeout", elapsed());
           throw this.timeoutError(method, path, budget);
         }
+        span?.end(describeNetworkError(err));
         metrics?.record(this.name, method, "unavailable", elapsed());
         if (attempt < attempts && deadline - performance.now() - margin >= 1) continue;
         throw new AppError(503, "upstream_unavailable", `${this.name} is unreachable (${describeNetworkError(err)})`);
       }
       metrics?.record(this.name, method, String(answer.status), elapsed());
+      // the span lasts until the answer is read (or abandoned, or cut by the deadline)
+      if (span) answer.body.once("close", () => span.end(answer.timedOut() ? "timeout" : answer.status));
       if (answer.status >= 500 && attempt < attempts && deadline - performance.now() - margin >= 1) {
         answer.body.resume(); // drained, so the connection can be reused
         continue;

@@ -10,16 +10,21 @@
  * also why a service that calls nobody (kit.propagateTrace false) never
  * enters one. The concerns themselves stay in their own files:
  * request-id.ts, trace.ts, metrics.ts, access-log.ts.
+ *
+ * With tracing on (tracing-hooks.ts), the request (but a probe or a scrape)
+ * runs inside its server span, the access-log line carries the span's trace_id and span_id, and
+ * the span ends with the route template and the status.
  */
 import type { MiddlewareHandler } from "hono";
 import type { Registry } from "prom-client";
-import { accessLog } from "./access-log";
+import { accessLog, QUIET_PATHS } from "./access-log";
 import type { ServiceEnv } from "./context";
 import type { Logger } from "./logger";
 import { requestMetrics } from "./metrics";
 import { echoRequestId, requestIdOf } from "./request-id";
-import { routeLabel } from "./route-label";
+import { routeLabel, UNMATCHED_ROUTE } from "./route-label";
 import { traceHeadersOfRequest, withTraceHeaders } from "./trace";
+import { activeTracing } from "./tracing-hooks";
 
 export function observeRequests(kit: { readonly logger: Logger; readonly registry: Registry; readonly propagateTrace?: boolean }): MiddlewareHandler<ServiceEnv> {
   const propagate = kit.propagateTrace !== false;
@@ -32,15 +37,22 @@ export function observeRequests(kit: { readonly logger: Logger; readonly registr
     c.set("logger", kit.logger.child({ request_id: requestId }));
     echoRequestId(c, requestId);
     let status = 500;
+    // probes and scrapes, every few seconds, would each be a trace of their own
+    let tracing = activeTracing();
+    if (tracing && QUIET_PATHS.has(c.req.path)) tracing = undefined;
+    const incoming = propagate || tracing ? traceHeadersOfRequest(c) : undefined;
+    const span = tracing?.request(c.req.method, c.req.path, c.req.url.startsWith("https:") ? "https" : "http", incoming!);
     try {
-      if (propagate) await withTraceHeaders({ ...traceHeadersOfRequest(c), "x-request-id": requestId }, next);
-      else await next();
+      const run = propagate ? () => withTraceHeaders({ ...incoming, "x-request-id": requestId }, next) : next;
+      if (span) await span.run(run);
+      else await run();
       status = c.res.status;
     } finally {
       const seconds = (performance.now() - started) / 1000;
       const route = routeLabel(c);
       record(c.req.method, route, status, seconds);
-      log({ requestId, method: c.req.method, path: c.req.path, route, status, seconds, traceparent: c.req.header("traceparent") });
+      span?.end(route === UNMATCHED_ROUTE ? undefined : route, status);
+      log({ requestId, method: c.req.method, path: c.req.path, route, status, seconds, traceparent: c.req.header("traceparent"), ...(span ? { traceId: span.traceId, spanId: span.spanId } : {}) });
     }
   };
 }

@@ -4,7 +4,9 @@
  * variable), make the logger, metrics registry, Redis client and upstream
  * clients the topology allows, build the app, listen on HOST:PORT, log
  * "listening" with the port (the launcher reads it), start background
- * workers, and shut down gracefully on SIGTERM/SIGINT.
+ * workers, and shut down gracefully on SIGTERM/SIGINT. With an OTLP
+ * endpoint configured (tracing-config.ts) it starts tracing first, and
+ * exports the spans still queued at shutdown, within TRACE_FLUSH_TIMEOUT_MS.
  */
 import { retriesToward } from "../budgets";
 import { SERVICES, type ServiceName } from "../topology";
@@ -19,6 +21,8 @@ import { createRegistry } from "./metrics";
 import type { RedisClient } from "./redis";
 import { listen } from "./server";
 import { exitOnSignals, shutdown } from "./shutdown";
+import { tracingConfig, type TracingConfig } from "./tracing-config";
+import type { Tracing } from "./tracing-hooks";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -125,19 +129,35 @@ function refuse(name: ServiceName, err: unknown): never {
   process.exit(1);
 }
 
+/**
+ * The bound on exporting the spans still queued once the service stopped
+ * (after SHUTDOWN_TIMEOUT_MS at most): an unreachable collector delays the
+ * exit by this much, never more.
+ */
+export const TRACE_FLUSH_TIMEOUT_MS = 2_000;
+
 /** Runs service `name` as this process's main program. */
 export async function runService(name: ServiceName, build: BuildService, env: Env = process.env): Promise<void> {
   // The Redis client is about half of the services' shared code: a service
   // without Redis never loads it (faster start, less memory; bench/RESULTS.md).
   const redisModule = SERVICES[name].redis ? await import("./redis.js") : undefined;
   let parts: ReturnType<typeof buildContext>;
+  let traces: TracingConfig;
   try {
     parts = buildContext(name, env, redisModule);
+    traces = tracingConfig(env, parts.context.config.service);
   } catch (err) {
     refuse(name, err);
   }
   const { context, lifecycle, redisClient } = parts;
   const { logger, config } = context;
+  // the OpenTelemetry SDK is loaded only when spans have somewhere to go
+  let tracing: Tracing | undefined;
+  if (traces.tracesUrl !== undefined) {
+    const { startTracing } = await import("./tracing.js");
+    tracing = startTracing({ config: { ...traces, tracesUrl: traces.tracesUrl }, version: config.version, edge: SERVICES[name].public, logger });
+    logger.info("tracing on", { endpoint: traces.tracesUrl, sampler: traces.sampler, ratio: traces.ratio, service_name: traces.serviceName });
+  }
   process.on("uncaughtException", (err) => {
     logger.error("uncaught exception", { err });
     process.exit(1);
@@ -159,8 +179,8 @@ export async function runService(name: ServiceName, build: BuildService, env: En
   logger.info("listening", { host: config.host, port: server.port, url: server.url });
   running.start?.();
   exitOnSignals(
-    (signal) =>
-      shutdown(
+    async (signal) => {
+      const code = await shutdown(
         {
           logger,
           lifecycle,
@@ -174,7 +194,10 @@ export async function runService(name: ServiceName, build: BuildService, env: En
           },
         },
         signal,
-      ),
+      );
+      await tracing?.shutdown(TRACE_FLUSH_TIMEOUT_MS);
+      return code;
+    },
     logger,
   );
 }

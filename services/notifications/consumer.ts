@@ -23,6 +23,7 @@ import { EVENTS_STREAM, OrderCreatedEvent } from "../contracts/event";
 import { formatCents } from "../contracts/money";
 import type { Logger } from "../kit/logger";
 import { connectInBackground, reconnectDelay, type RedisClient } from "../kit/redis";
+import { consumeTraced, TRACEPARENT_FIELD } from "../kit/tracing-hooks";
 import type { NotificationsStore } from "./store";
 
 export const CONSUMER_GROUP = "notifications";
@@ -165,9 +166,13 @@ export class EventsConsumer {
 
   private async handleAll(entries: readonly Entry[]): Promise<void> {
     for (const entry of entries) {
-      const outcome = await this.handle(entry);
-      await this.options.redis.xAck(EVENTS_STREAM, CONSUMER_GROUP, entry.id);
-      this.consumed.inc({ type: entry.message.type ?? "unknown", outcome });
+      // in the producing request's trace, when traced (kit/tracing-hooks.ts)
+      const message = { destination: EVENTS_STREAM, group: CONSUMER_GROUP, id: entry.id, traceparent: entry.message[TRACEPARENT_FIELD] };
+      await consumeTraced(message, async () => {
+        const outcome = await this.handle(entry);
+        await this.options.redis.xAck(EVENTS_STREAM, CONSUMER_GROUP, entry.id);
+        this.consumed.inc({ type: entry.message.type ?? "unknown", outcome });
+      });
     }
   }
 

@@ -9,13 +9,15 @@
  *   orders:idem:<caller>:<key>  "<fingerprint> <id>", kept RETENTION.ordersIdempotencyMs
  *                           (7 days): one key space per calling service
  *   orders:by-user:<user>   sorted set of the user's order ids
- *   events                  stream: type=order.created order_id user_id total_cents
+ *   events                  stream: type=order.created order_id user_id total_cents [traceparent]
+ *                           (the creating request's trace context, so notifications joins its trace)
  */
 import type { ScopedKey } from "../contracts/caller";
 import { EVENTS_STREAM, orderCreatedFields } from "../contracts/event";
 import { Order, type NewOrder } from "../contracts/order";
 import { fingerprint } from "../kit/fingerprint";
 import { LuaScript, type RedisClient } from "../kit/redis";
+import { produceTraced, TRACEPARENT_FIELD } from "../kit/tracing-hooks";
 import { RETENTION } from "../retention";
 import { SEED_ORDER } from "./seed";
 
@@ -77,12 +79,15 @@ export class OrdersStore {
   /** Creates the order unless its caller already did under the same key. */
   async create({ scope, key }: ScopedKey, input: NewOrder, now = new Date()): Promise<CreateOutcome> {
     const order: Order = { order_id: 1, ...input, status: "created", created_at: now.toISOString() };
-    const fields = Object.entries(orderCreatedFields(order)).flat();
-    const reply = (await CREATE.run(
-      this.redis,
-      [keys.seq, keys.orders, keys.idempotency(scope, key), keys.byUser(input.user_id), EVENTS_STREAM],
-      [fingerprint(input), payload(order), RETENTION.ordersIdempotencyMs, EVENTS_MAXLEN, ...fields],
-    )) as [string, string, string?];
+    const reply = (await produceTraced(EVENTS_STREAM, (traceparent) => {
+      const fields = Object.entries(orderCreatedFields(order)).flat();
+      if (traceparent) fields.push(TRACEPARENT_FIELD, traceparent);
+      return CREATE.run(
+        this.redis,
+        [keys.seq, keys.orders, keys.idempotency(scope, key), keys.byUser(input.user_id), EVENTS_STREAM],
+        [fingerprint(input), payload(order), RETENTION.ordersIdempotencyMs, EVENTS_MAXLEN, ...fields],
+      );
+    })) as [string, string, string?];
     const [status, id, json] = reply;
     if (status === "CONFLICT") return { kind: "conflict", orderId: Number(id) };
     return { kind: status === "CREATED" ? "created" : "replayed", order: parseOrder(id, json!) };
