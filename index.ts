@@ -16,9 +16,9 @@ import { Observability } from "./infra/observability/observability";
 import { DEFAULT_THRESHOLDS } from "./infra/observability/rules";
 import { IngressNginx, INGRESS_NAMESPACE } from "./infra/platform/ingress-nginx";
 import { MetricsServer } from "./infra/platform/metrics-server";
-import { DASHBOARD_LABEL, Monitoring } from "./infra/platform/monitoring";
+import { DASHBOARD_FOLDER, DASHBOARD_LABEL, Monitoring } from "./infra/platform/monitoring";
 import { addResources, quotaFor } from "./infra/quota";
-import { memoryBytes, REDIS_RESOURCES } from "./infra/redis/spec";
+import { memoryBytes, REDIS_POD_RESOURCES } from "./infra/redis/spec";
 import { Shop } from "./infra/shop";
 import { podBudgets, workloadPlan } from "./infra/workload/plan";
 import { SERVICE_RESOURCES } from "./infra/workload/spec";
@@ -84,7 +84,7 @@ const workloads = workloadPlan({
   canary: plan.canary,
 });
 const perPod = meshSetup.podOverhead ? addResources(SERVICE_RESOURCES, meshSetup.podOverhead) : SERVICE_RESOURCES;
-const redisPod = meshSetup.podOverhead ? addResources(REDIS_RESOURCES, meshSetup.podOverhead) : REDIS_RESOURCES;
+const redisPod = meshSetup.podOverhead ? addResources(REDIS_POD_RESOURCES, meshSetup.podOverhead) : REDIS_POD_RESOURCES;
 const namespace = new AppNamespace(
   "namespace",
   {
@@ -167,7 +167,17 @@ new ShopIngress(
 if (monitoring) {
   new Observability(
     "observability",
-    { namespace: namespace.name, dashboardLabel: DASHBOARD_LABEL, crdRelease: monitoring.release, thresholds: { ...DEFAULT_THRESHOLDS, redisMaxmemoryBytes: memoryBytes(config.redis.maxmemory) } },
+    {
+      namespace: namespace.name,
+      dashboardLabel: DASHBOARD_LABEL,
+      dashboardFolder: DASHBOARD_FOLDER,
+      // Istio's sidecars are scraped by the Envoy PodMonitor; Linkerd's only by linkerd-viz's own Prometheus
+      sources: { meshMetrics: config.mesh === "istio" ? "istio" : "none" },
+      redisExporter: externalRedis(config, secrets) === undefined,
+      scrape: meshSetup.prometheus?.scrape,
+      crdRelease: monitoring.release,
+      thresholds: { ...DEFAULT_THRESHOLDS, redisMaxmemoryBytes: memoryBytes(config.redis.maxmemory) },
+    },
     { provider },
   );
 }

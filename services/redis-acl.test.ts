@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { SERVICES, SERVICE_NAMES } from "./topology";
-import { aclFile, aclUserLine, REDIS_ACL, REDIS_PROBE_USER, REDIS_SERVICE_USERS, type RedisUser } from "./redis-acl";
+import { aclFile, aclUserLine, REDIS_ACL, REDIS_EXPORTER_USER, REDIS_PROBE_USER, REDIS_SERVICE_USERS, type RedisUser } from "./redis-acl";
 
 /** Commands no service may run: they touch every key, the server or the ACLs. */
 const DANGEROUS = ["flushall", "flushdb", "config", "debug", "keys", "shutdown", "module", "acl", "script", "function", "fcall", "scan", "monitor", "save", "bgsave", "replicaof", "slaveof", "migrate", "restore", "client|kill", "client|list", "swapdb", "select", "rename", "sort", "object", "dump", "eval_ro", "subscribe", "publish"];
@@ -8,7 +8,7 @@ const DANGEROUS = ["flushall", "flushdb", "config", "debug", "keys", "shutdown",
 describe("redis-acl: one ACL user per service, least privilege", () => {
   it("has a user for exactly the services the topology gives Redis, plus the probe", () => {
     expect([...REDIS_SERVICE_USERS].sort()).to.deep.equal(SERVICE_NAMES.filter((name) => SERVICES[name].redis).sort());
-    expect(Object.keys(REDIS_ACL).sort()).to.deep.equal([...REDIS_SERVICE_USERS, REDIS_PROBE_USER].sort());
+    expect(Object.keys(REDIS_ACL).sort()).to.deep.equal([...REDIS_SERVICE_USERS, REDIS_PROBE_USER, REDIS_EXPORTER_USER].sort());
   });
 
   it("grants nothing dangerous, no key pattern of another service, and the probe PING only", () => {
@@ -19,16 +19,20 @@ describe("redis-acl: one ACL user per service, least privilege", () => {
     }
     expect(REDIS_ACL.notifications.keys.some((k) => k.startsWith("payment"))).to.equal(false);
     expect(REDIS_ACL.probe).to.deep.equal({ keys: [], commands: ["hello", "auth", "ping"] });
+    // the exporter: no key, and of the commands redis_exporter v1.88.0 sends by default only the read-only
+    // diagnostics (never SLOWLOG GET, whose entries carry other clients' arguments, nor CONFIG)
+    expect(REDIS_ACL.exporter.keys).to.deep.equal([]);
+    expect(REDIS_ACL.exporter.commands).to.have.members(["auth", "client|setname", "ping", "info", "latency|latest", "latency|histogram", "slowlog|len"]);
   });
 
   it("writes the ACL file: default user off, then each user from -@all up, hashed passwords", () => {
     const hash = (c: string) => ({ sha256: c.repeat(64) });
-    const passwords = { cart: hash("a"), orders: hash("b"), payment: hash("c"), notifications: hash("d"), probe: hash("e") } satisfies Record<RedisUser, unknown>;
+    const passwords = { cart: hash("a"), orders: hash("b"), payment: hash("c"), notifications: hash("d"), probe: hash("e"), exporter: hash("f") } satisfies Record<RedisUser, unknown>;
     const lines = aclFile(passwords).trim().split("\n");
     expect(lines[0]).to.match(/^user default off resetpass resetkeys ~cart:\* .* resetchannels -@all \+hello .*\+multi \+exec/);
     expect(lines[0], "no password: nobody can log in as default").not.to.match(/ [>#]/);
     expect(lines[1]).to.match(/^user cart on resetpass #a{64} resetkeys ~cart:\* resetchannels -@all \+hello /);
-    expect(lines).to.have.length(6);
+    expect(lines).to.have.length(7);
     expect(aclUserLine("x", { keys: ["k:*"], commands: ["get"] }, { plain: "pw" })).to.equal("user x on resetpass >pw resetkeys ~k:* resetchannels -@all +get");
     expect(() => aclUserLine("x", { keys: [], commands: [] }, { plain: "two words" })).to.throw(/whitespace/);
     expect(() => aclUserLine("x", { keys: [], commands: [] }, { sha256: "nothex" })).to.throw(/SHA-256/);

@@ -19,7 +19,14 @@ export type RedisServiceUser = (typeof REDIS_SERVICE_USERS)[number];
 /** The user the liveness/readiness probes authenticate as (`redis-cli --user probe ping`): PING only. */
 export const REDIS_PROBE_USER = "probe";
 
-export type RedisUser = RedisServiceUser | typeof REDIS_PROBE_USER;
+/**
+ * The user Redis's metrics exporter (redis_exporter, a sidecar of Redis)
+ * authenticates as: INFO and the read-only diagnostics it asks for, no key,
+ * no CONFIG (it runs with --config-command=-).
+ */
+export const REDIS_EXPORTER_USER = "exporter";
+
+export type RedisUser = RedisServiceUser | typeof REDIS_PROBE_USER | typeof REDIS_EXPORTER_USER;
 
 export interface RedisAclEntry {
   /** Key patterns (glob) the user may touch. */
@@ -53,12 +60,15 @@ export const REDIS_ACL: { readonly [U in RedisUser]: RedisAclEntry } = {
     keys: ["payment:*", "payments"],
     commands: [...CLIENT, ...SCRIPTS, "get", "set", "del", "hset", "multi", "exec"],
   },
-  // services/notifications/store.ts and consumer.ts: its lists and dedupe records, the events stream (consumer group)
+  // services/notifications/store.ts, consumer.ts and lag.ts: its lists and dedupe records, the events stream (consumer group, its lag)
   notifications: {
     keys: ["notifications:*", "events"],
-    commands: [...CLIENT, ...SCRIPTS, "get", "set", "lpush", "ltrim", "lrange", "xgroup|create", "xreadgroup", "xautoclaim", "xack"],
+    commands: [...CLIENT, ...SCRIPTS, "get", "set", "lpush", "ltrim", "lrange", "xgroup|create", "xreadgroup", "xautoclaim", "xack", "xinfo|groups"],
   },
   probe: { keys: [], commands: ["hello", "auth", "ping"] },
+  // redis_exporter v1.88.0 exporter/exporter.go scrapeRedisHost (AUTH, CLIENT SETNAME, INFO ALL), latency.go
+  // (LATENCY LATEST, HISTOGRAM), slowlog.go (SLOWLOG LEN; not GET, whose entries carry commands' arguments)
+  exporter: { keys: [], commands: ["auth", "client|setname", "ping", "info", "latency|latest", "latency|histogram", "slowlog|len"] },
 };
 
 /**

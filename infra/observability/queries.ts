@@ -8,9 +8,17 @@ export const REQUESTS = "http_requests_total";
 export const DURATION = "http_request_duration_seconds";
 
 /** A matcher value: "x" (equal), "~re" (matches), "!~re" (does not match). */
-function selector(matchers: Record<string, string>): string {
+export type Matcher = string;
+/** Label → matcher, or several matchers that all apply (`service="payment",service=~"$service"`). */
+export type Matchers = Readonly<Record<string, Matcher | readonly Matcher[]>>;
+
+function matcher(k: string, v: Matcher): string {
+  return v.startsWith("!~") ? `${k}!~"${v.slice(2)}"` : v.startsWith("~") ? `${k}=~"${v.slice(1)}"` : `${k}="${v}"`;
+}
+
+export function selector(matchers: Matchers): string {
   return Object.entries(matchers)
-    .map(([k, v]) => (v.startsWith("!~") ? `${k}!~"${v.slice(2)}"` : v.startsWith("~") ? `${k}=~"${v.slice(1)}"` : `${k}="${v}"`))
+    .flatMap(([k, v]) => (typeof v === "string" ? [matcher(k, v)] : v.map((one) => matcher(k, one))))
     .join(",");
 }
 
@@ -22,7 +30,7 @@ function selector(matchers: Record<string, string>): string {
 export const TRAFFIC_ONLY: Readonly<Record<string, string>> = { route: "!~/healthz|/readyz|/metrics" };
 
 /** Requests per second, summed by `by`. */
-export function requestRate(m: Record<string, string>, by: string, window = "1m"): string {
+export function requestRate(m: Matchers, by: string, window = "1m"): string {
   return `sum by (${by}) (rate(${REQUESTS}{${selector(m)}}[${window}]))`;
 }
 
@@ -31,12 +39,12 @@ export function requestRate(m: Record<string, string>, by: string, window = "1m"
  * with requests and no failure, since the failures' side falls back to the
  * group's requests times 0.
  */
-export function errorRatio(m: Record<string, string>, by: string, window = "1m"): string {
+export function errorRatio(m: Matchers, by: string, window = "1m"): string {
   const all = requestRate(m, by, window);
   return `(${requestRate({ ...m, status: "~5.." }, by, window)} or ${all} * 0) / ${all}`;
 }
 
 /** The q-quantile of request duration in seconds, by `by`. */
-export function latencyQuantile(q: number, m: Record<string, string>, by: string, window = "5m"): string {
+export function latencyQuantile(q: number, m: Matchers, by: string, window = "5m"): string {
   return `histogram_quantile(${q}, sum by (${by}, le) (rate(${DURATION}_bucket{${selector(m)}}[${window}])))`;
 }

@@ -9,6 +9,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { DASHBOARD_FILE } from "../observability/dashboard";
 import { POD_SECURITY } from "../pod-security";
 import { chartSource, CHARTS } from "./charts";
 
@@ -30,6 +31,13 @@ export interface MonitoringArgs {
    * shop's). The chart creates a Role in each, so the release waits for them.
    */
   readonly dashboardNamespaces: pulumi.Input<string>[];
+  /**
+   * Grafana datasources besides the default Prometheus (a tracing backend,
+   * when one is installed): Grafana's provisioning entries (name, type, uid,
+   * url, access…), passed to kube-prometheus-stack's
+   * grafana.additionalDataSources. None by default.
+   */
+  readonly extraDatasources?: readonly Record<string, unknown>[];
 }
 
 export const RELEASE_NAME = "kube-prometheus-stack";
@@ -43,6 +51,18 @@ export const GRAFANA_SERVICE = "grafana";
 export const PROMETHEUS_POD_LABELS = { "app.kubernetes.io/name": "prometheus" };
 /** How Grafana's sidecar finds dashboards. */
 export const DASHBOARD_LABEL = { key: "grafana_dashboard", value: "1" };
+/**
+ * The annotation Grafana's sidecar reads a dashboard's folder from, and the
+ * shop's folder: the sidecar writes the ConfigMap's files under
+ * <sidecar folder>/<annotation value>/ (k8s-sidecar src/resources.py
+ * _get_destination_folder), and Grafana makes folders of those directories
+ * (provider.foldersFromFilesStructure).
+ */
+export const DASHBOARD_FOLDER = { annotation: "grafana_folder", name: "meshmart" };
+/** Where the grafana chart's dashboards sidecar writes what it collects (sidecar.dashboards.folder, its default). */
+export const SIDECAR_DASHBOARD_DIR = "/tmp/dashboards";
+/** The file Grafana opens as its home dashboard: the shop's, as the sidecar writes it. */
+export const HOME_DASHBOARD_PATH = `${SIDECAR_DASHBOARD_DIR}/${DASHBOARD_FOLDER.name}/${DASHBOARD_FILE}`;
 const ADMIN_USER_KEY = "admin-user";
 const ADMIN_PASSWORD_KEY = "admin-password";
 
@@ -61,6 +81,7 @@ export function monitoringValues(
   adminSecretName: string,
   prometheusPod: PrometheusPodSettings | undefined,
   namespaces: { readonly own: string; readonly dashboards: readonly string[] },
+  extraDatasources: readonly Record<string, unknown>[] = [],
 ): Record<string, unknown> {
   return {
     fullnameOverride: FULLNAME,
@@ -95,8 +116,17 @@ export function monitoringValues(
           labelValue: DASHBOARD_LABEL.value,
           searchNamespace: [namespaces.own, ...namespaces.dashboards],
           resource: "configmap",
+          folder: SIDECAR_DASHBOARD_DIR,
+          // the shop's dashboards in the "meshmart" folder; the chart's own stay at the top level
+          folderAnnotation: DASHBOARD_FOLDER.annotation,
+          provider: { foldersFromFilesStructure: true },
         },
+        // kube-prometheus-stack's Prometheus datasource (uid "prometheus"), the default one
+        datasources: { enabled: true, defaultDatasourceEnabled: true, isDefaultDatasource: true },
       },
+      "grafana.ini": { dashboards: { default_home_dashboard_path: HOME_DASHBOARD_PATH } },
+      // the hook for more datasources (tracing): empty unless given
+      ...(extraDatasources.length > 0 ? { additionalDataSources: [...extraDatasources] } : {}),
     },
   };
 }
@@ -129,7 +159,7 @@ export class Monitoring extends pulumi.ComponentResource {
         ...chartSource(CHARTS.kubePrometheusStack),
         values: pulumi
           .all([admin.metadata.name, pulumi.all(args.dashboardNamespaces)])
-          .apply(([secret, dashboards]) => monitoringValues(secret, args.prometheusPod, { own: args.namespace, dashboards })),
+          .apply(([secret, dashboards]) => monitoringValues(secret, args.prometheusPod, { own: args.namespace, dashboards }, args.extraDatasources)),
         timeout: 900,
         cleanupOnFail: true,
       },

@@ -13,7 +13,23 @@ import { REDIS_SERVICE_USERS, type RedisServiceUser } from "../../services/redis
 import { REDIS_PORT } from "../../services/topology";
 import { pullSecretRefs } from "../images/pull-secret";
 import { appLabels } from "../labels";
-import { ACL_KEY, CHECKSUM_ANNOTATION, CONFIG_KEY, DEFAULT_MAXMEMORY, passwordKey, REDIS_APP, REDIS_USERS, redisAclFile, redisConf, redisServiceSpec, redisStatefulSetSpec, userPasswords } from "./spec";
+import {
+  ACL_KEY,
+  CHECKSUM_ANNOTATION,
+  CONFIG_KEY,
+  DEFAULT_MAXMEMORY,
+  passwordKey,
+  REDIS_APP,
+  REDIS_METRICS_COMPONENT,
+  REDIS_METRICS_SERVICE,
+  REDIS_USERS,
+  redisAclFile,
+  redisConf,
+  redisMetricsServiceSpec,
+  redisServiceSpec,
+  redisStatefulSetSpec,
+  userPasswords,
+} from "./spec";
 
 /** A Redis the program does not run: its address, TLS, and each service user's password. */
 export interface ExternalRedisArgs {
@@ -104,6 +120,12 @@ export class Redis extends pulumi.ComponentResource {
       { parent: this },
     );
     const service = new k8s.core.v1.Service(`${name}-svc`, { metadata: meta, spec: redisServiceSpec() }, { parent: this });
+    // the exporter sidecar's metrics, apart from Redis's own port
+    new k8s.core.v1.Service(
+      `${name}-metrics-svc`,
+      { metadata: { name: REDIS_METRICS_SERVICE, namespace: args.namespace, labels: appLabels({ app: REDIS_APP, component: REDIS_METRICS_COMPONENT }) }, spec: redisMetricsServiceSpec() },
+      { parent: this },
+    );
     new k8s.apps.v1.StatefulSet(
       `${name}-statefulset`,
       {

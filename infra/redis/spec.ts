@@ -5,9 +5,10 @@
  */
 import { createHash, createHmac } from "node:crypto";
 import type * as k8s from "@pulumi/kubernetes";
-import { aclFile, REDIS_ACL, REDIS_PROBE_USER, type RedisUser } from "../../services/redis-acl";
+import { aclFile, REDIS_ACL, REDIS_EXPORTER_USER, REDIS_PROBE_USER, type RedisUser } from "../../services/redis-acl";
 import { REDIS_PORT } from "../../services/topology";
 import { recommendedLabels, versionSelector } from "../labels";
+import { addResources } from "../quota";
 import { containerSecurityContext, podSecurityContext, type Resources } from "../workload/spec";
 
 export const REDIS_APP = "redis";
@@ -100,6 +101,41 @@ export function redisConf(maxmemory: string = DEFAULT_MAXMEMORY): string {
   ].join("\n");
 }
 
+/**
+ * Redis's metrics exporter, a sidecar in Redis's pod: oliver006/redis_exporter
+ * v1.88.0 by exact tag (its digest is not established here: two public pins
+ * of that tag disagree; pin it with `docker buildx imagetools inspect`). A
+ * scratch image whose one binary runs as the pod's user.
+ */
+export const REDIS_EXPORTER_IMAGE = "oliver006/redis_exporter:v1.88.0";
+/** Its metrics port (redis_exporter's default --web.listen-address :9121), named for the monitors. */
+export const REDIS_EXPORTER_PORT = 9121;
+export const REDIS_EXPORTER_PORT_NAME = "metrics";
+export const REDIS_EXPORTER_RESOURCES: Resources = {
+  requests: { cpu: "10m", memory: "16Mi" },
+  limits: { cpu: "100m", memory: "64Mi" },
+};
+
+/** What Redis's pod asks for and may use: Redis and its exporter (the namespace's quota counts both). */
+export const REDIS_POD_RESOURCES: Resources = addResources(REDIS_RESOURCES, REDIS_EXPORTER_RESOURCES);
+
+/**
+ * The exporter's command line: Redis on the pod's loopback as its own ACL
+ * user (password from REDIS_PASSWORD), no CONFIG GET (--config-command=-:
+ * maxmemory comes from INFO), and no /scrape endpoint, which would let a
+ * caller point it at any other Redis (--disable-scrape-endpoint). Flags of
+ * redis_exporter v1.88.0 main.go.
+ */
+export function redisExporterArgs(): string[] {
+  return [
+    `--redis.addr=redis://127.0.0.1:${REDIS_PORT}`,
+    `--redis.user=${REDIS_EXPORTER_USER}`,
+    "--config-command=-",
+    "--disable-scrape-endpoint",
+    `--web.listen-address=:${REDIS_EXPORTER_PORT}`,
+  ];
+}
+
 export interface RedisSpecArgs {
   readonly image: string;
   readonly secretName: string;
@@ -154,6 +190,16 @@ export function redisStatefulSetSpec(args: RedisSpecArgs): k8s.types.input.apps.
               { name: "tmp", mountPath: "/tmp" },
             ],
           },
+          {
+            name: "exporter",
+            image: REDIS_EXPORTER_IMAGE,
+            imagePullPolicy: "IfNotPresent",
+            args: redisExporterArgs(),
+            ports: [{ name: REDIS_EXPORTER_PORT_NAME, containerPort: REDIS_EXPORTER_PORT, protocol: "TCP" }],
+            env: [{ name: "REDIS_PASSWORD", valueFrom: { secretKeyRef: { name: args.secretName, key: passwordKey(REDIS_EXPORTER_USER) } } }],
+            resources: REDIS_EXPORTER_RESOURCES,
+            securityContext: containerSecurityContext(),
+          },
         ],
         volumes: [
           {
@@ -181,6 +227,18 @@ export function redisStatefulSetSpec(args: RedisSpecArgs): k8s.types.input.apps.
         },
       },
     ],
+  };
+}
+
+/** The exporter's Service: what the ServiceMonitor finds (infra/observability), its one port the metrics. */
+export const REDIS_METRICS_SERVICE = "redis-metrics";
+export const REDIS_METRICS_COMPONENT = "metrics";
+
+export function redisMetricsServiceSpec(): k8s.types.input.core.v1.ServiceSpec {
+  return {
+    clusterIP: "None",
+    selector: versionSelector(REDIS_APP, REDIS_VERSION),
+    ports: [{ name: REDIS_EXPORTER_PORT_NAME, port: REDIS_EXPORTER_PORT, targetPort: REDIS_EXPORTER_PORT_NAME, protocol: "TCP", appProtocol: "http" }],
   };
 }
 

@@ -2,7 +2,8 @@
 import { createServiceApp, type KitOptions } from "../kit/app";
 import { redisReadiness, type RedisClient } from "../kit/redis";
 import type { RunningService } from "../kit/run";
-import { EventsConsumer, type ConsumerOptions } from "./consumer";
+import { CONSUMER_GROUP, EventsConsumer, type ConsumerOptions } from "./consumer";
+import { registerEventsLag } from "./lag";
 import { notificationsRoutes } from "./notifications";
 import { NotificationsStore } from "./store";
 
@@ -17,6 +18,7 @@ export interface NotificationsDeps {
 export function createNotificationsService(deps: NotificationsDeps): RunningService & { readonly consumer: EventsConsumer } {
   const store = new NotificationsStore(deps.redis);
   const consumer = new EventsConsumer({ ...deps.consumer, redis: deps.redis, store, logger: deps.kit.logger, registry: deps.kit.registry });
+  registerEventsLag(deps.redis, deps.kit.registry, CONSUMER_GROUP);
   const app = createServiceApp(deps.kit, {
     readiness: [redisReadiness(deps.redis)],
     routes: (root) => root.route("/notifications", notificationsRoutes(store)),

@@ -81,7 +81,8 @@ describe("exact hardening of every pod and container", function () {
       }
       const v = view(redis);
       expect(v.pod).to.deep.equal(REDIS_POD);
-      expect(v.containers).to.deep.equal([REDIS_CONTAINER]);
+      // Redis and its metrics exporter (a sidecar), hardened alike
+      expect(v.containers).to.deep.equal([REDIS_CONTAINER, REDIS_CONTAINER]);
       expect(VOLUME_SOURCES).to.include.members(v.volumeSources);
     });
   }

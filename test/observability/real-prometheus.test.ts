@@ -3,9 +3,18 @@
  * scraping the local shop (every service and its own redis-server on
  * 127.0.0.1) under a little traffic, with the labels the ServiceMonitors give
  * in a cluster (honorLabels, and `namespace` added by relabeling):
- * - every dashboard panel's query and every recording rule evaluates, and
- *   returns data (but for the panels named in NO_DATA_WHILE_HEALTHY);
- * - with no failure injected the journeys' error ratios read 0, not nothing;
+ * - every dashboard panel's query (template variables set as Grafana would:
+ *   the shop's namespace, every service) and every recording rule evaluates,
+ *   and returns data (but for the panels named in NO_DATA_WHILE_HEALTHY),
+ *   Redis's exporter (Debian's prometheus-redis-exporter, as its own ACL
+ *   user) and notifications' consumer lag included;
+ * - the panels over cluster-only series (kube-state-metrics, Istio's
+ *   sidecars) evaluate without error on this Prometheus and name only the
+ *   metrics and labels read upstream (CLUSTER_ONLY_SERIES); they cannot
+ *   return data here, since nothing local exports those series, and the test
+ *   asserts that they do not rather than backfilling made-up ones;
+ * - with no failure injected the journeys' error ratios and the dashboard's
+ *   error-ratio panels read 0, not nothing;
  * - every rule, alerting ones included, evaluates with health "ok";
  * - `promtool check metrics` finds nothing on any /metrics but the named
  *   complaints about prom-client's own default metrics.
@@ -15,12 +24,17 @@ import { spawn } from "node:child_process";
 import { JOURNEYS, errorRatioRecord, sloRules, WINDOWS } from "../../infra/observability/slo";
 import { alertRules } from "../../infra/observability/rules";
 import { redDashboard } from "../../infra/observability/dashboard";
+import { DEFAULT_MAXMEMORY, memoryBytes, REDIS_METRICS_SERVICE } from "../../infra/redis/spec";
+import { REDIS_EXPORTER_USER } from "../../services/redis-acl";
 import { SHOP_PROCESSES } from "../../scripts/shop/processes";
 import { startShop, type Shop } from "../../scripts/shop/start-shop";
 import { bundle } from "../support/build";
+import { startTestRedis, type TestRedis } from "../support/redis";
 import { postJson } from "../support/services";
 import { waitFor } from "../support/wait";
 import { startPrometheus, type RunningPrometheus } from "./support/prometheus";
+import { startRedisExporter, type RunningRedisExporter } from "./support/redis-exporter";
+import { CLUSTER_ONLY_SERIES, referencedNames } from "./support/upstream-series";
 
 const NAMESPACE = "meshmart";
 
@@ -50,6 +64,24 @@ interface Panel {
   readonly targets?: readonly { readonly expr: string }[];
 }
 
+/** The job scraping Redis's exporter (the ServiceMonitor finds it behind the redis-metrics Service). */
+const REDIS_EXPORTER_JOB = "redis-exporter";
+
+/** A panel's query as Grafana sends it: the shop's namespace chosen, and every service ("All" is `.*`). */
+function interpolate(expr: string): string {
+  return expr.replaceAll("$namespace", NAMESPACE).replaceAll("$service", ".*");
+}
+
+/** Every panel (rows aside) of the dashboard with all its sections (the Istio one included). */
+function dashboardPanels(): Panel[] {
+  return ((redDashboard(NAMESPACE, { meshMetrics: "istio" }).panels ?? []) as Panel[]).filter((p) => p.type !== "row");
+}
+
+/** Whether every series a query reads exists only in a cluster (CLUSTER_ONLY_SERIES). */
+function clusterOnly(expr: string): boolean {
+  return referencedNames(expr).metrics.every((m) => m in CLUSTER_ONLY_SERIES);
+}
+
 /** `promtool check metrics` over one exposition (stdin); resolves with what it printed. */
 function promtoolCheckMetrics(exposition: string): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
@@ -67,6 +99,8 @@ describe("a real Prometheus scraping the local shop", function () {
   this.timeout(60_000);
   let shop: Shop | undefined;
   let prom: RunningPrometheus | undefined;
+  let redis: TestRedis | undefined;
+  let exporter: RunningRedisExporter | undefined;
   let gateway: string;
 
   /** One shopper's journeys through the gateway: browse, view, add to the cart, check out. */
@@ -91,12 +125,18 @@ describe("a real Prometheus scraping the local shop", function () {
 
   before(async function () {
     this.timeout(60_000);
-    shop = await startShop({ distDir: await bundle(), ports: "free" });
+    // Redis with the cluster's ACL users and maxmemory; the exporter logs in as its own user
+    redis = await startTestRedis({ maxmemory: DEFAULT_MAXMEMORY });
+    shop = await startShop({ distDir: await bundle(), ports: "free", redisUrl: redis.url });
+    exporter = await startRedisExporter(redis.userUrl(REDIS_EXPORTER_USER));
     gateway = shop.urls.gateway;
     prom = await startPrometheus({
       namespace: NAMESPACE,
       // payment's two versions sit behind one Service, as in a cluster
-      targets: SHOP_PROCESSES.map((p) => ({ job: p, address: new URL(shop!.urls[p]).host, service: p === "payment-v2" ? "payment" : p })),
+      targets: [
+        ...SHOP_PROCESSES.map((p) => ({ job: p, address: new URL(shop!.urls[p]).host, service: p === "payment-v2" ? "payment" : p })),
+        { job: REDIS_EXPORTER_JOB, address: exporter.address, service: REDIS_METRICS_SERVICE },
+      ],
       ruleGroups: [sloRules(NAMESPACE), alertRules(NAMESPACE)],
     });
     // a counter's first scrape only sets its start: rate() needs it to grow between two scrapes
@@ -120,12 +160,14 @@ describe("a real Prometheus scraping the local shop", function () {
   after(async function () {
     this.timeout(30_000);
     await prom?.stop();
+    await exporter?.stop();
     await shop?.stop();
+    await redis?.close();
   });
 
   it("scrapes every service with the ServiceMonitor's labels, the services' own service label winning", async () => {
     const health = await prom!.targetsUp();
-    expect(health).to.deep.equal(Object.fromEntries(SHOP_PROCESSES.map((p) => [p, "up"])));
+    expect(health).to.deep.equal(Object.fromEntries([...SHOP_PROCESSES, REDIS_EXPORTER_JOB].map((p) => [p, "up"])));
     const { result } = await prom!.query(`count by (namespace, service, version) (http_requests_total)`);
     const seen = result.map((s) => `${s.metric.namespace}/${s.metric.service}/${s.metric.version}`);
     expect(seen).to.include(`${NAMESPACE}/payment/v2`);
@@ -153,16 +195,63 @@ describe("a real Prometheus scraping the local shop", function () {
   });
 
   it("evaluates every dashboard panel's query, with data but for the named exceptions", async () => {
-    const panels = (redDashboard(NAMESPACE).panels as Panel[]).filter((p) => p.type !== "row");
-    expect(panels).to.not.be.empty;
+    const panels = dashboardPanels().filter((p) => !(p.targets ?? []).every((t) => clusterOnly(t.expr)));
+    expect(panels.map((p) => p.title)).to.include.members(["Redis memory against maxmemory", "Redis commands per second", "Redis clients", "notifications: consumer lag on the events stream", "GC time (share of wall time)"]);
     const empty: string[] = [];
     for (const p of panels) {
       for (const t of p.targets ?? []) {
-        const { result } = await prom!.query(t.expr); // rejects with Prometheus's error text
+        expect(t.expr, `${p.title}: filtered by the namespace variable`).to.contain('namespace=~"$namespace"');
+        const { result } = await prom!.query(interpolate(t.expr)); // rejects with Prometheus's error text
         if (result.length === 0) empty.push(p.title);
       }
     }
     expect([...new Set(empty)].sort(), "panels without data").to.deep.equal(Object.keys(NO_DATA_WHILE_HEALTHY).sort());
+  });
+
+  it("reads 0 in every error-ratio panel, and 0 lag once notifications consumed the checkouts' events, with no failure injected", async () => {
+    const ratios = dashboardPanels().filter((p) => p.title.toLowerCase().includes("error ratio") && !(p.targets ?? []).every((t) => clusterOnly(t.expr)));
+    expect(ratios).to.have.length.above(2);
+    for (const p of ratios) {
+      for (const t of p.targets ?? []) {
+        const { result } = await prom!.query(interpolate(t.expr));
+        expect(result.map((r) => Number(r.value[1])), p.title).to.satisfy((values: number[]) => values.length > 0 && values.every((v) => v === 0));
+      }
+    }
+    const lag = dashboardPanels().find((p) => p.title.includes("consumer lag"))!;
+    const { result } = await waitFor(
+      "the events lag to read 0",
+      async () => {
+        const answer = await prom!.query(interpolate(lag.targets![0]!.expr));
+        return answer.result.length > 0 && answer.result.every((r) => r.value[1] === "0") ? answer : undefined;
+      },
+      { timeoutMs: 10_000, intervalMs: 200 },
+    );
+    expect(result.map((r) => r.metric)).to.deep.equal([{ service: "notifications", stream: "events", group: "notifications" }]);
+  });
+
+  it("reads Redis through its exporter's own ACL user: up, its maxmemory, commands counted", async () => {
+    const value = async (expr: string) => Number((await prom!.query(expr)).result[0]?.value[1]);
+    expect(await value(`redis_up{namespace="${NAMESPACE}"}`), exporter!.output()).to.equal(1);
+    expect(await value(`redis_memory_max_bytes{namespace="${NAMESPACE}"}`)).to.equal(memoryBytes(DEFAULT_MAXMEMORY));
+    expect(await value(`redis_commands_processed_total{namespace="${NAMESPACE}"}`)).to.be.above(0);
+  });
+
+  it("evaluates the cluster-only panels (kube-state-metrics, Istio) on this Prometheus, naming only upstream's metrics and labels", async () => {
+    const panels = dashboardPanels().filter((p) => (p.targets ?? []).every((t) => clusterOnly(t.expr)));
+    expect(panels.map((p) => p.title).sort()).to.deep.equal(
+      ["HPA replicas against limits", "Istio: payment error ratio by version", "Istio: payment p99 latency by version", "Istio: payment requests per second by version"].sort(),
+    );
+    for (const p of panels) {
+      for (const t of p.targets ?? []) {
+        const { metrics, labels } = referencedNames(t.expr);
+        const known = new Set(metrics.flatMap((m) => CLUSTER_ONLY_SERIES[m] ?? []));
+        expect(labels.filter((l) => !known.has(l)), `${p.title}: labels no upstream series of ${metrics.join(", ")} has`).to.deep.equal([]);
+        for (const v of ["namespace", "service"]) expect(t.expr, `${p.title}: filtered by $${v}`).to.contain(`$${v}`);
+        // evaluates (a syntax or type error rejects); no local process exports these series, so no data
+        const { result } = await prom!.query(interpolate(t.expr));
+        expect(result, `${p.title}: nothing here exports ${metrics.join(", ")}`).to.deep.equal([]);
+      }
+    }
   });
 
   it("evaluates every rule, alerting ones included, with health ok", async () => {
