@@ -11,12 +11,19 @@
  *   malformed one is dropped and a new trace starts;
  * - with the sampling ratio at 0 nothing is exported, not even for a client
  *   that asks for sampling (the edge does not take a caller's word for it);
+ * - a collector that accepts connections and never answers fails no
+ *   request, and a stopping service gives up flushing at the bound;
+ * - a bad sampler setting stops a service at start, naming the variable;
  * - with no endpoint configured nothing is traced: no span ids in the logs,
  *   and the trace headers are passed on by hand, unchanged.
  */
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { createServer, type AddressInfo, type Socket } from "node:net";
+import { join } from "node:path";
 import { expect } from "chai";
 import { startShop, type Shop } from "../../scripts/shop/start-shop";
+import { TRACE_FLUSH_TIMEOUT_MS } from "../../services/kit/run";
 import type { ServiceName } from "../../services/topology";
 import { bundle } from "../support/build";
 import { OTLP_SPAN_KIND, OTLP_STATUS, startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from "../support/otlp-receiver";
@@ -217,6 +224,49 @@ describe("tracing: one checkout is one trace, gateway to notifications", functio
       await receiver.close();
     }
     expect(receiver.spans.map((s) => `${s.service} ${s.name}`)).to.deep.equal([]);
+  });
+
+  it("a collector that never answers fails no request, and costs a stopping service at most the flush bound", async function () {
+    this.timeout(90_000);
+    const sockets = new Set<Socket>();
+    const blackHole = createServer((socket) => {
+      sockets.add(socket); // accepted, never answered
+      socket.on("close", () => sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => blackHole.listen(0, "127.0.0.1", resolve));
+    const running = await startLoggedShop({ OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${(blackHole.address() as AddressInfo).port}` });
+    try {
+      for (let i = 0; i < 3; i++) await checkout(running.shop.urls.gateway, `patient-${i}`, `trace-hole-${i}-${randomHex(4)}`);
+      // a span export is under way (every 2 s), stuck on the collector
+      await waitFor("an export to reach the collector", () => sockets.size > 0, { timeoutMs: 15_000, intervalMs: 100 });
+    } finally {
+      const reports = await running.shop.stop();
+      for (const socket of sockets) socket.destroy();
+      blackHole.close();
+      expect(reports.map((r) => `${r.service} ${r.code}`), "every service still exits 0").to.deep.equal(reports.map((r) => `${r.service} 0`));
+    }
+    const cut = [...running.lines.values()].flat().filter((line) => line.msg === "tracing: flush at shutdown cut short");
+    expect(cut.length, "services gave up flushing at the bound instead of waiting on the collector").to.be.greaterThan(0);
+    for (const line of cut) expect(line.timeout_ms).to.equal(TRACE_FLUSH_TIMEOUT_MS);
+  });
+
+  it("refuses to start with a bad sampler setting, naming the variable", async () => {
+    const dist = await bundle();
+    const run = (env: Record<string, string>) =>
+      new Promise<{ code: number | null; output: string }>((resolve) => {
+        const child = spawn(process.execPath, [join(dist, "services", "catalog.mjs")], { env: { PATH: process.env.PATH, PORT: "0", HOST: "127.0.0.1", ...env } });
+        let output = "";
+        child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+        child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+        child.on("exit", (code) => resolve({ code, output }));
+        setTimeout(() => child.kill("SIGTERM"), 10_000).unref();
+      });
+    const ratio = await run({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:4318", OTEL_TRACES_SAMPLER: "parentbased_traceidratio", OTEL_TRACES_SAMPLER_ARG: "1.5" });
+    expect(ratio.code).to.equal(1);
+    expect(ratio.output).to.include("OTEL_TRACES_SAMPLER_ARG: must be a number between 0 and 1");
+    const sampler = await run({ OTEL_TRACES_SAMPLER: "sometimes" });
+    expect(sampler.code).to.equal(1);
+    expect(sampler.output).to.include("OTEL_TRACES_SAMPLER: must be one of");
   });
 
   it("traces nothing with no endpoint: no span ids in the logs, the client's traceparent passed on unchanged", async function () {
