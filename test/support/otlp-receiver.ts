@@ -38,6 +38,8 @@ export interface ReceivedSpan {
   /** The resource's service.name and service.version. */
   readonly service: string;
   readonly version: string | undefined;
+  /** Every attribute of the span's resource (service.instance.id…). */
+  readonly resource: Readonly<Record<string, AttributeValue>>;
 }
 
 export interface OtlpReceiver {
@@ -104,6 +106,7 @@ export function spansOfExport(body: ExportRequest): ReceivedSpan[] {
           attributes: attributesOf(span.attributes),
           service: String(resource["service.name"]),
           version: resource["service.version"] === undefined ? undefined : String(resource["service.version"]),
+          resource,
         };
       }),
     );
