@@ -1,16 +1,7 @@
 import { expect } from "chai";
 import { z } from "zod";
-import { ConfigError, envField, loadEnv, serviceConfig } from "./config";
-
-function problems(fn: () => unknown): readonly string[] {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).to.be.instanceOf(ConfigError);
-    return (err as ConfigError).problems;
-  }
-  throw new Error("expected a ConfigError");
-}
+import { configProblems as problems } from "../../test/support/config-problems";
+import { envField, loadEnv, serviceConfig } from "./config";
 
 describe("kit: configuration from env", () => {
   it("defaults to the topology's port and local upstreams", () => {

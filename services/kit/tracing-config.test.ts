@@ -1,16 +1,6 @@
 import { expect } from "chai";
-import { ConfigError } from "./config";
+import { configProblems as problems } from "../../test/support/config-problems";
 import { tracingConfig } from "./tracing-config";
-
-function problems(fn: () => unknown): readonly string[] {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).to.be.instanceOf(ConfigError);
-    return (err as ConfigError).problems;
-  }
-  throw new Error("expected a ConfigError");
-}
 
 /**
  * The variables' meaning is the OpenTelemetry specification's (Environment
