@@ -7,11 +7,12 @@
  * Authorization itself is evaluated in mesh-authz.test.ts.
  */
 import { expect } from "chai";
-import { ENV, SERVICE_NAMES, SERVICES } from "../../services/topology";
-import { authzEdges } from "../../infra/authz/graph";
+import { CALL_OPERATIONS, ENV, SERVICE_NAMES, SERVICES } from "../../services/topology";
+import { authzEdges, INGRESS_OPERATIONS } from "../../infra/authz/graph";
 import { CHART_PINS, GATEWAY_API_STANDARD_INSTALL, ISTIO_PROMETHEUS_PROXY_METADATA } from "./fixtures/upstream";
 import { meshTimeouts } from "../../infra/mesh/routing";
 import { directDependencies, isSecret, objects, ofType, plainText, reveal, run, transitiveDependencies, type Registration, type StackRun } from "./support/stacks";
+import { TRACKS } from "./support/shop-shape";
 
 /** The routes' numbers at the stack files' leaf budget (2000 ms). */
 const T2000 = meshTimeouts(2000);
@@ -45,10 +46,11 @@ describe("the mesh stacks under mocks", function () {
 
       it(`${stack}: budgets the proxy of every pod in the namespace's quota`, async () => {
         const [quota] = objects(await run(stack), "ResourceQuota");
-        // 8 autoscaled tracks at 10 pods + 1 surge each, and Redis's 2; every pod carries a 50m / 32-64Mi proxy.
-        expect(Number(quota.spec.hard.pods)).to.equal(90);
-        expect(quota.spec.hard["requests.cpu"]).to.equal(`${88 * (50 + 50) + 2 * (100 + 50)}m`);
-        expect(quota.spec.hard["limits.cpu"]).to.equal(`${88 * (500 + 1000) + 2 * (500 + 1000)}m`);
+        // Every autoscaled track at 10 pods + 1 surge, and Redis's 2; every pod carries a 50m / 32-64Mi proxy.
+        const trackPods = TRACKS.length * 11;
+        expect(Number(quota.spec.hard.pods)).to.equal(trackPods + 2);
+        expect(quota.spec.hard["requests.cpu"]).to.equal(`${trackPods * (50 + 50) + 2 * (100 + 50)}m`);
+        expect(quota.spec.hard["limits.cpu"]).to.equal(`${trackPods * (500 + 1000) + 2 * (500 + 1000)}m`);
       });
     }
   });
@@ -163,7 +165,10 @@ describe("the mesh stacks under mocks", function () {
       const base = release(r, "base");
       const istiod = release(r, "istiod");
       const crs = customResources(r, /istio\.io/);
-      expect(crs.length).to.equal(1 + 9 + 8 + 7);
+      // The PeerAuthentication; AuthorizationPolicies: allow-nothing, one per service and Redis's;
+      // DestinationRules: one per service and Redis's; VirtualServices: one per service.
+      const n = SERVICE_NAMES.length;
+      expect(crs.length).to.equal(1 + (1 + n + 1) + (n + 1) + n);
       for (const x of crs) expect(directDependencies(r, x), x.urn).to.include.members([base.urn, istiod.urn]);
       const podMonitor = ofType(r, "kubernetes:monitoring.coreos.com/v1:PodMonitor")[0]!;
       expect(directDependencies(r, podMonitor)).to.include.members([base.urn, release(r, "kube-prometheus-stack").urn]);
@@ -279,8 +284,12 @@ describe("the mesh stacks under mocks", function () {
       // its Server, per granted operation a MeshTLSAuthentication and an AuthorizationPolicy, and the
       // metrics and probes routes' AuthorizationPolicies; Redis: 3; the proxies' admin port: 4.
       const operations = new Set(authzEdges().filter((e) => e.kind === "call" || e.kind === "ingress").flatMap((e) => (e.operations ?? []).map((o) => `${e.to} ${o.method} ${o.path}`)));
-      expect(operations.size).to.equal(13);
-      expect(policy.length).to.equal(2 + 7 * 3 + operations.size * 2 + 3 + 4);
+      const granted = new Set([
+        ...SERVICE_NAMES.flatMap((from) => Object.entries(CALL_OPERATIONS[from]).flatMap(([to, ops]) => ops!.map((o) => `${to} ${o.method} ${o.path}`))),
+        ...SERVICE_NAMES.filter((s) => SERVICES[s].public).flatMap((s) => INGRESS_OPERATIONS.map((o) => `${s} ${o.method} ${o.path}`)),
+      ]);
+      expect([...operations]).to.have.members([...granted]);
+      expect(policy.length).to.equal(2 + SERVICE_NAMES.length * 3 + operations.size * 2 + 3 + 4);
       for (const x of policy) expect(directDependencies(r, x), x.urn).to.include.members([crds.urn, controlPlane.urn]);
       const routes = customResources(r, /gateway\.networking\.k8s\.io/);
       // Client-side: two per service; authorization: one per granted operation and two per service's Server; two on the admin port.

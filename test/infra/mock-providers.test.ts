@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { buildDigest, contextFiles, DEFAULT_SPECIAL, randomPassword } from "./support/mock-providers";
 import { userPasswords } from "../../infra/redis/spec";
 import { objects, ofType, run, reveal } from "./support/stacks";
+import { SERVICE_NAMES } from "../../services/topology";
 
 const escape = (s: string) => s.replace(/[\]\\^-]/g, "\\$&");
 
@@ -114,8 +115,8 @@ describe("generated secrets in the stacks are what the provider would generate",
 
   it("each image's digest is its own build's: one per service, pushed references by digest", async () => {
     const digests = Object.values((await run("dev")).outputs.imageDigests) as string[];
-    expect(digests).to.have.length(7);
+    expect(digests).to.have.length(SERVICE_NAMES.length);
     for (const d of digests) expect(d).to.match(/^localhost:5001\/meshmart\/[a-z]+@sha256:[0-9a-f]{64}$/);
-    expect(new Set(digests.map((d) => d.split("@")[1])).size).to.equal(7);
+    expect(new Set(digests.map((d) => d.split("@")[1])).size).to.equal(SERVICE_NAMES.length);
   });
 });
