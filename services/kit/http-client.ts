@@ -215,7 +215,7 @@ export class Upstream {
       const attemptMs = Math.floor(deadline - started);
       // the upstream answers (or gives up) before this side does
       const sent = { ...headers, [DEADLINE_HEADER]: String(Math.max(1, attemptMs - margin)) };
-      const span = tracing?.call(this.name, method, new URL(url), attempt);
+      const span = tracing?.call(this.name, method, url, attempt);
       span?.inject(sent);
       let answer: Exchange;
       try {

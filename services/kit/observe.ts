@@ -44,7 +44,8 @@ export function observeRequests(kit: { readonly logger: Logger; readonly registr
     const span = tracing?.request(c.req.method, c.req.path, c.req.url.startsWith("https:") ? "https" : "http", incoming!);
     try {
       const run = propagate ? () => withTraceHeaders({ ...incoming, "x-request-id": requestId }, next) : next;
-      if (span) await span.run(run);
+      // an unsampled span of a service that calls nobody has nothing to hand on: no context to enter
+      if (span && (propagate || span.recording)) await span.run(run);
       else await run();
       status = c.res.status;
     } finally {

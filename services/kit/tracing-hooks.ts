@@ -16,6 +16,8 @@ import { currentTraceHeaders, validTraceHeader, type TraceHeaders } from "./trac
 export interface RequestSpan {
   readonly traceId: string;
   readonly spanId: string;
+  /** Whether it is sampled (recorded and exported). */
+  readonly recording: boolean;
   /** Runs `fn` with this span as the active one (outbound calls and Redis commands become its children). */
   run<T>(fn: () => Promise<T>): Promise<T>;
   /** Ends it, named by the route template, with the answer's status. */
@@ -34,7 +36,7 @@ export interface Tracing {
   /** A server span for a request, continuing the caller's (validated) W3C trace context. */
   request(method: string, path: string, scheme: string, incoming: TraceHeaders): RequestSpan;
   /** A client span for one attempt of a call to `upstream`. */
-  call(upstream: string, method: string, url: URL, attempt: number): CallSpan;
+  call(upstream: string, method: string, url: string, attempt: number): CallSpan;
   /** Marks the active span failed by `err` (an exception behind a 5xx). */
   fail(err: unknown): void;
   /** Runs `fn` in a producer span for `destination`; `fn` gets the traceparent to write into the entry. */

@@ -250,12 +250,14 @@ export function startTracing(options: TracingOptions): Tracing {
   const tracing: Tracing = {
     request(method, path, scheme, incoming): RequestSpan {
       const parent = incoming.traceparent ? propagation.extract(ROOT_CONTEXT, incoming) : ROOT_CONTEXT;
-      const span = tracer.startSpan(method, { kind: SpanKind.SERVER, attributes: { [ATTR_HTTP_REQUEST_METHOD]: method, [ATTR_URL_PATH]: path, [ATTR_URL_SCHEME]: scheme } }, parent);
+      const span = tracer.startSpan(method, { kind: SpanKind.SERVER }, parent);
+      if (span.isRecording()) span.setAttributes({ [ATTR_HTTP_REQUEST_METHOD]: method, [ATTR_URL_PATH]: path, [ATTR_URL_SCHEME]: scheme });
       const active = trace.setSpan(parent, span);
       const { traceId, spanId } = span.spanContext();
       return {
         traceId,
         spanId,
+        recording: span.isRecording(),
         run: (fn) => context.with(active, fn),
         end(route, status) {
           if (span.isRecording()) {
@@ -276,21 +278,19 @@ export function startTracing(options: TracingOptions): Tracing {
 
     call(upstream, method, url, attempt): CallSpan {
       const parent = context.active();
-      const span = tracer.startSpan(
-        method,
-        {
-          kind: SpanKind.CLIENT,
-          attributes: {
-            [ATTR_HTTP_REQUEST_METHOD]: method,
-            [ATTR_SERVER_ADDRESS]: url.hostname,
-            [ATTR_SERVER_PORT]: Number(url.port) || (url.protocol === "https:" ? 443 : 80),
-            [ATTR_URL_FULL]: url.href,
-            [ATTR_SERVICE_PEER_NAME]: upstream,
-            ...(attempt > 1 ? { [ATTR_HTTP_REQUEST_RESEND_COUNT]: attempt - 1 } : {}),
-          },
-        },
-        parent,
-      );
+      const span = tracer.startSpan(method, { kind: SpanKind.CLIENT }, parent);
+      // the sampler needs none of them: an unsampled call parses no URL
+      if (span.isRecording()) {
+        const parsed = new URL(url);
+        span.setAttributes({
+          [ATTR_HTTP_REQUEST_METHOD]: method,
+          [ATTR_SERVER_ADDRESS]: parsed.hostname,
+          [ATTR_SERVER_PORT]: Number(parsed.port) || (parsed.protocol === "https:" ? 443 : 80),
+          [ATTR_URL_FULL]: url,
+          [ATTR_SERVICE_PEER_NAME]: upstream,
+          ...(attempt > 1 ? { [ATTR_HTTP_REQUEST_RESEND_COUNT]: attempt - 1 } : {}),
+        });
+      }
       let ended = false;
       return {
         inject(headers) {
