@@ -48,7 +48,7 @@ export function objectNamespace(r: KubeResource): string | undefined {
 /** `Deployment meshmart/users (Pulumi resource "shop-users-v1")`: how every message names a resource. */
 export function describe(r: KubeResource): string {
   const kind = kubeType(r.type)?.kind ?? r.type;
-  const ns = objectNamespace(r);
+  const ns = known(() => objectNamespace(r));
   return `${kind} ${ns ? `${ns}/` : ""}${objectName(r)} (Pulumi resource "${r.name}")`;
 }
 
@@ -116,4 +116,36 @@ export function selects(selector: Record<string, any> | undefined, labels: Recor
 export function isEmptySelector(selector: Record<string, any> | undefined): boolean {
   if (!selector) return true;
   return Object.keys(selector["matchLabels"] ?? {}).length === 0 && (selector["matchExpressions"] ?? []).length === 0;
+}
+
+/** Whether an error is the policy SDK's UnknownValueError (a value a preview cannot know yet). */
+export function isUnknownRead(e: unknown): boolean {
+  return e instanceof Error && "unknownTypeSentinel" in e;
+}
+
+/** The value `read` returns, or undefined when it is unknown in a preview (any other error is thrown). */
+export function known<T>(read: () => T): T | undefined {
+  try {
+    return read();
+  } catch (e) {
+    if (isUnknownRead(e)) return undefined;
+    throw e;
+  }
+}
+
+/**
+ * Whether an object is in `namespace`. In a preview of a new stack the shop's
+ * objects name their namespace through the Namespace's outputs, which are not
+ * known yet: an object whose namespace is unknown is held to that namespace's
+ * rules (at `pulumi up` every namespace is known and the check is exact).
+ */
+export function inNamespace(r: KubeResource, namespace: string): boolean {
+  let ns: string | undefined;
+  try {
+    ns = objectNamespace(r);
+  } catch (e) {
+    if (isUnknownRead(e)) return true;
+    throw e;
+  }
+  return ns === namespace;
 }

@@ -8,7 +8,7 @@
  * payment's v1 and v2 tracks are declared).
  */
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { describe, isKind, objectName, objectNamespace, podTemplateLabels } from "../kube-objects";
+import { describe, inNamespace, isKind, objectName, podTemplateLabels } from "../kube-objects";
 import { SHOP_NAMESPACE_SCHEMA, shopNamespace } from "../pack-config";
 
 function targets(hpa: PolicyResource, deployment: PolicyResource): boolean {
@@ -31,7 +31,7 @@ export const deploymentAutoscaling: StackValidationPolicy = {
   configSchema: SHOP_NAMESPACE_SCHEMA,
   validateStack: (args, reportViolation) => {
     const namespace = shopNamespace(args);
-    const inShop = args.resources.filter((r) => objectNamespace(r) === namespace);
+    const inShop = args.resources.filter((r) => inNamespace(r, namespace));
     const hpas = inShop.filter((r) => isKind(r.type, "autoscaling", "HorizontalPodAutoscaler"));
     const deployments = inShop.filter((r) => isKind(r.type, "apps", "Deployment"));
     for (const d of deployments) {

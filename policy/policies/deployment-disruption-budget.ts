@@ -4,7 +4,7 @@
  * node drain never takes a service's last ready pod.
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { describe, isKind, isEmptySelector, objectNamespace, podTemplateLabels, selects } from "../kube-objects";
+import { describe, inNamespace, isKind, isEmptySelector, podTemplateLabels, selects } from "../kube-objects";
 import { SHOP_NAMESPACE_SCHEMA, shopNamespace } from "../pack-config";
 
 export const deploymentDisruptionBudget: StackValidationPolicy = {
@@ -14,7 +14,7 @@ export const deploymentDisruptionBudget: StackValidationPolicy = {
   configSchema: SHOP_NAMESPACE_SCHEMA,
   validateStack: (args, reportViolation) => {
     const namespace = shopNamespace(args);
-    const inShop = args.resources.filter((r) => objectNamespace(r) === namespace);
+    const inShop = args.resources.filter((r) => inNamespace(r, namespace));
     const budgets = inShop.filter((r) => isKind(r.type, "policy", "PodDisruptionBudget"));
     for (const d of inShop.filter((r) => isKind(r.type, "apps", "Deployment"))) {
       const labels = podTemplateLabels(d);

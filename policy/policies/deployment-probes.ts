@@ -4,7 +4,7 @@
  * away) and when it is stuck (livenessProbe: restart it).
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { describe, isKind, objectNamespace, podSpec } from "../kube-objects";
+import { describe, inNamespace, isKind, podSpec } from "../kube-objects";
 import { SHOP_NAMESPACE_SCHEMA, shopNamespace } from "../pack-config";
 
 export const deploymentProbes: ResourceValidationPolicy = {
@@ -15,7 +15,7 @@ export const deploymentProbes: ResourceValidationPolicy = {
   validateResource: (args, reportViolation) => {
     if (!isKind(args.type, "apps", "Deployment")) return args.notApplicable("not a Deployment");
     const namespace = shopNamespace(args);
-    if (objectNamespace(args) !== namespace) return args.notApplicable(`not in the shop's namespace ${namespace}`);
+    if (!inNamespace(args, namespace)) return args.notApplicable(`not in the shop's namespace ${namespace}`);
     for (const c of (podSpec(args)!["containers"] ?? []) as Record<string, any>[]) {
       const missing = ["readinessProbe", "livenessProbe"].filter((p) => c[p] === undefined);
       if (missing.length > 0) {

@@ -5,7 +5,7 @@
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { DIGEST_PENDING_SCHEMA, digestPending } from "../digest-pending";
-import { allContainers, containerLabel, describe, podSpec } from "../kube-objects";
+import { allContainers, containerLabel, describe, known, podSpec } from "../kube-objects";
 
 export const imageDigestPending: ResourceValidationPolicy = {
   name: "image-digest-pending",
@@ -17,7 +17,8 @@ export const imageDigestPending: ResourceValidationPolicy = {
     if (!pod) return args.notApplicable("not a workload");
     const pending = digestPending(args);
     for (const c of allContainers(pod)) {
-      const image = c.spec["image"] as string | undefined;
+      // A preview's unknown image is a build's digest, never a pending tag.
+      const image = known(() => c.spec["image"] as string | undefined);
       if (image !== undefined && pending.has(image)) {
         reportViolation(`${describe(args)}, ${containerLabel(c)}: image ${JSON.stringify(image)} runs by tag; its digest is pending. Fix: pin it as name@sha256:<digest> from an upstream record of the tag, then drop it from digestPending.`);
       }

@@ -7,7 +7,7 @@
  * root namespace (where istiod is installed).
  */
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { isKind, objectNamespace } from "../kube-objects";
+import { inNamespace, isKind } from "../kube-objects";
 import { SHOP_NAMESPACE_SCHEMA, shopNamespace } from "../pack-config";
 import { chartName, isHelmRelease, meshesOf } from "../stack-mesh";
 
@@ -38,7 +38,7 @@ export const istioDefaultDeny: StackValidationPolicy = {
     const namespace = shopNamespace(args);
     if (!meshesOf(args.resources, namespace).has("istio")) return args.notApplicable("the stack runs no Istio");
     const scopes = new Set([namespace, ...args.resources.filter((r) => isHelmRelease(r) && chartName(r) === "istiod").map((r) => String(r.props["namespace"]))]);
-    const inScope = (r: PolicyResource) => scopes.has(objectNamespace(r) ?? "");
+    const inScope = (r: PolicyResource) => [...scopes].some((s) => inNamespace(r, s));
     const peer = args.resources.filter((r) => isKind(r.type, "security.istio.io", "PeerAuthentication") && inScope(r));
     const authz = args.resources.filter((r) => isKind(r.type, "security.istio.io", "AuthorizationPolicy") && inScope(r));
     const where = [...scopes].join(" or ");

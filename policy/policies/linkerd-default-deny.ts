@@ -5,7 +5,7 @@
  * no workload there overrides it on its pod template.
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { describe, isKind, objectName, objectNamespace } from "../kube-objects";
+import { describe, inNamespace, isKind, known, objectName } from "../kube-objects";
 import { SHOP_NAMESPACE_SCHEMA, shopNamespace } from "../pack-config";
 import { meshesOf } from "../stack-mesh";
 
@@ -27,8 +27,8 @@ export const linkerdDefaultDeny: StackValidationPolicy = {
         ns?.urn,
       );
     }
-    for (const w of args.resources.filter((r) => objectNamespace(r) === namespace && r.props["spec"]?.["template"] !== undefined)) {
-      const override = w.props["spec"]?.["template"]?.["metadata"]?.["annotations"]?.[LINKERD_DEFAULT_POLICY];
+    for (const w of args.resources.filter((r) => isKind(r.type, "", "Namespace") === false && known(() => r.props["spec"]?.["template"]) !== undefined && inNamespace(r, namespace))) {
+      const override = known(() => w.props["spec"]?.["template"]?.["metadata"]?.["annotations"]?.[LINKERD_DEFAULT_POLICY]);
       if (override !== undefined && override !== "deny") {
         reportViolation(`${describe(w)} overrides ${LINKERD_DEFAULT_POLICY} to ${JSON.stringify(override)} on its pods. Fix: remove the pod annotation; authorize its callers with an AuthorizationPolicy instead.`, w.urn);
       }

@@ -6,7 +6,7 @@
  * boundary under the mesh (istio, linkerd).
  */
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { isEmptySelector, isKind, objectNamespace } from "../kube-objects";
+import { inNamespace, isEmptySelector, isKind } from "../kube-objects";
 import { SHOP_NAMESPACE_SCHEMA, shopNamespace } from "../pack-config";
 
 export function isDefaultDeny(policy: PolicyResource): boolean {
@@ -29,7 +29,7 @@ export const networkDefaultDeny: StackValidationPolicy = {
   configSchema: SHOP_NAMESPACE_SCHEMA,
   validateStack: (args, reportViolation) => {
     const namespace = shopNamespace(args);
-    const policies = args.resources.filter((r) => isKind(r.type, "networking.k8s.io", "NetworkPolicy") && objectNamespace(r) === namespace);
+    const policies = args.resources.filter((r) => isKind(r.type, "networking.k8s.io", "NetworkPolicy") && inNamespace(r, namespace));
     if (!policies.some(isDefaultDeny)) {
       reportViolation(
         `No default-deny NetworkPolicy in the shop's namespace ${namespace} (${policies.length} NetworkPolicies there, none with podSelector {}, policyTypes [Ingress, Egress] and no rules). Fix: add one, e.g. name "default-deny", spec {podSelector: {}, policyTypes: ["Ingress", "Egress"]}, and allow each edge with its own NetworkPolicy.`,

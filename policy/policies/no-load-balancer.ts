@@ -7,7 +7,7 @@
  * preview is skipped; `pulumi up` sees it.
  */
 import type { PolicyConfigSchema, ResourceValidationPolicy } from "@pulumi/policy";
-import { describe, isKind } from "../kube-objects";
+import { describe, isKind, isUnknownRead, known } from "../kube-objects";
 import { isHelmRelease } from "../stack-mesh";
 
 const SCHEMA: PolicyConfigSchema = {
@@ -15,11 +15,6 @@ const SCHEMA: PolicyConfigSchema = {
     allowLoadBalancer: { type: "boolean", default: false, description: "The stack asks for a LoadBalancer (meshmart:ingressServiceType LoadBalancer)." },
   },
 };
-
-/** An access the policy SDK refuses because the value is unknown in a preview (its UnknownValueError). */
-function isUnknownValueError(e: unknown): boolean {
-  return e instanceof Error && "unknownTypeSentinel" in e;
-}
 
 /** Paths (a.b.c) in a values tree whose key `type` is "LoadBalancer". */
 export function loadBalancerPaths(value: unknown, path = ""): string[] {
@@ -31,7 +26,7 @@ export function loadBalancerPaths(value: unknown, path = ""): string[] {
     try {
       child = (value as Record<string, unknown>)[key];
     } catch (e) {
-      if (isUnknownValueError(e)) continue;
+      if (isUnknownRead(e)) continue;
       throw e;
     }
     if (key === "type" && child === "LoadBalancer") out.push(at);
@@ -54,7 +49,7 @@ export const noLoadBalancer: ResourceValidationPolicy = {
       reportViolation(`${describe(args)} is of type LoadBalancer. ${fix}`);
     }
     if (!isService) {
-      const paths = loadBalancerPaths(args.props["values"]);
+      const paths = loadBalancerPaths(known(() => args.props["values"]));
       if (paths.length > 0) reportViolation(`Helm release ${JSON.stringify(args.props["chart"])} (Pulumi resource "${args.name}") sets ${paths.map((p) => `values.${p}`).join(", ")} to LoadBalancer. ${fix}`);
     }
   },

@@ -4,10 +4,11 @@
  * environment variable named like a secret unless it comes from a Secret
  * (valueFrom.secretKeyRef), nor any plain value that is secret material.
  * Names are heuristics (secret-names.ts); a name that only looks secret can
- * be listed in the `allowNames` config.
+ * be listed in the `allowNames` config. A value a preview cannot know yet is
+ * skipped (`pulumi up` sees it).
  */
 import type { PolicyConfigSchema, ResourceValidationPolicy } from "@pulumi/policy";
-import { allContainers, containerLabel, describe, isKind, podSpec } from "../kube-objects";
+import { allContainers, containerLabel, describe, isKind, known, podSpec } from "../kube-objects";
 import { looksSecretName, secretValueReason } from "../secret-names";
 
 const SCHEMA: PolicyConfigSchema = {
@@ -29,7 +30,8 @@ export const noPlainSecrets: ResourceValidationPolicy = {
     const secretName = (n: string) => looksSecretName(n) && !allowed.has(n);
     if (isKind(args.type, "", "ConfigMap")) {
       for (const field of ["data", "binaryData"]) {
-        for (const [key, value] of Object.entries((args.props[field] ?? {}) as Record<string, unknown>)) {
+        for (const key of Object.keys(known(() => args.props[field]) ?? {})) {
+          const value = known(() => args.props[field][key]);
           if (secretName(key)) reportViolation(`${describe(args)}: ${field} key ${JSON.stringify(key)} is named like a secret. ${FIX_CONFIGMAP}`);
           const why = secretValueReason(value);
           if (why) reportViolation(`${describe(args)}: ${field} key ${JSON.stringify(key)}: ${why}. ${FIX_CONFIGMAP}`);
@@ -40,7 +42,10 @@ export const noPlainSecrets: ResourceValidationPolicy = {
     const pod = podSpec(args);
     if (!pod) return args.notApplicable("neither a ConfigMap nor a workload");
     for (const c of allContainers(pod)) {
-      for (const e of (c.spec["env"] ?? []) as { name: string; value?: unknown; valueFrom?: Record<string, unknown> }[]) {
+      const env = (known(() => c.spec["env"]) ?? []) as { name: string; value?: unknown; valueFrom?: Record<string, unknown> }[];
+      for (let i = 0; i < env.length; i++) {
+        const e = known(() => ({ name: env[i]!.name, value: known(() => env[i]!.value), valueFrom: env[i]!.valueFrom }));
+        if (e === undefined) continue;
         if (secretName(e.name) && e.valueFrom?.["secretKeyRef"] === undefined) {
           const source = e.valueFrom ? `valueFrom.${Object.keys(e.valueFrom).join(", ")}` : "a plain value";
           reportViolation(`${describe(args)}, ${containerLabel(c)}: env ${e.name} is named like a secret but comes from ${source}. ${FIX_ENV}`);

@@ -7,7 +7,10 @@
  * PolicyResource list (parent, dependencies as objects) of each stack
  * policy. A policy's level is its PolicyPackConfig entry, else its own,
  * else the pack's; `disabled` skips it; getConfig returns the policy's
- * config over its schema's defaults; notApplicable ends the call.
+ * config over its schema's defaults; notApplicable ends the call. In a
+ * preview run the props hold Pulumi's unknowns: they become the policy SDK's
+ * unknown sentinels behind its own unknownCheckingProxy, and a policy that
+ * reads one gets the engine's advisory "can't run policy … during preview".
  */
 import type {
   EnforcementLevel,
@@ -21,7 +24,19 @@ import type {
   StackValidationArgs,
   StackValidationPolicy,
 } from "@pulumi/policy";
-import { reveal, type Registration } from "../../infra/support/stacks";
+import { isUnknown, reveal, type Registration } from "../../infra/support/stacks";
+
+// The SDK's own proxy and sentinel (@internal in its typings; proxy.ts at v1.21.0).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const proxy = require("@pulumi/policy/proxy") as { unknownCheckingProxy(v: unknown): any; unknownStringValue: string };
+
+/** A recorded value with each {"$unknown": true} as the SDK's unknown sentinel. */
+function withSentinels(value: unknown): unknown {
+  if (isUnknown(value)) return proxy.unknownStringValue;
+  if (Array.isArray(value)) return value.map(withSentinels);
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withSentinels(v)]));
+  return value;
+}
 
 export interface Violation {
   readonly policy: string;
@@ -57,10 +72,11 @@ function options(r: Registration): PolicyResourceOptions {
 const isTypeOf = (type: string) => (cls: { new (...rest: any[]): unknown }) => (cls as unknown as { __pulumiType?: string }).__pulumiType === type;
 
 /** The stack's resources as validateStack receives them: parent and dependencies resolved to the objects. */
-export function policyResources(registrations: readonly Registration[]): PolicyResource[] {
+export function policyResources(registrations: readonly Registration[], preview = false): PolicyResource[] {
   const byUrn = new Map<string, PolicyResource>();
   const out = registrations.map((r) => {
-    const props = reveal<Record<string, any>>(r.inputs ?? {});
+    const revealed = reveal<Record<string, any>>(r.inputs ?? {});
+    const props = preview ? proxy.unknownCheckingProxy(withSentinels(revealed)) : revealed;
     const resource: PolicyResource = {
       type: r.type,
       name: r.name,
@@ -101,10 +117,22 @@ function configOf(policy: { name: string; configSchema?: PolicyConfigSchema }, c
 }
 
 /** Every policy over every registration of a run (or a broken copy of it). */
-export async function evaluate(policies: Policies, registrations: readonly Registration[], config: PolicyPackConfig = {}, packLevel: EnforcementLevel = "mandatory"): Promise<Evaluation> {
+export interface EvaluateOptions {
+  /** The pack's own level (policy/pack.ts sets mandatory). */
+  readonly packLevel?: EnforcementLevel;
+  /** The registrations come from a preview run (unknowns inside). */
+  readonly preview?: boolean;
+}
+
+const isUnknownRead = (e: unknown) => e instanceof Error && "unknownTypeSentinel" in e;
+
+export async function evaluate(policies: Policies, registrations: readonly Registration[], config: PolicyPackConfig = {}, options: EvaluateOptions = {}): Promise<Evaluation> {
+  const packLevel = options.packLevel ?? "mandatory";
   const violations: Violation[] = [];
   const applicable = new Map<string, number>();
-  const stackResources = policyResources(registrations);
+  const stackResources = policyResources(registrations, options.preview);
+  const cannotRun = (policy: string, e: Error, urn?: string) =>
+    violations.push({ policy, level: "advisory", message: `can't run policy '${policy}' during preview: ${e.message}`, ...(urn ? { urn } : {}) });
   for (const p of policies) {
     const level = levelOf(p, config, packLevel);
     applicable.set(p.name, 0);
@@ -131,7 +159,8 @@ export async function evaluate(policies: Policies, registrations: readonly Regis
             await validate(args, (message) => violations.push({ policy: p.name, level, message, urn: r.urn }));
             count();
           } catch (e) {
-            if (!(e instanceof NotApplicable)) throw e;
+            if (isUnknownRead(e)) cannotRun(p.name, e as Error, r.urn);
+            else if (!(e instanceof NotApplicable)) throw e;
           }
         }
       }
@@ -143,7 +172,8 @@ export async function evaluate(policies: Policies, registrations: readonly Regis
         await validateStack(args, (message, urn) => violations.push({ policy: p.name, level, message, ...(urn ? { urn } : {}) }));
         count();
       } catch (e) {
-        if (!(e instanceof NotApplicable)) throw e;
+        if (isUnknownRead(e)) cannotRun(p.name, e as Error);
+        else if (!(e instanceof NotApplicable)) throw e;
       }
     }
   }
