@@ -8,7 +8,8 @@
  *   gateway's server span), every other span's parent in the trace, the
  *   event's consumer span the child of the order's producer span;
  * - a client's well-formed traceparent is continued at the edge; a
- *   malformed one is dropped and a new trace starts;
+ *   malformed one is dropped and a new trace starts; the same for the
+ *   traceparent field of an `events` entry;
  * - with the sampling ratio at 0 nothing is exported, not even for a client
  *   that asks for sampling (the edge does not take a caller's word for it);
  * - a collector that accepts connections and never answers fails no
@@ -27,6 +28,7 @@ import { TRACE_FLUSH_TIMEOUT_MS } from "../../services/kit/run";
 import type { ServiceName } from "../../services/topology";
 import { bundle } from "../support/build";
 import { OTLP_SPAN_KIND, OTLP_STATUS, startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from "../support/otlp-receiver";
+import { startTestRedis, type TestRedis } from "../support/redis";
 import { postJson } from "../support/services";
 import { waitFor } from "../support/wait";
 
@@ -39,12 +41,13 @@ interface LoggedShop {
   readonly lines: Map<ServiceName, Record<string, unknown>[]>;
 }
 
-async function startLoggedShop(env: Record<string, string>): Promise<LoggedShop> {
+async function startLoggedShop(env: Record<string, string>, redisUrl?: string): Promise<LoggedShop> {
   const lines = new Map<ServiceName, Record<string, unknown>[]>();
   const shop = await startShop({
     distDir: await bundle(),
     ports: "free",
     env,
+    ...(redisUrl ? { redisUrl } : {}),
     onLog: (service, line) => {
       try {
         const list = lines.get(service) ?? [];
@@ -161,18 +164,20 @@ describe("tracing: one checkout is one trace, gateway to notifications", functio
     });
   });
 
-  describe("a client's trace context at the edge", () => {
+  describe("trace context from outside: a client's headers, a stream entry's field", () => {
     let receiver: OtlpReceiver;
+    let redis: TestRedis;
     let running: LoggedShop;
 
     before(async function () {
       this.timeout(90_000);
-      receiver = await startOtlpReceiver();
-      running = await startLoggedShop({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url });
+      [receiver, redis] = await Promise.all([startOtlpReceiver(), startTestRedis()]);
+      running = await startLoggedShop({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url }, redis.url);
     });
     after(async () => {
       await running?.shop.stop();
       await receiver?.close();
+      await redis?.close();
     });
 
     async function browse(headers: Record<string, string>): Promise<{ traceId: string; gateway: ReceivedSpan; catalog: ReceivedSpan }> {
@@ -205,6 +210,22 @@ describe("tracing: one checkout is one trace, gateway to notifications", functio
         expect(traceId).not.to.equal("0".repeat(32));
         expect(gateway.parentSpanId, `${bad}: the gateway's span is a root`).to.equal(undefined);
       }
+    });
+
+    it("joins an event's handling to the traceparent in its entry, and starts a trace of its own for a malformed one", async () => {
+      const client = await redis.client();
+      const producerTrace = randomHex(16);
+      const producerSpan = randomHex(8);
+      const event = { type: "order.created", order_id: "41", user_id: "streamer", total_cents: "100" };
+      const joined = await client.xAdd("events", "*", { ...event, traceparent: `00-${producerTrace}-${producerSpan}-01` });
+      const malformed = await client.xAdd("events", "*", { ...event, order_id: "42", traceparent: `00-${producerTrace.toUpperCase()}-${producerSpan}-01` });
+      const consumerOf = (id: string) => receiver.spans.find((s) => s.kind === OTLP_SPAN_KIND.consumer && s.attributes["messaging.message.id"] === id);
+      const first = await waitFor("the joined entry's consumer span", () => consumerOf(joined), { timeoutMs: 15_000, intervalMs: 100 });
+      expect(first.traceId).to.equal(producerTrace);
+      expect(first.parentSpanId).to.equal(producerSpan);
+      const second = await waitFor("the malformed entry's consumer span", () => consumerOf(malformed), { timeoutMs: 15_000, intervalMs: 100 });
+      expect(second.traceId).not.to.equal(producerTrace);
+      expect(second.parentSpanId, "a root").to.equal(undefined);
     });
   });
 
