@@ -15,6 +15,7 @@
  * - a collector that accepts connections and never answers fails no
  *   request, and a stopping service gives up flushing at the bound;
  * - a bad sampler setting stops a service at start, naming the variable;
+ * - `npm start` passes the OTLP endpoint and sampler on to the services;
  * - with no endpoint configured nothing is traced: no span ids in the logs,
  *   and the trace headers are passed on by hand, unchanged.
  */
@@ -269,6 +270,34 @@ describe("tracing: one checkout is one trace, gateway to notifications", functio
     const cut = [...running.lines.values()].flat().filter((line) => line.msg === "tracing: flush at shutdown cut short");
     expect(cut.length, "services gave up flushing at the bound instead of waiting on the collector").to.be.greaterThan(0);
     for (const line of cut) expect(line.timeout_ms).to.equal(TRACE_FLUSH_TIMEOUT_MS);
+  });
+
+  it("npm start (dist/shop.mjs) passes the OTLP endpoint and sampler on to every service", async function () {
+    this.timeout(90_000);
+    const receiver = await startOtlpReceiver();
+    const child = spawn(process.execPath, [join(await bundle(), "shop.mjs")], {
+      env: { PATH: process.env.PATH, SHOP_PORTS: "free", OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_TRACES_SAMPLER: "parentbased_traceidratio", OTEL_TRACES_SAMPLER_ARG: "1" },
+    });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    try {
+      await waitFor("the banner", () => output.includes("Ctrl-C stops everything.") || child.exitCode !== null, { timeoutMs: 60_000 });
+      const gateway = /^ {2}gateway\s+(http:\/\/\S+)/m.exec(output)?.[1];
+      expect(gateway, output).to.match(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect((await fetch(`${gateway}/api/users/1`)).status).to.equal(200);
+      const spans = await waitFor("spans from the gateway and users", () => {
+        const services = new Set(receiver.spans.map((s) => s.service));
+        return services.has("gateway") && services.has("users") ? receiver.spans : undefined;
+      }, { timeoutMs: 20_000, intervalMs: 100 });
+      const users = spans.find((s) => s.service === "users" && s.kind === OTLP_SPAN_KIND.server)!;
+      expect(spans.find((s) => s.spanId === users.parentSpanId)?.service, "one trace across the launcher's processes").to.equal("gateway");
+    } finally {
+      child.kill("SIGTERM");
+      expect(await exited, output).to.equal(0);
+      await receiver.close();
+    }
   });
 
   it("refuses to start with a bad sampler setting, naming the variable", async () => {
