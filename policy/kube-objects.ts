@@ -149,3 +149,18 @@ export function inNamespace(r: KubeResource, namespace: string): boolean {
   }
   return ns === namespace;
 }
+
+/**
+ * Whether a Service in the namespace sends traffic to a workload's pods (its
+ * spec.selector, non-empty, matches the pod template's labels). A Deployment
+ * no Service selects serves no one (a client such as the load generator, or a
+ * worker): availability budgets and autoscaling on load are for services.
+ */
+export function isServed(workload: KubeResource, resources: readonly KubeResource[], namespace: string): boolean {
+  const labels = podTemplateLabels(workload);
+  return resources.some((s) => {
+    if (!isKind(s.type, "", "Service") || !inNamespace(s, namespace)) return false;
+    const selector = known(() => s.props["spec"]?.["selector"]) as Record<string, string> | undefined;
+    return selector !== undefined && Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels[k] === v);
+  });
+}

@@ -5,10 +5,11 @@
  * HPA's work). One exception: a canary track the stack splits itself by pod
  * count, that is a Deployment with a fixed `spec.replicas` that shares its
  * `app` label with another Deployment of a different `version` label (as
- * payment's v1 and v2 tracks are declared).
+ * payment's v1 and v2 tracks are declared). A Deployment no Service selects
+ * (the load generator) serves no load to scale on and is left alone.
  */
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { describe, inNamespace, isKind, objectName, podTemplateLabels } from "../kube-objects";
+import { describe, inNamespace, isKind, isServed, objectName, podTemplateLabels } from "../kube-objects";
 import { SHOP_NAMESPACE_SCHEMA, shopNamespace } from "../pack-config";
 
 function targets(hpa: PolicyResource, deployment: PolicyResource): boolean {
@@ -26,7 +27,7 @@ export function isSplitCanaryTrack(d: PolicyResource, deployments: readonly Poli
 
 export const deploymentAutoscaling: StackValidationPolicy = {
   name: "deployment-autoscaling",
-  description: "Every Deployment in the shop's namespace is targeted by a HorizontalPodAutoscaler and then declares no replicas (a canary track the stack splits by pod count excepted).",
+  description: "Every Deployment in the shop's namespace that a Service selects is targeted by a HorizontalPodAutoscaler and then declares no replicas (a canary track the stack splits by pod count excepted).",
   enforcementLevel: "mandatory",
   configSchema: SHOP_NAMESPACE_SCHEMA,
   validateStack: (args, reportViolation) => {
@@ -43,7 +44,7 @@ export const deploymentAutoscaling: StackValidationPolicy = {
           d.urn,
         );
       }
-      if (mine.length === 0 && !isSplitCanaryTrack(d, deployments)) {
+      if (mine.length === 0 && !isSplitCanaryTrack(d, deployments) && isServed(d, inShop, namespace)) {
         reportViolation(
           `${describe(d)} has no HorizontalPodAutoscaler. Fix: add an autoscaling/v2 HorizontalPodAutoscaler in ${namespace} with scaleTargetRef {apiVersion: "apps/v1", kind: "Deployment", name: "${objectName(d)}"} (a canary track the stack sizes itself keeps a fixed replicas and a version label beside its stable track).`,
           d.urn,

@@ -178,6 +178,19 @@ describe("policy pack on broken copies of the program's objects (no engine)", fu
     expect(usersFound.map((v) => v.message).join("\n")).to.match(/Deployment meshmart\/users .* no HorizontalPodAutoscaler/);
   });
 
+  it("a Deployment no Service selects (a client such as the load generator) needs neither PDB nor HPA; with its Service it does", async () => {
+    const r = await run("dev");
+    const config = stackPolicyConfig(r.config);
+    const about = (e: Awaited<ReturnType<typeof evaluate>>) =>
+      e.violations.filter((v) => ["deployment-disruption-budget", "deployment-autoscaling"].includes(v.policy) && /Deployment meshmart\/users /.test(v.message));
+    const bare = (withService: boolean) =>
+      r.resources.filter(
+        (x) => !byObject("PodDisruptionBudget", "users")(x) && !byObject("HorizontalPodAutoscaler", "users")(x) && (withService || !byObject("Service", "users")(x)),
+      );
+    expect(about(await evaluate(MESHMART_POLICIES, bare(false), config))).to.deep.equal([]);
+    expect(about(await evaluate(MESHMART_POLICIES, bare(true), config)).map((v) => v.policy).sort()).to.deep.equal(["deployment-autoscaling", "deployment-disruption-budget"]);
+  });
+
   it("a disabled policy reports nothing (PolicyPackConfig enforcementLevel)", async () => {
     const r = await run("dev");
     const broken = editInputs(r, byObject("Deployment", "gateway"), (i) => (container(i).securityContext.privileged = true));
