@@ -7,19 +7,20 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { authzEdges } from "./infra/authz/graph";
+import { authzEdges, LOAD_GENERATOR } from "./infra/authz/graph";
 import { RegistryPullSecret } from "./infra/images/pull-secret";
 import { ServiceImages } from "./infra/images/service-images";
 import { ShopIngress } from "./infra/ingress";
 import { AppNamespace } from "./infra/namespace";
 import { Observability } from "./infra/observability/observability";
 import { DEFAULT_THRESHOLDS } from "./infra/observability/rules";
-import { IngressNginx, INGRESS_NAMESPACE } from "./infra/platform/ingress-nginx";
+import { CONTROLLER_SERVICE, IngressNginx, INGRESS_NAMESPACE } from "./infra/platform/ingress-nginx";
 import { MetricsServer } from "./infra/platform/metrics-server";
 import { DASHBOARD_FOLDER, DASHBOARD_LABEL, Monitoring } from "./infra/platform/monitoring";
 import { addResources, quotaFor } from "./infra/quota";
 import { memoryBytes, REDIS_POD_RESOURCES } from "./infra/redis/spec";
 import { Shop } from "./infra/shop";
+import { edgeUrl, LoadGenerator, LOAD_GENERATOR_RESOURCES } from "./infra/workload/load-generator";
 import { podBudgets, workloadPlan } from "./infra/workload/plan";
 import { SERVICE_RESOURCES } from "./infra/workload/spec";
 import { SERVICE_NAMES, SERVICES } from "./services/topology";
@@ -66,7 +67,7 @@ if (config.metricsServer.enabled) {
 // ── images and namespace ─────────────────────────────────────────────────────
 if (config.images.bundle) bundleServices(__dirname);
 const images = new ServiceImages("images", {
-  services: SERVICE_NAMES,
+  services: config.loadGenerator.enabled ? [...SERVICE_NAMES, LOAD_GENERATOR] : SERVICE_NAMES,
   registry: { server: config.images.registryServer, username: config.images.registryUsername, password: secrets.registryPassword },
   repository: config.images.repository,
   tag: config.images.tag,
@@ -91,7 +92,12 @@ const namespace = new AppNamespace(
     name: config.namespace,
     labels: meshSetup.namespaceLabels,
     annotations: meshSetup.namespaceAnnotations,
-    quota: quotaFor([...podBudgets(workloads, perPod), { count: 2, resources: redisPod }]),
+    quota: quotaFor([
+      ...podBudgets(workloads, perPod),
+      { count: 2, resources: redisPod },
+      // The load generator: one pod, two during a rollout.
+      ...(config.loadGenerator.enabled ? [{ count: 2, resources: meshSetup.podOverhead ? addResources(LOAD_GENERATOR_RESOURCES, meshSetup.podOverhead) : LOAD_GENERATOR_RESOURCES }] : []),
+    ]),
   },
   { provider, dependsOn: meshSetup.dependsOn },
 );
@@ -113,7 +119,7 @@ const monitoring = config.monitoring.enabled
 // Before the workloads, which wait for it: the policy names them by their
 // fixed names and never waits for them (in the linkerd stack the namespace
 // denies by default, so a policy after the workloads would deadlock).
-const policy = plan.applyPolicy({ config, provider, monitoring, ingress, namespace: namespace.name, edges: authzEdges(), mesh: meshSetup });
+const policy = plan.applyPolicy({ config, provider, monitoring, ingress, namespace: namespace.name, edges: authzEdges(undefined, undefined, { loadGenerator: config.loadGenerator.enabled }), mesh: meshSetup });
 
 // ── workloads ───────────────────────────────────────────────────────────────
 // A private registry's credentials, for the pulls (the push uses them too, above).
@@ -163,6 +169,27 @@ new ShopIngress(
   // The controller's admission webhook must be up before an Ingress is accepted.
   { provider, dependsOn: [ingress.release] },
 );
+
+if (config.loadGenerator.enabled) {
+  // Shoppers from inside the cluster, through the edge (the controller's Service), and nothing else.
+  new LoadGenerator(
+    "load-generator",
+    {
+      namespace: namespace.name,
+      image: images.references[LOAD_GENERATOR]!,
+      imagePullPolicy: "IfNotPresent",
+      imagePullSecrets: pullSecret ? [pullSecret.name] : undefined,
+      flags: {
+        target: edgeUrl(CONTROLLER_SERVICE, INGRESS_NAMESPACE),
+        host: config.ingress.host || undefined,
+        rate: config.loadGenerator.rate,
+        connectionLimit: config.ingress.connectionLimit,
+      },
+      podAnnotations: { ...meshSetup.podAnnotations, ...meshSetup.edgeClientPodAnnotations },
+    },
+    { provider, dependsOn: [...meshSetup.dependsOn, ...policy] },
+  );
+}
 
 if (monitoring) {
   new Observability(

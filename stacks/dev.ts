@@ -5,7 +5,7 @@
  */
 import { NetworkPolicies } from "../infra/policy/network-policies";
 import { DNS_PEER, networkPolicySpecs } from "../infra/policy/network-policy-spec";
-import { CONTROLLER_POD_LABELS, INGRESS_NAMESPACE } from "../infra/platform/ingress-nginx";
+import { CONTROLLER_HTTP_PORT, CONTROLLER_POD_LABELS, INGRESS_NAMESPACE } from "../infra/platform/ingress-nginx";
 import { PROMETHEUS_POD_LABELS } from "../infra/platform/monitoring";
 import { externalRedisEndpoint } from "./mesh-peers";
 import type { StackPlan } from "./plan";
@@ -20,6 +20,7 @@ export const dev: StackPlan = {
         namespace,
         policies: networkPolicySpecs(edges, {
           ingress: { namespace: INGRESS_NAMESPACE, podLabels: CONTROLLER_POD_LABELS },
+          edgePort: CONTROLLER_HTTP_PORT,
           monitoring: config.monitoring.enabled ? { namespace: config.monitoring.namespace, podLabels: PROMETHEUS_POD_LABELS } : undefined,
           dns: DNS_PEER,
           externalRedis: externalRedisEndpoint(config),

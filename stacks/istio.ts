@@ -20,11 +20,13 @@ import {
   INJECTION_LABELS,
   SIDECAR_RESOURCES,
   WORKLOAD_POD_ANNOTATIONS,
+  edgeClientPodAnnotations,
   ingressAnnotations,
   prometheusPod,
   scrapeTls,
 } from "../infra/mesh/istio/values";
 import { canarySplit, meshTimeouts } from "../infra/mesh/routing";
+import { CONTROLLER_HTTP_PORT } from "../infra/platform/ingress-nginx";
 import { externalRedisEndpoint, meshBoundary, meshPeers } from "./mesh-peers";
 import type { StackPlan } from "./plan";
 
@@ -35,6 +37,7 @@ export const istio: StackPlan = {
     return {
       namespaceLabels: INJECTION_LABELS,
       podAnnotations: WORKLOAD_POD_ANNOTATIONS,
+      edgeClientPodAnnotations: edgeClientPodAnnotations(CONTROLLER_HTTP_PORT),
       podOverhead: SIDECAR_RESOURCES,
       dependsOn: [controlPlane.release],
       crdDependsOn: [controlPlane.crdRelease, controlPlane.release],

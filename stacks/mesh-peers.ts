@@ -5,7 +5,7 @@
  */
 import { meshNetworkPolicySpecs } from "../infra/mesh/network-policy-spec";
 import { serviceAccountFor, TARGETS, type MeshPeers } from "../infra/mesh/peers";
-import { CONTROLLER_POD_LABELS, CONTROLLER_SERVICE_ACCOUNT, INGRESS_NAMESPACE } from "../infra/platform/ingress-nginx";
+import { CONTROLLER_HTTP_PORT, CONTROLLER_POD_LABELS, CONTROLLER_SERVICE_ACCOUNT, INGRESS_NAMESPACE } from "../infra/platform/ingress-nginx";
 import { PROMETHEUS_POD_LABELS, PROMETHEUS_SERVICE_ACCOUNT } from "../infra/platform/monitoring";
 import { NetworkPolicies } from "../infra/policy/network-policies";
 import { DNS_PEER, type ExternalPeer } from "../infra/policy/network-policy-spec";
@@ -57,6 +57,7 @@ export function meshBoundary(ctx: PolicyContext, ports: MeshPorts): NetworkPolic
         scrapers: [...prometheus, ...(ports.addOns ?? [])],
         controlPlane: ports.controlPlane,
         proxyPorts: ports.proxyPorts,
+        edgeClients: { apps: ctx.edges.filter((e) => e.kind === "shopper").map((e) => e.from), port: CONTROLLER_HTTP_PORT },
         externalRedis: externalRedisEndpoint(ctx.config),
       }),
     },

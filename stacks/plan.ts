@@ -41,6 +41,8 @@ export interface MeshSetup {
   readonly namespaceAnnotations?: Record<string, string>;
   /** Annotations of every pod template (probe rewrite, metrics merging…). */
   readonly podAnnotations?: Record<string, string>;
+  /** Annotations a pod of the shop that calls the edge (the load generator) needs besides podAnnotations. */
+  readonly edgeClientPodAnnotations?: Record<string, string>;
   /** The injected proxy's per-pod requests/limits, added to the namespace's quota. */
   readonly podOverhead?: Resources;
   /** What the workloads and the meshed platform charts wait for (the control plane's releases). */

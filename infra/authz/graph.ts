@@ -7,15 +7,25 @@ import { CALL_OPERATIONS, SERVICE_NAMES, SERVICES, type Operation, type ServiceN
 
 export type { Operation } from "../../services/topology";
 
-/** A party that may open connections: one of our services, or a platform peer. */
-export type Peer = ServiceName | "redis" | "ingress" | "monitoring";
+/** The load generator (infra/workload/load-generator.ts): a shopper's client inside the cluster, not a service. */
+export const LOAD_GENERATOR = "load-generator";
 
-/** What an edge grants: a plain service call, Redis access, or a scrape of /metrics. */
-export type EdgeKind = "call" | "redis" | "ingress" | "scrape";
+/** A party that may open connections: one of our services, a platform peer, or the load generator. */
+export type Peer = ServiceName | "redis" | "ingress" | "monitoring" | typeof LOAD_GENERATOR;
+
+/** What an edge can reach: a service, Redis, or the edge itself (the ingress controller). */
+export type EdgeTarget = ServiceName | "redis" | "ingress";
+
+/**
+ * What an edge grants: a plain service call, Redis access, the edge's call
+ * to a public service, a scrape of /metrics, or a shopper's request to the
+ * edge (the load generator's only edge).
+ */
+export type EdgeKind = "call" | "redis" | "ingress" | "scrape" | "shopper";
 
 export interface AuthzEdge {
   readonly from: Peer;
-  readonly to: ServiceName | "redis";
+  readonly to: EdgeTarget;
   readonly kind: EdgeKind;
   /** What the caller may ask (HTTP edges); absent for Redis (no HTTP: the whole port). */
   readonly operations?: readonly Operation[];
@@ -52,13 +62,21 @@ export function callOperations(caller: ServiceName, upstream: ServiceName, table
 
 export type Topology = { readonly [N in ServiceName]: ServiceSpec };
 
+export interface GraphOptions {
+  /** The load generator is deployed: it may reach the edge, as any shopper may, and nothing else. */
+  readonly loadGenerator?: boolean;
+}
+
 /**
  * Every allowed connection, and nothing else: the services' `calls`, ingress →
- * each public service, each Redis user → redis, and monitoring → every service
- * (its /metrics). Sorted, so generated policies are stable across runs.
+ * each public service, each Redis user → redis, monitoring → every service
+ * (its /metrics), and, when deployed, the load generator → the edge (what a
+ * shopper may ask of it). Nobody may reach the load generator. Sorted, so
+ * generated policies are stable across runs.
  */
-export function authzEdges(topology: Topology = SERVICES, operations: CallOperations = CALL_OPERATIONS): AuthzEdge[] {
+export function authzEdges(topology: Topology = SERVICES, operations: CallOperations = CALL_OPERATIONS, options: GraphOptions = {}): AuthzEdge[] {
   const edges: AuthzEdge[] = [];
+  if (options.loadGenerator) edges.push({ from: LOAD_GENERATOR, to: "ingress", kind: "shopper", operations: INGRESS_OPERATIONS });
   for (const name of SERVICE_NAMES) {
     const spec = topology[name];
     if (spec.public) edges.push({ from: "ingress", to: name, kind: "ingress", operations: INGRESS_OPERATIONS });
@@ -70,11 +88,11 @@ export function authzEdges(topology: Topology = SERVICES, operations: CallOperat
 }
 
 /** The peers allowed to reach `target`, in the order of `authzEdges`. */
-export function allowedCallers(target: ServiceName | "redis", edges: readonly AuthzEdge[] = authzEdges()): Peer[] {
+export function allowedCallers(target: EdgeTarget, edges: readonly AuthzEdge[] = authzEdges()): Peer[] {
   return edges.filter((e) => e.to === target).map((e) => e.from);
 }
 
-/** The targets `source` may reach (services and redis). */
-export function allowedTargets(source: Peer, edges: readonly AuthzEdge[] = authzEdges()): (ServiceName | "redis")[] {
+/** The targets `source` may reach (services, redis, the edge). */
+export function allowedTargets(source: Peer, edges: readonly AuthzEdge[] = authzEdges()): EdgeTarget[] {
   return edges.filter((e) => e.from === source).map((e) => e.to);
 }

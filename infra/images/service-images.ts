@@ -6,8 +6,7 @@
  */
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import type { ServiceName } from "../../services/topology";
-import { serviceBuildArgs } from "./build-args";
+import { serviceBuildArgs, type ImageName } from "./build-args";
 import { deployedReference, imageName } from "./reference";
 
 export interface RegistryArgs {
@@ -19,8 +18,8 @@ export interface RegistryArgs {
 }
 
 export interface ServiceImagesArgs {
-  /** Services to build (names as in the topology). */
-  readonly services: readonly ServiceName[];
+  /** Images to build: services (names as in the topology), and the load generator when it is deployed. */
+  readonly services: readonly ImageName[];
   readonly registry: RegistryArgs;
   /** Repository path under the registry. */
   readonly repository: string;

@@ -12,7 +12,10 @@
  *   configuration);
  * - ingress from the ingress controller to the public services, and from
  *   the monitoring peers (Prometheus, linkerd-viz) to every pod, on the app
- *   port and the mesh's proxy ports.
+ *   port and the mesh's proxy ports;
+ * - egress from the edge's clients in the namespace (the load generator) to
+ *   the ingress controller's pods on their HTTP port, where the controller
+ *   takes plain HTTP as it does from the internet (its inbound is not meshed).
  *
  * Kubelet probes come from the node, which NetworkPolicies do not govern.
  */
@@ -36,6 +39,8 @@ export interface MeshBoundary {
   readonly controlPlane: { readonly namespace: string; readonly ports: readonly number[] };
   /** Ports the proxies accept on a pod's behalf (Linkerd's inbound and admin ports; Istio's Envoy stats). */
   readonly proxyPorts: readonly number[];
+  /** Apps of the namespace that reach the edge as shoppers (the graph's shopper edges), and the controller pods' HTTP port. */
+  readonly edgeClients?: { readonly apps: readonly string[]; readonly port: number };
   /** An external Redis (its address block and port): the services that keep state may reach it there. */
   readonly externalRedis?: { readonly cidr: string; readonly port: number };
 }
@@ -78,6 +83,12 @@ export function meshNetworkPolicySpecs(b: MeshBoundary, topology: Topology = SER
     policies.push({
       name: "allow-scrapes",
       spec: { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: b.scrapers.map(external), ports: tcp([...appPorts, ...b.proxyPorts]) }] },
+    });
+  }
+  for (const app of b.edgeClients?.apps ?? []) {
+    policies.push({
+      name: `${app}-to-edge`,
+      spec: { podSelector: { matchLabels: appSelector(app) }, policyTypes: ["Egress"], egress: [{ to: [external(b.ingress)], ports: tcp([b.edgeClients!.port]) }] },
     });
   }
   if (b.externalRedis) {

@@ -7,7 +7,7 @@
 import { REDIS_PORT, SERVICE_NAMES, SERVICES, type ServiceName } from "../../services/topology";
 import { REDIS_APP } from "../redis/spec";
 import { serviceAccountName } from "../workload/spec";
-import type { AuthzEdge, Peer, Topology } from "../authz/graph";
+import { LOAD_GENERATOR, type AuthzEdge, type Peer, type Topology } from "../authz/graph";
 
 /** A workload's mesh identity: the service account it runs as, in its namespace. */
 export interface WorkloadIdentity {
@@ -46,14 +46,21 @@ export function identityOf(peer: Peer, peers: MeshPeers): WorkloadIdentity | und
       return peers.ingress;
     case "monitoring":
       return peers.monitoring;
+    case LOAD_GENERATOR:
+      // Its fixed service account in the shop's namespace (infra/workload/load-generator.ts).
+      return { namespace: peers.namespace, serviceAccount: serviceAccountName(LOAD_GENERATOR) };
     default:
       return { namespace: peers.namespace, serviceAccount: peers.serviceAccounts[peer] };
   }
 }
 
-/** Every target of the graph (services and Redis), in the edges' order. */
+/**
+ * Every target of the graph in the shop's namespace (services and Redis), in
+ * the edges' order. The edge itself is not one: it is the ingress
+ * controller's, in its own namespace, and admits everyone (the internet).
+ */
 export function targetsOf(edges: readonly AuthzEdge[]): Target[] {
-  return [...new Set(edges.map((e) => e.to))];
+  return [...new Set(edges.map((e) => e.to))].filter((t): t is Target => t !== "ingress");
 }
 
 /** The port a target serves on. */

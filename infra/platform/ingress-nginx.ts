@@ -33,6 +33,8 @@ export const RELEASE_NAME = "ingress-nginx";
 export const INGRESS_NAMESPACE = "ingress-nginx";
 /** The controller Service the chart creates for release RELEASE_NAME. */
 export const CONTROLLER_SERVICE = "ingress-nginx-controller";
+/** The controller pods' HTTP port (the chart's controller.containerPort.http), which its Service's port 80 targets. */
+export const CONTROLLER_HTTP_PORT = 80;
 /** The controller's service account: its identity in a mesh. */
 export const CONTROLLER_SERVICE_ACCOUNT = "ingress-nginx";
 

@@ -3,11 +3,13 @@
  * default deny both ways, DNS egress for every pod, and for each edge one
  * egress rule at the caller and one ingress rule at the callee, on the
  * callee's port only. NetworkPolicies are L4: "monitoring → /metrics" admits
- * Prometheus to the service's port.
+ * Prometheus to the service's port. The load generator's one edge (to the
+ * edge itself) is an egress rule to the ingress controller's pods on their
+ * HTTP port; no rule admits anyone to the load generator.
  */
 import type * as k8s from "@pulumi/kubernetes";
 import { REDIS_PORT, SERVICES, type ServiceName } from "../../services/topology";
-import type { AuthzEdge, Peer, Topology } from "../authz/graph";
+import type { AuthzEdge, EdgeTarget, Peer, Topology } from "../authz/graph";
 import { appSelector } from "../labels";
 
 type NetworkPolicySpec = k8s.types.input.networking.v1.NetworkPolicySpec;
@@ -22,6 +24,8 @@ export interface ExternalPeer {
 export interface NetworkPolicyPeers {
   /** The ingress controller's pods. */
   readonly ingress: ExternalPeer;
+  /** The controller pods' HTTP port: where a shopper inside the cluster (the load generator) reaches the edge. */
+  readonly edgePort?: number;
   /** Prometheus's pods; absent when monitoring is off. */
   readonly monitoring?: ExternalPeer;
   /** The cluster DNS pods (kube-system, k8s-app: kube-dns on kind and minikube). */
@@ -60,6 +64,11 @@ function peerSelector(peer: Peer, peers: NetworkPolicyPeers): PolicyPeer | undef
   }
 }
 
+function edgePort(peers: NetworkPolicyPeers): number {
+  if (peers.edgePort === undefined) throw new Error("an edge to the ingress controller needs NetworkPolicyPeers.edgePort (its pods' HTTP port)");
+  return peers.edgePort;
+}
+
 export function networkPolicySpecs(edges: readonly AuthzEdge[], peers: NetworkPolicyPeers, topology: Topology = SERVICES): NamedPolicy[] {
   const policies: NamedPolicy[] = [
     { name: "default-deny", spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } },
@@ -72,7 +81,8 @@ export function networkPolicySpecs(edges: readonly AuthzEdge[], peers: NetworkPo
       },
     },
   ];
-  const targets = [...new Set(edges.map((e) => e.to))];
+  // The edge is the controller's, in its own namespace, and admits everyone: no policy of ours there.
+  const targets = [...new Set(edges.map((e) => e.to))].filter((t): t is Exclude<EdgeTarget, "ingress"> => t !== "ingress");
   for (const target of targets) {
     if (target === "redis" && peers.externalRedis) continue; // no Redis pod here to admit anyone to
     const from = edges
@@ -89,15 +99,16 @@ export function networkPolicySpecs(edges: readonly AuthzEdge[], peers: NetworkPo
       },
     });
   }
-  const sources = [...new Set(edges.map((e) => e.from))].filter((s): s is ServiceName => s !== "ingress" && s !== "monitoring");
+  const sources = [...new Set(edges.map((e) => e.from))].filter((s): s is Exclude<Peer, "ingress" | "monitoring"> => s !== "ingress" && s !== "monitoring");
   for (const source of sources) {
     const egress = edges
       .filter((e) => e.from === source)
-      .map((e) =>
-        e.to === "redis" && peers.externalRedis
+      .map((e) => {
+        if (e.to === "ingress") return { to: [external(peers.ingress)], ports: [{ protocol: "TCP", port: edgePort(peers) }] };
+        return e.to === "redis" && peers.externalRedis
           ? { to: [{ ipBlock: { cidr: peers.externalRedis.cidr } }], ports: [{ protocol: "TCP", port: peers.externalRedis.port }] }
-          : { to: [{ podSelector: { matchLabels: appSelector(e.to) } }], ports: [{ protocol: "TCP", port: portOf(e.to, topology) }] },
-      );
+          : { to: [{ podSelector: { matchLabels: appSelector(e.to) } }], ports: [{ protocol: "TCP", port: portOf(e.to, topology) }] };
+      });
     policies.push({ name: `${source}-egress`, spec: { podSelector: { matchLabels: appSelector(source) }, policyTypes: ["Egress"], egress } });
   }
   return policies;

@@ -77,6 +77,8 @@ export interface DeploymentSpecArgs {
    */
   readonly replicas?: number;
   readonly env: pulumi.Input<EnvVar[]>;
+  /** Arguments after the image's entrypoint (the load generator's flags); absent: none. */
+  readonly args?: readonly string[];
   readonly serviceAccountName: string;
   readonly resources?: Resources;
   /** Annotations of the pod template (image id, mesh settings); a change rolls the pods. */
@@ -117,6 +119,7 @@ export function deploymentSpec(args: DeploymentSpecArgs): DeploymentSpec {
             image: args.image,
             imagePullPolicy: args.imagePullPolicy,
             ports: [{ name: "http", containerPort: args.port, protocol: "TCP" }],
+            ...(args.args ? { args: [...args.args] } : {}),
             env: args.env,
             resources: args.resources ?? SERVICE_RESOURCES,
             securityContext: containerSecurityContext(),

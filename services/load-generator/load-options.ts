@@ -10,7 +10,8 @@
  *   --concurrency N     journeys in flight at most (default 20; a due journey beyond it is dropped and counted)
  *   --mix SPEC          journey weights, e.g. browse=3,view=5,add=2,remove=1,checkout=1
  *   --timeout-ms N      per-request timeout (default 10000)
- *   --health-port N     serve GET /healthz and /readyz on this port (in a cluster, for the kubelet)
+ *   --health-port N     serve GET /healthz and /readyz on this port (in a cluster, for the kubelet);
+ *                       default: $PORT when set (the image sets it), else none
  *   --progress-s N      seconds between progress lines (default 1 on a terminal, 10 otherwise)
  *   --json              print the summary as JSON
  */
@@ -66,7 +67,7 @@ export function parseMix(spec: string): Record<JourneyName, number> {
   return mix;
 }
 
-export function parseLoadOptions(argv: readonly string[]): LoadOptions {
+export function parseLoadOptions(argv: readonly string[], env: NodeJS.ProcessEnv = {}): LoadOptions {
   let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({
@@ -113,7 +114,11 @@ export function parseLoadOptions(argv: readonly string[]): LoadOptions {
     concurrency: number("concurrency", s("concurrency"), 20, 1, 10_000, true),
     mix: s("mix") === undefined ? DEFAULT_MIX : parseMix(s("mix")!),
     timeoutMs: number("timeout-ms", s("timeout-ms"), 10_000, 1, 600_000, true),
-    ...(s("health-port") !== undefined ? { healthPort: number("health-port", s("health-port"), 0, 1, 65_535, true) } : {}),
+    ...(s("health-port") !== undefined
+      ? { healthPort: number("health-port", s("health-port"), 0, 1, 65_535, true) }
+      : env.PORT !== undefined
+        ? { healthPort: number("health-port", env.PORT, 0, 1, 65_535, true) }
+        : {}),
     ...(s("progress-s") !== undefined ? { progressS: number("progress-s", s("progress-s"), 0, 0.1, 3600, false) } : {}),
     json: values.json === true,
   };

@@ -21,7 +21,7 @@ async function main(argv: string[]): Promise<number> {
   }
   let options;
   try {
-    options = parseLoadOptions(argv);
+    options = parseLoadOptions(argv, process.env);
   } catch (err) {
     if (!(err instanceof LoadOptionsError)) throw err;
     process.stderr.write(`load: ${err.message}\n${USAGE}\n`);

@@ -64,6 +64,19 @@ export const INJECTION_LABELS = { "istio-injection": "enabled" };
 /** Annotation of every shop pod: kubelet probes go through the agent (required under STRICT). */
 export const WORKLOAD_POD_ANNOTATIONS = { "sidecar.istio.io/rewriteAppHTTPProbers": "true" };
 
+/**
+ * A shop pod that calls the edge (the load generator). The controller's
+ * sidecar does not capture inbound traffic, yet its pods carry the injector's
+ * `security.istio.io/tlsMode: istio` label, which is all a client's sidecar
+ * goes by to originate mTLS (pilot/pkg/model/service.go
+ * GetTLSModeFromEndpointLabels): nginx would be handed a TLS handshake. So
+ * the controller's HTTP port bypasses this pod's sidecar outbound, and the
+ * call reaches nginx in plain HTTP, as a shopper's does.
+ */
+export function edgeClientPodAnnotations(edgePort: number): Record<string, string> {
+  return { "traffic.sidecar.istio.io/excludeOutboundPorts": String(edgePort) };
+}
+
 /** ingress-nginx's controller pods: a sidecar that captures outbound only. */
 export const INGRESS_POD_LABELS = { "sidecar.istio.io/inject": "true" };
 export const INGRESS_POD_ANNOTATIONS = { "traffic.sidecar.istio.io/includeInboundPorts": "" };

@@ -1,0 +1,117 @@
+/**
+ * The load generator as a workload (meshmart:loadGenerator): shoppers'
+ * journeys (services/load-generator) against the edge from inside the
+ * cluster, so a fresh cluster's dashboards have traffic. It is a client, not
+ * a service: its own ServiceAccount and one hardened Deployment (the
+ * services' pod and container hardening, spec.ts), and no Service, HPA, PDB
+ * or ServiceMonitor. It targets the ingress controller's in-cluster Service,
+ * so it goes through the edge as a shopper does (the edge's limits, the
+ * public API only), and the authorization graph lets it reach the edge and
+ * nothing else (infra/authz/graph.ts).
+ *
+ * - One replica: the offered rate is per pod (two would double it), and
+ *   nothing depends on it being up.
+ * - Probes: its health port answers /healthz and /readyz while its scheduler
+ *   ticks (a stalled generator is restarted); nothing else listens.
+ * - No /metrics: what it sends shows in the gateway's metrics and the
+ *   mesh's, and a scrape would be a way in that nobody needs.
+ * - Resources: a Node process at a few requests a second; its limit bounds a
+ *   runaway (the latency histograms are bounded, services/load-generator).
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { LOAD_GENERATOR } from "../authz/graph";
+import { pullSecretRefs } from "../images/pull-secret";
+import { appLabels } from "../labels";
+import { deploymentSpec, serviceAccountName, type Resources } from "./spec";
+
+/** Its health port (the image's PORT, services/Dockerfile); nobody but the kubelet reaches it. */
+export const LOAD_GENERATOR_PORT = 8089;
+
+export const LOAD_GENERATOR_RESOURCES: Resources = {
+  requests: { cpu: "50m", memory: "64Mi" },
+  limits: { cpu: "500m", memory: "128Mi" },
+};
+
+/** Journeys in flight at most: well under the edge's per-client connection limit. */
+export const LOAD_GENERATOR_CONCURRENCY = 20;
+
+export interface LoadGeneratorFlags {
+  /** The edge's in-cluster URL (the controller Service). */
+  readonly target: string;
+  /** The Ingress's host, when it answers one host only. */
+  readonly host?: string;
+  /** Requests a second offered. */
+  readonly rate: number;
+  /** The edge's per-client connection limit: concurrency stays under it. */
+  readonly connectionLimit: number;
+}
+
+/** The container's flags: run until stopped, plain progress lines (no terminal), probes on the health port. */
+export function loadGeneratorArgs(f: LoadGeneratorFlags): string[] {
+  return [
+    "--target", f.target,
+    ...(f.host ? ["--host", f.host] : []),
+    "--rate", String(f.rate),
+    "--duration", "0",
+    "--users", "50",
+    "--concurrency", String(Math.min(LOAD_GENERATOR_CONCURRENCY, f.connectionLimit)),
+    "--health-port", String(LOAD_GENERATOR_PORT),
+    "--progress-s", "30",
+  ];
+}
+
+/** The edge's in-cluster URL: the controller Service's port 80 (chart 4.15.1 controller.service.ports.http). */
+export function edgeUrl(controllerService: string, namespace: string): string {
+  return `http://${controllerService}.${namespace}.svc.cluster.local`;
+}
+
+export interface LoadGeneratorArgs {
+  readonly namespace: pulumi.Input<string>;
+  readonly image: pulumi.Input<string>;
+  readonly imagePullPolicy: "Always" | "IfNotPresent";
+  readonly imagePullSecrets?: pulumi.Input<string>[];
+  readonly flags: LoadGeneratorFlags;
+  /** Pod template annotations (the mesh's, and its own for reaching the edge). */
+  readonly podAnnotations?: Record<string, string>;
+  readonly resources?: Resources;
+}
+
+export function loadGeneratorDeploymentSpec(a: Omit<LoadGeneratorArgs, "namespace" | "imagePullSecrets">): k8s.types.input.apps.v1.DeploymentSpec {
+  return deploymentSpec({
+    app: LOAD_GENERATOR,
+    version: "v1",
+    component: "load-generator",
+    port: LOAD_GENERATOR_PORT,
+    image: a.image,
+    imagePullPolicy: a.imagePullPolicy,
+    replicas: 1,
+    env: [],
+    args: loadGeneratorArgs(a.flags),
+    serviceAccountName: serviceAccountName(LOAD_GENERATOR),
+    resources: a.resources ?? LOAD_GENERATOR_RESOURCES,
+    podAnnotations: a.podAnnotations,
+  });
+}
+
+export class LoadGenerator extends pulumi.ComponentResource {
+  constructor(name: string, args: LoadGeneratorArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("meshmart:workload:LoadGenerator", name, args, opts);
+    const labels = appLabels({ app: LOAD_GENERATOR, component: "load-generator" });
+    const sa = new k8s.core.v1.ServiceAccount(
+      `${name}-sa`,
+      {
+        metadata: { name: serviceAccountName(LOAD_GENERATOR), namespace: args.namespace, labels },
+        automountServiceAccountToken: false,
+        imagePullSecrets: pullSecretRefs(args.imagePullSecrets),
+      },
+      { parent: this },
+    );
+    new k8s.apps.v1.Deployment(
+      `${name}-deployment`,
+      { metadata: { name: LOAD_GENERATOR, namespace: args.namespace, labels }, spec: loadGeneratorDeploymentSpec(args) },
+      { parent: this, dependsOn: [sa] },
+    );
+    this.registerOutputs({});
+  }
+}
