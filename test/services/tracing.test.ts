@@ -10,6 +10,8 @@
  * - a client's well-formed traceparent is continued at the edge; a
  *   malformed one is dropped and a new trace starts; the same for the
  *   traceparent field of an `events` entry;
+ * - a 5xx fails the spans on both sides of the call, and a retry is a span
+ *   of its own;
  * - with the sampling ratio at 0 nothing is exported, not even for a client
  *   that asks for sampling (the edge does not take a caller's word for it);
  * - a collector that accepts connections and never answers fails no
@@ -228,6 +230,34 @@ describe("tracing: one checkout is one trace, gateway to notifications", functio
       expect(second.traceId).not.to.equal(producerTrace);
       expect(second.parentSpanId, "a root").to.equal(undefined);
     });
+  });
+
+  it("marks a 5xx failed on both sides of the call, and shows the retry as a span of its own", async function () {
+    this.timeout(90_000);
+    const receiver = await startOtlpReceiver();
+    const running = await startLoggedShop({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, CATALOG_ERROR_RATE: "1" });
+    try {
+      const requestId = `trace-fault-${randomHex(4)}`;
+      const answer = await fetch(`${running.shop.urls.gateway}/api/products/1`, { headers: { "x-request-id": requestId } });
+      expect(answer.status).to.equal(500);
+      const line = await waitFor("the gateway's access line", () => accessLine(running, "gateway", requestId));
+      const inTrace = () => receiver.spans.filter((s) => s.traceId === line.trace_id);
+      await waitFor("both attempts' spans", () => inTrace().filter((s) => s.service === "catalog").length === 2 && inTrace().some((s) => s.service === "gateway" && s.kind === OTLP_SPAN_KIND.server), { timeoutMs: 15_000, intervalMs: 100 });
+      const spans = inTrace();
+      const calls = spans.filter((s) => s.service === "gateway" && s.kind === OTLP_SPAN_KIND.client);
+      expect(calls.map((s) => s.attributes["http.request.resend_count"] ?? 0).sort()).to.deep.equal([0, 1]);
+      for (const s of [...calls, ...spans.filter((x) => x.service === "catalog")]) {
+        expect(s.statusCode, `${s.service} ${s.name}`).to.equal(OTLP_STATUS.error);
+        expect(s.attributes["http.response.status_code"]).to.equal(500);
+        expect(s.attributes["error.type"]).to.equal("500");
+      }
+      const root = spans.find((s) => s.parentSpanId === undefined);
+      expect(root?.name).to.equal("GET /api/products/:id");
+      expect(root?.statusCode).to.equal(OTLP_STATUS.error);
+    } finally {
+      await running.shop.stop();
+      await receiver.close();
+    }
   });
 
   it("exports nothing with the sampling ratio at 0, even for a client asking for sampling; the spans still name their trace in the logs", async function () {
