@@ -145,6 +145,7 @@ const shop = new Shop(
     faults: config.faults,
     paymentCanaryWeight: plan.canary === "client" ? config.canary.weight : undefined,
     podAnnotations: meshSetup.podAnnotations,
+    serviceAnnotations: meshSetup.serviceAnnotations,
     imagePullSecrets: pullSecret ? [pullSecret.name] : undefined,
     redis: { image: config.redis.image, storage: config.redis.storage, storageClass: config.redis.storageClass, password: redisPassword, maxmemory: config.redis.maxmemory, external: externalRedis(config, secrets) },
     serviceMonitorDependsOn: monitoring ? [monitoring.release] : undefined,

@@ -33,6 +33,8 @@ export interface ShopArgs {
   readonly paymentCanaryWeight?: number;
   /** Annotations every pod gets (mesh settings). */
   readonly podAnnotations?: Record<string, string>;
+  /** Per service, annotations of its Services (a mesh's per-destination settings); absent: none. */
+  readonly serviceAnnotations?: Partial<Record<ServiceName, Record<string, string>>>;
   /** Secrets every service account pulls images with (a private registry); absent: none. */
   readonly imagePullSecrets?: pulumi.Input<string>[];
   readonly redis: {
@@ -98,6 +100,7 @@ export class Shop extends pulumi.ComponentResource {
             .all([digest, spec.redis ? this.redis.checksumAnnotation : {}])
             .apply(([id, checksum]) => ({ ...args.podAnnotations, [IMAGE_ANNOTATION]: id, ...checksum })),
           imagePullSecrets: args.imagePullSecrets,
+          serviceAnnotations: args.serviceAnnotations?.[service],
           tracks: args.plan[service].map((track) => ({
             ...track,
             env: redisRef.apply(([namespace, url, secretName]) =>

@@ -6,10 +6,12 @@
  * identity. Server / AuthorizationPolicy / MeshTLSAuthentication grant
  * exactly the authorization graph; HTTPRoutes split payment across the
  * payment-v1 and payment-v2 Services by the configured weight, and their
- * annotations time out every route and retry GETs only. NetworkPolicies keep
+ * annotations time out every route and retry GETs only; the called services'
+ * Services carry consecutive-failure accrual (circuit breaking). NetworkPolicies keep
  * the namespace's boundary underneath. See infra/mesh/linkerd/.
  */
 import { LinkerdControlPlane } from "../infra/mesh/linkerd/control-plane";
+import { failureAccrualServiceAnnotations } from "../infra/mesh/linkerd/failure-accrual";
 import { LinkerdMeshPolicy } from "../infra/mesh/linkerd/mesh-policy";
 import {
   CONTROL_PLANE_PORTS,
@@ -34,6 +36,8 @@ export const linkerd: StackPlan = {
     return {
       namespaceAnnotations: NAMESPACE_ANNOTATIONS,
       podOverhead: PROXY_RESOURCES,
+      // Circuit breaking: every Service some service calls, by tier.
+      serviceAnnotations: failureAccrualServiceAnnotations(),
       dependsOn: [controlPlane.release],
       crdDependsOn: [...(controlPlane.gatewayApiCrds ? [controlPlane.gatewayApiCrds] : []), controlPlane.crdRelease, controlPlane.release],
       ingress: { pods: { annotations: INGRESS_POD_ANNOTATIONS }, ingressAnnotations: INGRESS_ANNOTATIONS },

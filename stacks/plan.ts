@@ -11,6 +11,7 @@ import type { IngressNginx } from "../infra/platform/ingress-nginx";
 import type { Monitoring } from "../infra/platform/monitoring";
 import type { CanaryMode } from "../infra/workload/plan";
 import type { Resources } from "../infra/workload/spec";
+import type { ServiceName } from "../services/topology";
 import type { StackConfig } from "./config";
 
 /** What a mesh is installed with: it comes first, so the platform's pods can join it. */
@@ -41,6 +42,8 @@ export interface MeshSetup {
   readonly namespaceAnnotations?: Record<string, string>;
   /** Annotations of every pod template (probe rewrite, metrics merging…). */
   readonly podAnnotations?: Record<string, string>;
+  /** Per service, annotations of its Services (app-wide and per version), e.g. Linkerd's failure accrual. */
+  readonly serviceAnnotations?: Partial<Record<ServiceName, Record<string, string>>>;
   /** Annotations a pod of the shop that calls the edge (the load generator) needs besides podAnnotations. */
   readonly edgeClientPodAnnotations?: Record<string, string>;
   /** The injected proxy's per-pod requests/limits, added to the namespace's quota. */

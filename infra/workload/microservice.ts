@@ -51,6 +51,8 @@ export interface MicroserviceArgs {
   readonly imagePullSecrets?: pulumi.Input<string>[];
   /** Pod template annotations (e.g. the image id, mesh settings). */
   readonly podAnnotations?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** Annotations of the app-wide and per-version Services (a mesh's per-destination settings). */
+  readonly serviceAnnotations?: Record<string, string>;
   readonly resources?: Resources;
   /**
    * Scrape the service with a ServiceMonitor, created after these resources
@@ -78,6 +80,10 @@ export class Microservice extends pulumi.ComponentResource {
     if (args.tracks.length === 0) throw new Error(`${args.app}: at least one version track is required`);
     const versioned = args.tracks.length > 1;
     const meta = (objectName: string, labels: Record<string, string>) => ({ name: objectName, namespace: args.namespace, labels });
+    const serviceMeta = (objectName: string, labels: Record<string, string>) => ({
+      ...meta(objectName, labels),
+      ...(args.serviceAnnotations ? { annotations: args.serviceAnnotations } : {}),
+    });
     const common = appLabels({ app: args.app, component: args.component });
 
     const sa = new k8s.core.v1.ServiceAccount(
@@ -88,7 +94,7 @@ export class Microservice extends pulumi.ComponentResource {
 
     const service = new k8s.core.v1.Service(
       `${name}-svc`,
-      { metadata: meta(args.app, common), spec: serviceSpec({ port: args.port, selector: appSelector(args.app) }) },
+      { metadata: serviceMeta(args.app, common), spec: serviceSpec({ port: args.port, selector: appSelector(args.app) }) },
       { parent: this },
     );
 
@@ -123,7 +129,7 @@ export class Microservice extends pulumi.ComponentResource {
       if (versioned) {
         const versionService = new k8s.core.v1.Service(
           `${name}-svc-${track.version}`,
-          { metadata: meta(objectName, labels), spec: serviceSpec({ port: args.port, selector: versionSelector(args.app, track.version) }) },
+          { metadata: serviceMeta(objectName, labels), spec: serviceSpec({ port: args.port, selector: versionSelector(args.app, track.version) }) },
           { parent: this },
         );
         this.versionServiceNames[track.version] = versionService.metadata.name;

@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { KEYS } from "../../stacks/config";
+import { KIND_CLUSTER_CONFIG } from "./fixtures/upstream";
 
 const ROOT = join(__dirname, "../..");
 const workflow = (name: string) => parse(readFileSync(join(ROOT, ".github/workflows", name), "utf8"));
@@ -87,6 +88,17 @@ describe("GitHub workflows", () => {
 });
 
 describe("docs/cluster.md", () => {
+  it("has a kind recipe with kube-proxy in IPVS mode: the main recipe's cluster plus networking.kubeProxyMode ipvs, and the check", () => {
+    const doc = readFileSync(join(ROOT, "docs/cluster.md"), "utf8");
+    const kindConfigs = [...doc.matchAll(/<<'YAML' \| kind create cluster[^\n]*\n([\s\S]*?)\nYAML\n/g)].map((m) => parse(m[1]!));
+    const ipvs = kindConfigs.filter((c) => c?.networking?.kubeProxyMode !== undefined);
+    expect(ipvs, "one recipe sets networking.kubeProxyMode").to.have.length(1);
+    const base = kindConfigs.find((c) => c?.networking?.kubeProxyMode === undefined);
+    expect(ipvs[0]).to.deep.equal({ ...base, networking: { ...base.networking, kubeProxyMode: KIND_CLUSTER_CONFIG.kubeProxyModes.ipvs } });
+    expect(ipvs[0]).to.include({ kind: KIND_CLUSTER_CONFIG.kind, apiVersion: KIND_CLUSTER_CONFIG.apiVersion });
+    expect(doc).to.contain(":10249/proxyMode");
+  });
+
   it("documents every config key and every stack output", () => {
     const doc = readFileSync(join(ROOT, "docs/cluster.md"), "utf8");
     for (const key of Object.keys(KEYS)) expect(doc, key).to.contain(`\`meshmart:${key}\``);
