@@ -18,7 +18,7 @@ describe("authorization graph (infra/authz/graph.ts)", () => {
   });
 
   it("follows the topology it is given (derived, not a second copy)", () => {
-    const changed: Topology = { ...SERVICES, users: { ...SERVICES.users, calls: ["catalog"], redis: true } };
+    const changed: Topology = { ...SERVICES, users: { ...SERVICES.users, calls: ["catalog"], redis: { keys: ["users:*"], commands: ["get"] } } };
     const ops = { ...CALL_OPERATIONS, users: { catalog: [{ method: "GET", path: "/products", match: "prefix" }] } } as const;
     const edges = authzEdges(changed, ops).map(key);
     expect(edges).to.include.members(["users->catalog", "users->redis"]);
@@ -44,5 +44,15 @@ describe("authorization graph (infra/authz/graph.ts)", () => {
   it("labels each edge with its kind", () => {
     const kinds = Object.fromEntries(authzEdges().map((e) => [key(e), e.kind]));
     expect(kinds).to.include({ "ingress->gateway": "ingress", "cart->payment": "call", "cart->redis": "redis", "monitoring->cart": "scrape" });
+  });
+
+  it("with the load generator: one shopper edge to the edge, asking what a shopper may; nothing reaches it", () => {
+    const on = authzEdges(SERVICES, CALL_OPERATIONS, { loadGenerator: true });
+    const added = on.filter((e) => !authzEdges().some((b) => key(b) === key(e)));
+    expect(added.map((e) => `${key(e)} ${e.kind}`)).to.deep.equal(["load-generator->ingress shopper"]);
+    expect(added[0]!.operations).to.deep.equal(on.find((e) => e.from === "ingress" && e.to === "gateway")!.operations);
+    expect(allowedTargets("load-generator", on)).to.deep.equal(["ingress"]);
+    expect(on.filter((e) => (e.to as string) === "load-generator")).to.deep.equal([]);
+    expect(allowedTargets("load-generator")).to.deep.equal([]);
   });
 });

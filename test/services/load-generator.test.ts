@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { expect } from "chai";
 import { parseLoadOptions } from "../../services/load-generator/load-options";
 import { startLoad } from "../../services/load-generator/open-loop";
+import { startHealthServer } from "../../services/load-generator/health-server";
 import type { LoadSummary } from "../../services/load-generator/load-report";
 import { startShop, type Shop } from "../../scripts/shop/start-shop";
 import { bundle } from "../support/build";
@@ -108,6 +109,26 @@ describe("load generator against the local shop", function () {
     for (const journey of Object.keys(JOURNEYS)) expect(stdout, journey).to.match(new RegExp(`^  ${journey} +[1-9]\\d* +[\\d.]+ ms +[\\d.]+ ms  none$`, "m"));
   });
 
+  it("answers the kubelet on its health port while it runs: 200 while the scheduler ticks, 503 once it stalls, 404 for anything else", async () => {
+    const run = startLoad(parseLoadOptions(["--target", shop.urls.gateway, "--rate", "10", "--duration", "1.5"]));
+    const health = await startHealthServer(0, run.alive, "127.0.0.1");
+    const stalled = await startHealthServer(0, () => false, "127.0.0.1");
+    try {
+      const url = (s: typeof health, path: string) => `http://127.0.0.1:${(s.address() as { port: number }).port}${path}`;
+      expect((await fetch(url(health, "/healthz"))).status).to.equal(200);
+      expect((await fetch(url(health, "/readyz"))).status).to.equal(200);
+      expect((await fetch(url(health, "/metrics"))).status).to.equal(404);
+      expect((await fetch(url(health, "/healthz"), { method: "POST" })).status).to.equal(404);
+      const answer = await fetch(url(stalled, "/healthz"));
+      expect(answer.status).to.equal(503);
+      expect(await answer.json()).to.deep.equal({ status: "stalled" });
+      await run.done;
+    } finally {
+      health.close();
+      stalled.close();
+    }
+  });
+
   it("CLI: --json prints the summary as one JSON object", async () => {
     const { code, stdout, stderr } = await cli(["--target", shop.urls.gateway, "--rate", "20", "--duration", "1", "--json"]);
     expect(code, stderr).to.equal(0);
@@ -169,6 +190,13 @@ describe("load generator flags", function () {
       expect(stdout).to.equal("");
     });
   }
+
+  it("takes its health port from PORT when no flag names one (the image sets PORT)", () => {
+    expect(parseLoadOptions([], { PORT: "8089" }).healthPort).to.equal(8089);
+    expect(parseLoadOptions(["--health-port", "9000"], { PORT: "8089" }).healthPort).to.equal(9000);
+    expect(parseLoadOptions([], {}).healthPort).to.equal(undefined);
+    expect(() => parseLoadOptions([], { PORT: "http" })).to.throw('--health-port must be a whole number between 1 and 65535; got "http"');
+  });
 
   it("parses a good set of flags into the options", () => {
     const o = parseLoadOptions(["--target", "http://ingress-nginx-controller.ingress-nginx.svc.cluster.local", "--host", "shop.example.test", "--rate", "2.5", "--duration", "0", "--users", "50", "--concurrency", "10", "--mix", "browse=1,checkout=2", "--health-port", "8089"]);
