@@ -65,7 +65,7 @@ export function activeTracing(): Tracing | undefined {
   return installed.current;
 }
 
-/** Installs (or, with undefined, removes) the process's tracing: tracing.ts, and tests. */
+/** Installs (or, with undefined, removes) the process's tracing; tracing.ts does, once, at start. */
 export function installTracing(tracing: Tracing | undefined): void {
   installed.current = tracing;
 }
@@ -73,7 +73,8 @@ export function installTracing(tracing: Tracing | undefined): void {
 /**
  * Runs `fn` as the production of an event on `destination`: in a producer
  * span when tracing is on; otherwise `fn` gets the request's own
- * traceparent (so the consumer still logs the caller's trace).
+ * traceparent, so a consumer that traces still joins the trace of the request
+ * (the mesh's, say) when the producer does not.
  */
 export function produceTraced<T>(destination: string, fn: (traceparent: string | undefined) => Promise<T>): Promise<T> {
   const tracing = installed.current;
