@@ -129,6 +129,26 @@ describe("load generator against the local shop", function () {
     }
   });
 
+  it("CLI: on a terminal, one progress line rewritten in place, cleared before the summary", async () => {
+    // util-linux script(1) gives the generator a pseudo-terminal, as a shell would.
+    const command = [process.execPath, "--import", "tsx", join(ROOT, "services/load-generator/main.ts"), "--target", shop.urls.gateway, "--rate", "20", "--duration", "2.5"]
+      .map((a) => `'${a}'`)
+      .join(" ");
+    const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
+      const child = spawn("script", ["-qec", command, "/dev/null"], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+      let out = "";
+      child.stdout.on("data", (c: Buffer) => (out += c.toString()));
+      child.on("error", reject);
+      child.on("close", (c) => resolve({ code: c, stdout: out }));
+    });
+    expect(code, stdout).to.equal(0);
+    const updates = stdout.split("\r\x1b[2K").filter((part) => /requests \d+ {2}rate /.test(part));
+    expect(updates.length, JSON.stringify(stdout)).to.be.at.least(2);
+    // No progress line ends in a newline of its own: each is overwritten by the next.
+    expect(stdout).not.to.match(/requests \d+ {2}rate [^\r]*\n/);
+    expect(stdout).to.match(/\r\x1b\[2Kload: \d+ requests in /);
+  });
+
   it("CLI: --json prints the summary as one JSON object", async () => {
     const { code, stdout, stderr } = await cli(["--target", shop.urls.gateway, "--rate", "20", "--duration", "1", "--json"]);
     expect(code, stderr).to.equal(0);
