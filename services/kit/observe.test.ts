@@ -104,7 +104,7 @@ describe("kit: request ids, trace context, metrics and access log over real HTTP
     expect(sampleValue(text, "http_request_duration_seconds_count", { route: "/things/fail/:id", status: "409" })).to.equal(1);
     const lines = logs.filter((line) => line.msg === "request");
     expect(lines).to.have.length(2);
-    expect(Object.keys(lines[0]!)).to.deep.equal(["level", "time", "service", "version", "request_id", "method", "path", "route", "status", "duration_ms", "traceparent", "msg"]);
+    expect(Object.keys(lines[0]!)).to.deep.equal(["time", "level", "service", "version", "msg", "request_id", "method", "path", "route", "status", "duration_ms", "traceparent"]);
     expect(lines[0]).to.include({ request_id: "r-7", path: "/things/trace/7", route: "/things/trace/:id", status: 200 });
     expect(lines[1]).to.include({ route: "/things/fail/:id", status: 409, level: "info" });
     expect(lines[1]).not.to.have.property("traceparent");

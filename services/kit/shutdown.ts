@@ -40,7 +40,7 @@ export async function shutdown(parts: ShutdownParts, reason: string): Promise<nu
   return clean ? 0 : 1;
 }
 
-/** Calls `onSignal` once on the first SIGTERM or SIGINT, then flushes the log lines still waiting and exits with its code. */
+/** Calls `onSignal` once on the first SIGTERM or SIGINT, then exits with its code. */
 export function exitOnSignals(onSignal: (signal: NodeJS.Signals) => Promise<number>, logger: Logger): void {
   let stopping = false;
   const handle = (signal: NodeJS.Signals) => {
@@ -50,13 +50,9 @@ export function exitOnSignals(onSignal: (signal: NodeJS.Signals) => Promise<numb
     }
     stopping = true;
     onSignal(signal).then(
-      async (code) => {
-        await logger.flush();
-        process.exit(code);
-      },
-      async (err: unknown) => {
+      (code) => process.exit(code),
+      (err: unknown) => {
         logger.error("shutdown failed", { err });
-        await logger.flush();
         process.exit(1);
       },
     );
