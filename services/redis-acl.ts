@@ -7,14 +7,19 @@
  * every user starts from `-@all` and gets an allowlist. The default user is
  * switched off (see defaultUserRules).
  *
- * Pure data and functions, no imports: the local launcher, the test Redis
- * and the Pulumi program (infra/redis) all write their ACL file from this one
- * table. Syntax: redis.conf's ACL section and src/acl.c (Redis 7.4).
+ * Each service's keys and commands are in services/topology.ts (`redis`),
+ * beside everything else a service declares; this module adds what every
+ * client needs and the two users that are not services. Pure data and
+ * functions (it imports only the topology): the local launcher, the test
+ * Redis and the Pulumi program (infra/redis) all write their ACL file from
+ * it. Syntax: redis.conf's ACL section and src/acl.c (Redis 7.4).
  */
+import { SERVICE_NAMES, SERVICES, type RedisServiceName } from "./topology";
 
-/** The ACL users: one per service with Redis (services/topology.ts), plus the probe. */
-export const REDIS_SERVICE_USERS = ["cart", "orders", "payment", "notifications"] as const;
-export type RedisServiceUser = (typeof REDIS_SERVICE_USERS)[number];
+
+/** The ACL users of the services: one per service with Redis (services/topology.ts). */
+export type RedisServiceUser = RedisServiceName;
+export const REDIS_SERVICE_USERS: readonly RedisServiceUser[] = SERVICE_NAMES.filter((name): name is RedisServiceUser => SERVICES[name].redis !== false);
 
 /** The user the liveness/readiness probes authenticate as (`redis-cli --user probe ping`): PING only. */
 export const REDIS_PROBE_USER = "probe";
@@ -44,27 +49,18 @@ const CLIENT = ["hello", "auth", "client|setname", "ping"];
 /** Scripts run by SHA, falling back to EVAL (services/kit/redis.ts LuaScript); SCRIPT itself is not granted. */
 const SCRIPTS = ["evalsha", "eval"];
 
+/** A service's user: the topology's keys and commands, plus what every client sends and the script commands. */
+function serviceEntry(name: RedisServiceUser): RedisAclEntry {
+  const access = SERVICES[name].redis;
+  if (access === false) throw new Error(`${name} keeps no state in Redis (services/topology.ts)`);
+  return { keys: access.keys, commands: [...CLIENT, ...SCRIPTS, ...access.commands] };
+}
+
+const SERVICE_ENTRIES = {} as { [U in RedisServiceUser]: RedisAclEntry };
+for (const name of REDIS_SERVICE_USERS) SERVICE_ENTRIES[name] = serviceEntry(name);
+
 export const REDIS_ACL: { readonly [U in RedisUser]: RedisAclEntry } = {
-  // services/cart/store.ts
-  cart: {
-    keys: ["cart:*"],
-    commands: [...CLIENT, ...SCRIPTS, "get", "set", "del", "exists", "incr", "hget", "hgetall", "hlen", "hincrby", "hdel", "hexists", "pexpire", "pexpireat", "pexpiretime"],
-  },
-  // services/orders/store.ts: orders, their index and idempotency records, the events stream (append only)
-  orders: {
-    keys: ["orders", "orders:*", "events"],
-    commands: [...CLIENT, ...SCRIPTS, "get", "set", "incr", "hget", "hmget", "hset", "hsetnx", "zadd", "zrange", "xadd"],
-  },
-  // services/payment/store.ts: idempotency records and the ledger
-  payment: {
-    keys: ["payment:*", "payments"],
-    commands: [...CLIENT, ...SCRIPTS, "get", "set", "del", "hset", "multi", "exec"],
-  },
-  // services/notifications/store.ts, consumer.ts and lag.ts: its lists and dedupe records, the events stream (consumer group, its lag)
-  notifications: {
-    keys: ["notifications:*", "events"],
-    commands: [...CLIENT, ...SCRIPTS, "get", "set", "lpush", "ltrim", "lrange", "xgroup|create", "xreadgroup", "xautoclaim", "xack", "xinfo|groups"],
-  },
+  ...SERVICE_ENTRIES,
   probe: { keys: [], commands: ["hello", "auth", "ping"] },
   // redis_exporter v1.88.0 exporter/exporter.go scrapeRedisHost (AUTH, CLIENT SETNAME, INFO ALL), latency.go
   // (LATENCY LATEST, HISTOGRAM), slowlog.go (SLOWLOG LEN; not GET, whose entries carry commands' arguments)

@@ -18,13 +18,25 @@ export const SERVICE_NAMES = [
 
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
+/** A service's Redis rights: glob key patterns, and commands (lowercase; `parent|sub` for one subcommand). */
+export interface RedisAccess {
+  readonly keys: readonly string[];
+  readonly commands: readonly string[];
+}
+
 export interface ServiceSpec {
   /** Port the service listens on (0.0.0.0:$PORT), from the source documents. */
   readonly port: number;
   /** Services this one calls over HTTP; every edge of the authorization graph. */
   readonly calls: readonly ServiceName[];
-  /** Whether the service keeps state in Redis (and so may reach it). */
-  readonly redis: boolean;
+  /**
+   * What the service may do in Redis, or false when it keeps no state there
+   * (and so may not reach it): its own ACL user's key patterns and the
+   * commands its code sends, Lua scripts' commands included (least
+   * privilege, services/redis-acl.ts adds the client handshake and the
+   * script commands every user needs).
+   */
+  readonly redis: RedisAccess | false;
   /** Versions deployed side by side (payment's canary); others run one. */
   readonly versions: readonly string[];
   /** Whether the ingress routes to it (only the gateway faces the outside). */
@@ -43,15 +55,53 @@ export interface ServiceSpec {
 /** The services the gateway proxies the public API to (services/gateway/routes.ts is typed by it). */
 export const GATEWAY_UPSTREAMS = ["catalog", "cart", "orders", "users"] as const satisfies readonly ServiceName[];
 
-export const SERVICES: { readonly [N in ServiceName]: ServiceSpec } = {
+/** The table as written (its literal types name the services with Redis, below); read it as SERVICES. */
+const SERVICE_TABLE = {
   gateway: { port: 5000, calls: GATEWAY_UPSTREAMS, redis: false, versions: ["v1"], public: true, waits: [GATEWAY_UPSTREAMS] },
   users: { port: 8000, calls: [], redis: false, versions: ["v1"], public: false, waits: [] },
-  orders: { port: 8001, calls: ["users"], redis: true, versions: ["v1"], public: false, waits: [["users"]] },
+  orders: {
+    port: 8001,
+    calls: ["users"],
+    // services/orders/store.ts: orders, their index and idempotency records, the events stream (append only)
+    redis: { keys: ["orders", "orders:*", "events"], commands: ["get", "set", "incr", "hget", "hmget", "hset", "hsetnx", "zadd", "zrange", "xadd"] },
+    versions: ["v1"],
+    public: false,
+    waits: [["users"]],
+  },
   catalog: { port: 5001, calls: [], redis: false, versions: ["v1"], public: false, waits: [] },
-  cart: { port: 5002, calls: ["catalog", "payment", "orders", "notifications"], redis: true, versions: ["v1"], public: false, waits: [["catalog"], ["payment"], ["orders"]] },
-  payment: { port: 5003, calls: ["notifications"], redis: true, versions: ["v1", "v2"], public: false, waits: [] },
-  notifications: { port: 5004, calls: [], redis: true, versions: ["v1"], public: false, waits: [] },
-};
+  cart: {
+    port: 5002,
+    calls: ["catalog", "payment", "orders", "notifications"],
+    // services/cart/store.ts
+    redis: { keys: ["cart:*"], commands: ["get", "set", "del", "exists", "incr", "hget", "hgetall", "hlen", "hincrby", "hdel", "hexists", "pexpire", "pexpireat", "pexpiretime"] },
+    versions: ["v1"],
+    public: false,
+    waits: [["catalog"], ["payment"], ["orders"]],
+  },
+  payment: {
+    port: 5003,
+    calls: ["notifications"],
+    // services/payment/store.ts: idempotency records and the ledger
+    redis: { keys: ["payment:*", "payments"], commands: ["get", "set", "del", "hset", "multi", "exec"] },
+    versions: ["v1", "v2"],
+    public: false,
+    waits: [],
+  },
+  notifications: {
+    port: 5004,
+    calls: [],
+    // services/notifications/store.ts, consumer.ts and lag.ts: its lists and dedupe records, the events stream (consumer group, its lag)
+    redis: { keys: ["notifications:*", "events"], commands: ["get", "set", "lpush", "ltrim", "lrange", "xgroup|create", "xreadgroup", "xautoclaim", "xack", "xinfo|groups"] },
+    versions: ["v1"],
+    public: false,
+    waits: [],
+  },
+} as const satisfies { readonly [N in ServiceName]: ServiceSpec };
+
+export const SERVICES: { readonly [N in ServiceName]: ServiceSpec } = SERVICE_TABLE;
+
+/** The services that keep state in Redis, each its own ACL user (services/redis-acl.ts). */
+export type RedisServiceName = { [N in ServiceName]: (typeof SERVICE_TABLE)[N]["redis"] extends false ? never : N }[ServiceName];
 
 /** Redis's port, in the cluster and as the local default. */
 export const REDIS_PORT = 6379;

@@ -9,6 +9,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { MAXMEMORY_CEILING, memoryBytes } from "../infra/redis/spec";
+import { REDIS_SERVICE_USERS } from "../services/redis-acl";
 
 export const PROJECT = "meshmart";
 export const MESHES = ["none", "istio", "linkerd"] as const;
@@ -304,8 +305,8 @@ export function parseConfig(raw: RawConfig, stack: string, hostArch: string = pr
   return config;
 }
 
-/** The ACL users an external Redis must have (services/redis-acl.ts REDIS_SERVICE_USERS). */
-const EXTERNAL_REDIS_USERS = ["cart", "orders", "payment", "notifications"] as const;
+/** The ACL users an external Redis must have: one per service with Redis. */
+const EXTERNAL_REDIS_USERS = REDIS_SERVICE_USERS;
 
 /**
  * redisExternalUrl, redisExternalTls and redisExternalPasswords: all or

@@ -3,7 +3,8 @@
  * service"): services/topology.ts, the service's own folder, the gateway's
  * public routes when it is public, and the storefront when it has a UI. This
  * test does it, in a copy of the repository: a throwaway "reviews" service
- * that the gateway calls, with a public route and no UI. Besides those files
+ * that the gateway calls, that keeps state in Redis (its own ACL user, as the
+ * topology grants it), with a public route and no UI. Besides those files
  * it edits only the statement of intent the authorization tests hold the
  * program to (test/infra/fixtures/intended-graph.ts). Then, in the copy:
  *
@@ -58,7 +59,12 @@ function addReviews(copy: string): void {
   // 1. services/topology.ts: the service, its port, who calls it and what they may ask.
   edit(copy, "services/topology.ts", `  "notifications",\n] as const;`, `  "notifications",\n  "${name}",\n] as const;`);
   edit(copy, "services/topology.ts", `GATEWAY_UPSTREAMS = ["catalog", "cart", "orders", "users"]`, `GATEWAY_UPSTREAMS = ["catalog", "cart", "orders", "users", "${name}"]`);
-  edit(copy, "services/topology.ts", `waits: [] },\n};`, `waits: [] },\n  ${name}: { port: ${port}, calls: [], redis: false, versions: ["v1"], public: false, waits: [] },\n};`);
+  edit(
+    copy,
+    "services/topology.ts",
+    `    waits: [],\n  },\n} as const`,
+    `    waits: [],\n  },\n  ${name}: { port: ${port}, calls: [], redis: { keys: ["${name}:*"], commands: ["get"] }, versions: ["v1"], public: false, waits: [] },\n} as const`,
+  );
   edit(copy, "services/topology.ts", `  gateway: {\n    catalog:`, `  gateway: {\n    ${name}: [op("GET", "/${name}", "prefix")],\n    catalog:`);
   edit(copy, "services/topology.ts", `  notifications: {},\n};`, `  notifications: {},\n  ${name}: {},\n};`);
   // 2. the service's folder.
@@ -69,9 +75,18 @@ function addReviews(copy: string): void {
       `import { createServiceApp } from "../kit/app";`,
       `import { runService } from "../kit/run";`,
       ``,
-      `void runService("${name}", ({ kit }) => ({`,
-      `  app: createServiceApp(kit, { routes: (app) => app.get("/${name}/:productId", (c) => c.json({ product_id: c.req.param("productId"), reviews: [] })) }),`,
-      `}));`,
+      `void runService("${name}", ({ kit, redis }) => {`,
+      `  const store = redis();`,
+      `  return {`,
+      `    app: createServiceApp(kit, {`,
+      `      routes: (app) =>`,
+      `        app.get("/${name}/:productId", async (c) => {`,
+      `          const saved = await store.get(\`${name}:\${c.req.param("productId")}\`);`,
+      `          return c.json({ product_id: c.req.param("productId"), reviews: saved === null ? [] : JSON.parse(saved) });`,
+      `        }),`,
+      `    }),`,
+      `  };`,
+      `});`,
       ``,
     ].join("\n"),
   );
@@ -143,6 +158,8 @@ describe("adding a service: the topology, its folder and the gateway's routes, a
       expect(gatewayEnv["REVIEWS_URL"]).to.match(new RegExp(`^http://reviews[.:].*${NEW.port}$`));
       const policies = { dev: "NetworkPolicy", istio: "AuthorizationPolicy", linkerd: "Server" }[stack]!;
       expect(objects(r, policies).map((p) => p.metadata.name).join(" "), policies).to.contain(NEW.name);
+      const env = Object.fromEntries(reveal<any[]>(deployment.spec.template.spec.containers[0].env).map((e) => [e.name, e]));
+      expect(env["REDIS_PASSWORD"]?.valueFrom?.secretKeyRef?.key, "its own Redis ACL user").to.equal(`${NEW.name}-password`);
     });
   }
 
