@@ -8,7 +8,9 @@
  *   3. starts the shop with startShop() — what `npm start` runs — and the
  *      floor, on free loopback ports, servers on one core and the load
  *      generator on the other;
- *   4. throughput and p50/p99 of each path, ours against the floor;
+ *   4. throughput and p50/p99 of each path, ours against the floor and,
+ *      on the two chains they build, the Express and Fastify peers
+ *      (bench/peers/), in the same rounds;
  *   5. where a request's CPU goes (bench/ladder/);
  *   6. every service warmed, then idle until the GC settles (150 s): resident memory;
  *   7. the resilience suite (npm run test:resilience) for its figures;
@@ -28,6 +30,7 @@ import { bundle } from "../test/support/build";
 import type { ResilienceFigures } from "../test/resilience/support/figures";
 import { coldStart, type ColdStart } from "./cold-start";
 import { buildFloor, startFloor, type Floor } from "./floor/start-floor";
+import { buildPeers, PEER_ROLES, PEERS, startPeer, type Peer, type PeerRole } from "./peers/start-peers";
 import { measureLadder, startLadder, type Rung } from "./ladder/ladder";
 import { currentLoad, describeMachine } from "./machine";
 import { idleMemory, warmEveryService, type WarmupRequest } from "./memory";
@@ -35,6 +38,7 @@ import { PATHS } from "./paths";
 import { canPin, pinSelf, unpinSelf } from "./processes";
 import { GOALS, imageTable, renderResults, type BenchReport, type BenchSettings } from "./results";
 import { measurePath, type PathResult } from "./throughput";
+import { wholeNumberFromEnv } from "./whole-number";
 
 const ROOT = join(__dirname, "..");
 const RESULTS = join(__dirname, "RESULTS.md");
@@ -45,13 +49,7 @@ function log(line: string): void {
 
 function settingsFromEnv(env: NodeJS.ProcessEnv): BenchSettings & { idleS: number; ladderSeconds: number; ladderRounds: number; resilience: boolean } {
   const quick = env.BENCH_QUICK === "1";
-  const int = (name: string, fallback: number, min: number, max: number) => {
-    const raw = env[name];
-    if (raw === undefined) return fallback;
-    const value = Number(raw);
-    if (!/^\d+$/.test(raw) || value < min || value > max) throw new Error(`${name} must be a whole number from ${min} to ${max}; got ${JSON.stringify(raw)}`);
-    return value;
-  };
+  const int = (name: string, fallback: number, min: number, max: number) => wholeNumberFromEnv(env, name, fallback, min, max);
   return {
     rounds: int("BENCH_ROUNDS", quick ? 1 : 5, 1, 50),
     seconds: int("BENCH_SECONDS", quick ? 2 : 5, 1, 120),
@@ -134,11 +132,13 @@ async function main(): Promise<void> {
   const date = new Date().toISOString();
   log(`building the bundles and the floor (${settings.pinned ? "servers on core 0, load on core 1" : "cores shared"})`);
   const floorDir = await mkdtemp(join(tmpdir(), "meshmart-floor-"));
-  const [dist] = await Promise.all([bundle(), buildFloor(floorDir)]);
+  const peersDir = await mkdtemp(join(tmpdir(), "meshmart-peers-"));
+  const [dist] = await Promise.all([bundle(), buildFloor(floorDir), buildPeers(peersDir)]);
   if (settings.pinned) pinSelf(0, "main"); // what is spawned from here on runs on core 0
   const redis = await startRedisServer({ host: "127.0.0.1", detached: true });
   let shop: Shop | undefined;
   let floor: Floor | undefined;
+  const peers: Peer[] = [];
   let ladder: Awaited<ReturnType<typeof startLadder>> | undefined;
   try {
     const coldStarts: ColdStart[] = [];
@@ -148,9 +148,21 @@ async function main(): Promise<void> {
     }
     shop = await startShop({ distDir: dist, ports: "free", redisUrl: redis.url });
     floor = await startFloor(floorDir, redis.url);
+    for (const name of PEERS) peers.push(await startPeer(peersDir, name, redis.url));
     ladder = await startLadder({ shop: dist, floor: floorDir });
     if (settings.pinned) pinSelf(1, "all");
 
+    const isRole = (name: string): name is PeerRole => (PEER_ROLES as readonly string[]).includes(name);
+    /** The peers build the two chains (orders → users, gateway → orders → users), not the gateway's other routes. */
+    const peerTargets = (path: (typeof PATHS)[number]) =>
+      path.id === "gateway-products" || !isRole(path.entry) || !path.chain.every(isRole)
+        ? {}
+        : Object.fromEntries(
+            peers.map((peer) => [
+              peer.name,
+              { url: `${peer.urls[path.entry as PeerRole]}${path.path}`, pids: Object.fromEntries(path.chain.map((name) => [name, peer.pids[name as PeerRole]])) },
+            ]),
+          );
     const paths: PathResult[] = [];
     for (const path of PATHS) {
       const chainPids = (pids: Readonly<Record<string, number>>) => Object.fromEntries(path.chain.map((name) => [name, pids[name]!]));
@@ -161,6 +173,7 @@ async function main(): Promise<void> {
           { url: `${floor.urls[path.entry]}${path.path}`, pids: chainPids(floor.pids) },
           { ...settings, durationS: settings.seconds },
           log,
+          peerTargets(path),
         ),
       );
     }
@@ -176,6 +189,7 @@ async function main(): Promise<void> {
 
     await floor.stop();
     floor = undefined;
+    for (const peer of peers.splice(0)) await peer.stop();
     await shop.stop();
     shop = undefined;
     if (settings.pinned) unpinSelf();
@@ -187,16 +201,22 @@ async function main(): Promise<void> {
     }
     machine.loadAfter = currentLoad();
     const images = await readFile(join(__dirname, "images.md"), "utf8").then(imageTable, () => undefined);
-    const report: BenchReport = { date, machine, settings, paths, coldStarts, memory, floorMemory, ladder: rungs, resilience, ...(images ? { images } : {}) };
+    const keptLibraries = await readFile(join(__dirname, "kept-libraries.md"), "utf8").then(
+      (text) => text.slice(text.indexOf("\n## ") + 1),
+      () => undefined,
+    );
+    const report: BenchReport = { date, machine, settings, paths, coldStarts, memory, floorMemory, ladder: rungs, resilience, ...(images ? { images } : {}), ...(keptLibraries ? { keptLibraries } : {}) };
     await writeFile(RESULTS, renderResults(report));
     process.stdout.write(summary(report));
     if ("error" in resilience && settings.resilience) process.exitCode = 1;
   } finally {
     await ladder?.stop();
     await floor?.stop();
+    for (const peer of peers) await peer.stop();
     await shop?.stop();
     await redis.stop();
     await rm(floorDir, { recursive: true, force: true });
+    await rm(peersDir, { recursive: true, force: true });
   }
 }
 

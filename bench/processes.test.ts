@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { cpuTimeMs, memoryOf, parseStatus } from "./processes";
+import { cpuTimeMs, cpuTimeNs, memoryOf, parseStatus } from "./processes";
 
 describe("bench: reading /proc", () => {
   it("reads the resident set and its anonymous and file-backed parts", () => {
@@ -9,11 +9,13 @@ describe("bench: reading /proc", () => {
 
   it("reads this process's own CPU time and memory", () => {
     const before = cpuTimeMs(process.pid);
+    const beforeNs = cpuTimeNs(process.pid);
     let spin = 0;
     const until = Date.now() + 60;
     while (Date.now() < until) spin++;
     expect(spin).to.be.above(0);
     expect(cpuTimeMs(process.pid)).to.be.at.least(before);
+    expect(cpuTimeNs(process.pid) - beforeNs, "60 ms of spinning, counted in ns").to.be.at.least(50e6);
     const memory = memoryOf(process.pid);
     expect(memory.rssMiB).to.be.above(10);
     expect(memory.anonMiB + memory.fileMiB).to.be.at.most(memory.rssMiB + 1);

@@ -108,3 +108,29 @@ describe("bench: RESULTS.md", () => {
     expect(renderResults({ ...base, images: older })).to.include("**Node v20.20.2, not this run's v24.21.0**: rerun `npm run bench:images` on this node.");
   });
 });
+
+describe("bench: RESULTS.md sets the peers beside the floor and ours", () => {
+  it("shows floor, ours, Express and Fastify side by side on the chains the peers build, and says when they were not measured", () => {
+    const base = report({ ratio: 0.5, coldMs: 100, rss: 50 });
+    const withPeers: BenchReport = {
+      ...base,
+      paths: base.paths.map((result) =>
+        result.path.id === "gateway-products" ? result : { ...result, peers: { express: summary(400, 20, Object.fromEntries(result.path.chain.map((n) => [n, 250]))), fastify: summary(700, 12, Object.fromEntries(result.path.chain.map((n) => [n, 140]))) } },
+      ),
+    };
+    const text = renderResults(withPeers);
+    expect(text).to.include("## Against the peers: Express and Fastify");
+    expect(text).to.include("| orders | floor | 1000 | 1.00× | 1 / 10 | orders 100 + users 100 = **200** | 0 |");
+    expect(text).to.include("| orders | ours | 500 | 0.50× |");
+    expect(text).to.include("| orders | express | 400 | 0.40× | 1 / 20 | orders 250 + users 250 = **500** | 0 |");
+    expect(text).to.include("| gateway-orders | fastify | 700 | 0.70× | 1 / 12 | gateway 140 + orders 140 + users 140 = **420** | 0 |");
+    expect(text).not.to.match(/\| gateway-products \| express/);
+    expect(renderResults(base)).to.include("(the peers were not measured in this run)");
+  });
+
+  it("carries the kept-library swaps when bench/kept-libraries.md has them", () => {
+    const text = renderResults({ ...report({ ratio: 0.5, coldMs: 100, rss: 50 }), keptLibraries: "## pino\n\n| a | b |" });
+    expect(text).to.include("## Kept libraries, measured before and after");
+    expect(text).to.include("## pino\n\n| a | b |");
+  });
+});

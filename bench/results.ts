@@ -44,6 +44,8 @@ export interface BenchReport {
   readonly resilience: ResilienceFigures | { readonly error: string };
   /** bench/images.md's table, when the image benchmark has run. */
   readonly images?: string;
+  /** bench/kept-libraries.md: each kept-library swap measured before and after (by its own script, on its own Node). */
+  readonly keptLibraries?: string;
 }
 
 const num = (value: number, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : "–");
@@ -129,6 +131,24 @@ function pathTables(report: BenchReport): string[] {
   return lines;
 }
 
+/** Floor, ours and each peer side by side, on the paths the peers build. */
+export function peerTable(report: BenchReport): string[] {
+  const withPeers = report.paths.filter((r) => r.peers && Object.keys(r.peers).length);
+  if (!withPeers.length) return ["(the peers were not measured in this run)"];
+  const lines = [
+    "| path | who | req/s | × floor | p50 / p99 ms | CPU µs per request (by process) | failed |",
+    "| --- | --- | ---: | ---: | ---: | --- | ---: |",
+  ];
+  for (const result of withPeers) {
+    const rows: [string, (typeof result)["ours"]][] = [["floor", result.floor], ["ours", result.ours], ...Object.entries(result.peers ?? {})];
+    for (const [who, summary] of rows) {
+      const cpu = `${result.path.chain.map((name) => `${name} ${num(summary.cpuUs[name] ?? Number.NaN)}`).join(" + ")} = **${num(summary.cpuUsTotal)}**`;
+      lines.push(`| ${result.path.id} | ${who} | ${num(summary.requestsPerSecond)} | ${times(ratio(summary.requestsPerSecond, result.floor.requestsPerSecond))} | ${num(summary.p50Ms)} / ${num(summary.p99Ms)} | ${cpu} | ${summary.failed} |`);
+    }
+  }
+  return lines;
+}
+
 function ladderTable(rungs: readonly Rung[]): string[] {
   if (!rungs.length) return ["(not measured in this run)"];
   const lines = ["| layer | CPU µs per request | added |", "| --- | ---: | ---: |"];
@@ -203,7 +223,7 @@ export function renderResults(report: BenchReport): string {
     `- Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.platform}`,
     `- Node: ${machine.node} (${machine.nodePath}) for every figure below but the image sizes, which say their own: the shop, the floor, the ladder, the cold starts and the resilience suite are all spawned from the bench's own node`,
     `- Other load on the machine (1-minute load average): ${num(machine.loadBefore, 2)} at the start, ${num(machine.loadAfter ?? Number.NaN, 2)} at the end`,
-    `- Load: autocannon, ${settings.connections} keep-alive connections, ${settings.warmupS} s warm-up, then ${settings.rounds} rounds of ${settings.seconds} s alternating ours and the floor; medians over rounds`,
+    `- Load: autocannon, ${settings.connections} keep-alive connections, ${settings.warmupS} s warm-up, then ${settings.rounds} rounds of ${settings.seconds} s, each round taking ours, the floor and (on the two chains) the Express and Fastify peers in another order; medians over rounds`,
     settings.pinned
       ? "- Cores: every server process (and Redis) on core 0, the load generator on core 1 (taskset, BENCH_PIN=1)"
       : "- Cores: shared by the servers and the load generator, one single-threaded process (BENCH_PIN=1 splits them; docs/benchmarks.md says why that is not the default)",
@@ -223,12 +243,19 @@ export function renderResults(report: BenchReport): string {
     "",
     ...pathTables(report),
     "",
+    "## Against the peers: Express and Fastify",
+    "",
+    "The same two chains built the way a team would otherwise build them (bench/peers/): Express 5 with pino-http, and Fastify 5 with its built-in pino, each with zod validation (the shop's own schemas), prom-client RED metrics by route template, one pino JSON access line per request, the request id and trace headers passed on, upstream timeouts and JSON errors. Measured in the same rounds as ours and the floor, each round in another order:",
+    "",
+    ...peerTable(report),
+    "",
     "## Where a request's CPU goes",
     "",
     `GET /users/1, the simplest request, served by rungs that each add one layer, each at a fixed ${settings.ladderRate} req/s (bench/ladder/):`,
     "",
     ...ladderTable(report.ladder),
     "",
+    ...(report.keptLibraries ? ["## Kept libraries, measured before and after", "", "From bench/kept-libraries.md (each swap's own script; the Node version is given with each figure):", "", report.keptLibraries.trim(), ""] : []),
     "## Cold start",
     "",
     `From spawning \`node dist/services/<name>.mjs\` to the first 200 from its /readyz (stateful services connect to Redis first), ${settings.coldRuns} runs each:`,

@@ -35,6 +35,8 @@ export interface PathResult {
   readonly path: BenchPath;
   readonly ours: Summary;
   readonly floor: Summary;
+  /** The Express and Fastify peers (bench/peers/), on the paths they build. */
+  readonly peers?: Readonly<Record<string, Summary>>;
   readonly rounds: { readonly ours: readonly Round[]; readonly floor: readonly Round[] };
 }
 
@@ -72,18 +74,22 @@ export async function measurePath(
   floor: Target,
   options: ThroughputOptions,
   progress: (line: string) => void = () => undefined,
+  peers: Readonly<Record<string, Target>> = {},
 ): Promise<PathResult> {
   const warmup = { connections: options.connections, durationS: options.warmupS };
-  await load(ours.url, warmup);
-  await load(floor.url, warmup);
-  const rounds = { ours: [] as Round[], floor: [] as Round[] };
+  const targets: Record<string, Target> = { ours, floor, ...peers };
+  for (const target of Object.values(targets)) await load(target.url, warmup);
+  const rounds: Record<string, Round[]> = Object.fromEntries(Object.keys(targets).map((who) => [who, []]));
   for (let i = 0; i < options.rounds; i++) {
-    const order = i % 2 === 0 ? (["ours", "floor"] as const) : (["floor", "ours"] as const);
+    // every round in another order, so a drift in the machine's other load hits all alike
+    const names = Object.keys(targets);
+    const order = names.map((_, k) => names[(k + i) % names.length]!);
     for (const who of order) {
-      const result = await round(who === "ours" ? ours : floor, options);
-      rounds[who].push(result);
-      progress(`${path.id} round ${i + 1}/${options.rounds} ${who.padEnd(5)} ${result.requestsPerSecond.toFixed(0)} req/s, p99 ${result.p99Ms} ms${result.failed ? `, ${result.failed} failed` : ""}`);
+      const result = await round(targets[who]!, options);
+      rounds[who]!.push(result);
+      progress(`${path.id} round ${i + 1}/${options.rounds} ${who.padEnd(7)} ${result.requestsPerSecond.toFixed(0)} req/s, p99 ${result.p99Ms} ms${result.failed ? `, ${result.failed} failed` : ""}`);
     }
   }
-  return { path, ours: summarise(rounds.ours), floor: summarise(rounds.floor), rounds };
+  const peerSummaries = Object.fromEntries(Object.keys(peers).map((name) => [name, summarise(rounds[name]!)]));
+  return { path, ours: summarise(rounds.ours!), floor: summarise(rounds.floor!), ...(Object.keys(peers).length ? { peers: peerSummaries } : {}), rounds: { ours: rounds.ours!, floor: rounds.floor! } };
 }
