@@ -128,7 +128,7 @@ async function runOne(dir: string, variant: Variant, preview = false): Promise<S
       JSON.stringify({ ...TEST_OVERRIDES, ...overrides }),
       ...(preview ? ["--preview"] : []),
     ],
-    { cwd: ROOT, maxBuffer: 16 * 1024 * 1024, timeout: 120_000 },
+    { cwd: ROOT, maxBuffer: 16 * 1024 * 1024, timeout: 300_000 },
   );
   return JSON.parse(readFileSync(out, "utf8")) as StackRun;
 }
