@@ -126,6 +126,10 @@ describe("bench: RESULTS.md sets the peers beside the floor and ours", () => {
     expect(text).to.include("| gateway-orders | fastify | 700 | 0.70× | 1 / 12 | gateway 140 + orders 140 + users 140 = **420** | 0 |");
     expect(text).not.to.match(/\| gateway-products \| express/);
     expect(renderResults(base)).to.include("(the peers were not measured in this run)");
+    expect(text).to.include("| ahead of express in throughput and p99, orders | 500 vs 400 req/s, p99 10 vs 20 ms | met |");
+    expect(text).to.include("| ahead of fastify in throughput and p99, orders | 500 vs 700 req/s, p99 10 vs 12 ms | **not met** |");
+    expect(renderResults(base)).not.to.include("ahead of");
+    expect(text).to.include("- **Against the peers.** Where a peer is ahead, the CPU each spends per request along the chain, the figure throughput follows on a busy machine: orders: fastify 280 µs against ours 400 µs; gateway-orders: fastify 420 µs against ours 600 µs.");
   });
 
   it("carries the kept-library swaps when bench/kept-libraries.md has them", () => {

@@ -60,6 +60,14 @@ function goalRows(report: BenchReport): string[] {
     rows.push(`| throughput ≥ ${GOALS.throughputRatio}× floor, ${result.path.id} | ${times(throughput)} (${num(result.ours.requestsPerSecond)} vs ${num(result.floor.requestsPerSecond)} req/s) | ${met(throughput >= GOALS.throughputRatio)} |`);
     rows.push(`| p99 ≤ ${GOALS.p99Ratio}× floor, ${result.path.id} | ${times(p99)} (${num(result.ours.p99Ms)} vs ${num(result.floor.p99Ms)} ms) | ${met(p99 <= GOALS.p99Ratio)} |`);
   }
+  for (const result of report.paths) {
+    for (const [peer, theirs] of Object.entries(result.peers ?? {})) {
+      const ahead = result.ours.requestsPerSecond > theirs.requestsPerSecond && result.ours.p99Ms <= theirs.p99Ms;
+      rows.push(
+        `| ahead of ${peer} in throughput and p99, ${result.path.id} | ${num(result.ours.requestsPerSecond)} vs ${num(theirs.requestsPerSecond)} req/s, p99 ${num(result.ours.p99Ms)} vs ${num(theirs.p99Ms)} ms | ${met(ahead)} |`,
+      );
+    }
+  }
   const slowest = [...report.coldStarts].sort((a, b) => b.medianMs - a.medianMs)[0];
   if (slowest) rows.push(`| cold start ≤ ${GOALS.coldStartMs} ms, every service | slowest: ${slowest.service} ${num(slowest.medianMs)} ms | ${met(report.coldStarts.every((c) => c.medianMs <= GOALS.coldStartMs))} |`);
   const idle = Object.entries(report.memory.idle).sort((a, b) => b[1].rssMiB - a[1].rssMiB);
@@ -85,6 +93,16 @@ export function explanations(report: BenchReport): string[] {
     }
     lines.push(
       "- On the chains, the caller adds what one outbound call costs on top: the call on node:http with its deadline timer, the trace headers from an AsyncLocalStorage (which makes every promise of the process a little dearer), the upstream metrics, and the zod check of the answer against the contract.",
+    );
+  }
+  const behind = report.paths.flatMap((r) =>
+    Object.entries(r.peers ?? {})
+      .filter(([, theirs]) => !(r.ours.requestsPerSecond > theirs.requestsPerSecond && r.ours.p99Ms <= theirs.p99Ms))
+      .map(([peer, theirs]) => `${r.path.id}: ${peer} ${num(theirs.cpuUsTotal)} µs against ours ${num(r.ours.cpuUsTotal)} µs`),
+  );
+  if (behind.length) {
+    lines.push(
+      `- **Against the peers.** Where a peer is ahead, the CPU each spends per request along the chain, the figure throughput follows on a busy machine: ${behind.join("; ")}. Per process in the table "Against the peers" below.`,
     );
   }
   const slowStarts = report.coldStarts.filter((c) => c.medianMs > GOALS.coldStartMs);
