@@ -14,8 +14,8 @@ import { parseLoadOptions } from "../../services/load-generator/load-options";
 import { startLoad } from "../../services/load-generator/open-loop";
 import { startHealthServer } from "../../services/load-generator/health-server";
 import type { LoadSummary } from "../../services/load-generator/load-report";
-import { startShop, type Shop } from "../../scripts/shop/start-shop";
-import { bundle } from "../support/build";
+import type { Shop } from "../../scripts/shop/start-shop";
+import { localShopSuite } from "../support/local-shop-suite";
 import { sampleValue } from "../support/metrics";
 
 const ROOT = join(__dirname, "../..");
@@ -44,15 +44,9 @@ async function gatewayMetrics(shop: Shop): Promise<string> {
 
 describe("load generator against the local shop", function () {
   this.timeout(120_000);
+  const local = localShopSuite();
   let shop: Shop;
-
-  before(async function () {
-    this.timeout(120_000);
-    shop = await startShop({ distDir: await bundle(), ports: "free" });
-  });
-  after(async () => {
-    await shop?.stop();
-  });
+  beforeEach(() => (shop = local.shop));
 
   it("drives every journey through the public API and reports per-journey figures the gateway's metrics confirm", async () => {
     const before = await gatewayMetrics(shop);
@@ -166,15 +160,9 @@ describe("load generator against the local shop", function () {
 
 describe("load generator against a slow shop (payment hangs)", function () {
   this.timeout(120_000);
+  const local = localShopSuite({ env: { PAYMENT_TIMEOUT_RATE: "1", PAYMENT_TIMEOUT_DELAY_MS: "3000" } });
   let shop: Shop;
-
-  before(async function () {
-    this.timeout(120_000);
-    shop = await startShop({ distDir: await bundle(), ports: "free", env: { PAYMENT_TIMEOUT_RATE: "1", PAYMENT_TIMEOUT_DELAY_MS: "3000" } });
-  });
-  after(async () => {
-    await shop?.stop();
-  });
+  beforeEach(() => (shop = local.shop));
 
   it("keeps offering journeys on the clock (open loop) and drops, never queues, those beyond the bound", async () => {
     // checkout only: 2 requests a journey, so 10 requests/s is 5 journeys/s; each takes seconds here.
