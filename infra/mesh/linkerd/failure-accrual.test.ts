@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { WAITS } from "../../../services/budgets";
 import { SERVICES } from "../../../services/topology";
 import { accrualAnnotations, accrualFor, callees, OWN_FAILURES_ACCRUAL, RELAYING_ACCRUAL } from "./failure-accrual";
 
@@ -15,7 +16,7 @@ describe("Linkerd failure accrual (infra/mesh/linkerd/failure-accrual.ts)", () =
   });
 
   it("tiers by what a service's answers carry: its own failures, or its upstreams' too", () => {
-    const waits = { gateway: [["cart"]], users: [], orders: [["users"]], catalog: [], cart: [["payment"]], payment: [], notifications: [] } as const;
+    const waits = { ...WAITS, orders: [["users"]], payment: [] } as const;
     expect(accrualFor("payment", waits)).to.equal(OWN_FAILURES_ACCRUAL);
     expect(accrualFor("orders", waits)).to.equal(RELAYING_ACCRUAL);
     expect(accrualFor("payment", { ...waits, payment: [["notifications"]] })).to.equal(RELAYING_ACCRUAL);
