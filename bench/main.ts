@@ -202,7 +202,7 @@ async function main(): Promise<void> {
     machine.loadAfter = currentLoad();
     const images = await readFile(join(__dirname, "images.md"), "utf8").then(imageTable, () => undefined);
     const keptLibraries = await readFile(join(__dirname, "kept-libraries.md"), "utf8").then(
-      (text) => text.slice(text.indexOf("\n## ") + 1),
+      (text) => text.slice(text.indexOf("\n## ") + 1).replace(/^## /gm, "### "),
       () => undefined,
     );
     const report: BenchReport = { date, machine, settings, paths, coldStarts, memory, floorMemory, ladder: rungs, resilience, ...(images ? { images } : {}), ...(keptLibraries ? { keptLibraries } : {}) };
