@@ -199,8 +199,8 @@ if (monitoring) {
       namespace: namespace.name,
       dashboardLabel: DASHBOARD_LABEL,
       dashboardFolder: DASHBOARD_FOLDER,
-      // Istio's sidecars are scraped by the Envoy PodMonitor; Linkerd's only by linkerd-viz's own Prometheus
-      sources: { meshMetrics: config.mesh === "istio" ? "istio" : "none" },
+      // The mesh's proxies are scraped by its PodMonitor (Istio's Envoy statistics, Linkerd's admin port)
+      sources: { meshMetrics: config.mesh },
       redisExporter: externalRedis(config, secrets) === undefined,
       scrape: meshSetup.prometheus?.scrape,
       crdRelease: monitoring.release,

@@ -55,6 +55,7 @@ export const linkerd: StackPlan = {
         canary: canarySplit(ctx.config.canary.weight),
         versionServices: versionServiceNames("payment"),
         crdDependsOn: ctx.mesh.crdDependsOn ?? [],
+        monitoringRelease: ctx.monitoring?.release,
       },
       { provider: ctx.provider },
     ),

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { CALL_OPERATIONS, SERVICE_NAMES, SERVICES } from "../../services/topology";
-import { INTENDED_CALLS } from "../../test/infra/fixtures/intended-graph";
+import { INTENDED_CALLS, INTENDED_PORTS } from "../../test/infra/fixtures/intended-graph";
 import { allowedCallers, allowedTargets, authzEdges, type Topology } from "./graph";
 
 const key = (e: { from: string; to: string }) => `${e.from}->${e.to}`;
@@ -35,15 +35,24 @@ describe("authorization graph (infra/authz/graph.ts)", () => {
       { method: "HEAD", path: "/metrics", match: "exact" },
     ]);
     expect(ops("cart", "redis")).to.equal(undefined);
+    expect(ops("monitoring", "redis")).to.deep.equal(ops("monitoring", "users"));
     // CALL_OPERATIONS has an entry for exactly the topology's calls.
     for (const name of SERVICE_NAMES) expect(Object.keys(CALL_OPERATIONS[name]).sort(), name).to.deep.equal([...SERVICES[name].calls].sort());
     const changed: Topology = { ...SERVICES, users: { ...SERVICES.users, calls: ["catalog"] } };
     expect(() => authzEdges(changed)).to.throw("users calls catalog but CALL_OPERATIONS says nothing");
   });
 
+  it("reaches a target on another port only where the intent says so: Prometheus at Redis's exporter", () => {
+    const ported = Object.fromEntries(authzEdges().filter((e) => e.port !== undefined).map((e) => [key(e), e.port]));
+    expect(ported).to.deep.equal(INTENDED_PORTS);
+    // No service keeps state in Redis: no exporter to scrape, no edge to it at all.
+    const stateless = Object.fromEntries(SERVICE_NAMES.map((s) => [s, { ...SERVICES[s], redis: false }])) as unknown as Topology;
+    expect(authzEdges(stateless).filter((e) => e.to === "redis")).to.deep.equal([]);
+  });
+
   it("labels each edge with its kind", () => {
     const kinds = Object.fromEntries(authzEdges().map((e) => [key(e), e.kind]));
-    expect(kinds).to.include({ "ingress->gateway": "ingress", "cart->payment": "call", "cart->redis": "redis", "monitoring->cart": "scrape" });
+    expect(kinds).to.include({ "ingress->gateway": "ingress", "cart->payment": "call", "cart->redis": "redis", "monitoring->cart": "scrape", "monitoring->redis": "scrape" });
   });
 
   it("with the load generator: one shopper edge to the edge, asking what a shopper may; nothing reaches it", () => {

@@ -4,6 +4,7 @@
  * in dev, mesh policies in istio/linkerd) is generated from `authzEdges`.
  */
 import { CALL_OPERATIONS, SERVICE_NAMES, SERVICES, type Operation, type ServiceName, type ServiceSpec } from "../../services/topology";
+import { REDIS_EXPORTER_PORT } from "../redis/spec";
 
 export type { Operation } from "../../services/topology";
 
@@ -29,6 +30,12 @@ export interface AuthzEdge {
   readonly kind: EdgeKind;
   /** What the caller may ask (HTTP edges); absent for Redis (no HTTP: the whole port). */
   readonly operations?: readonly Operation[];
+  /**
+   * The target's port the edge reaches when it is not the one the target
+   * serves on: Prometheus → Redis reaches the exporter sidecar's HTTP port
+   * (REDIS_EXPORTER_PORT), never Redis's own. Absent: the target's port.
+   */
+  readonly port?: number;
 }
 
 /**
@@ -70,7 +77,9 @@ export interface GraphOptions {
 /**
  * Every allowed connection, and nothing else: the services' `calls`, ingress →
  * each public service, each Redis user → redis, monitoring → every service
- * (its /metrics), and, when deployed, the load generator → the edge (what a
+ * (its /metrics) and, when some service keeps state there, → Redis's
+ * exporter (its /metrics on REDIS_EXPORTER_PORT, not Redis's port), and,
+ * when deployed, the load generator → the edge (what a
  * shopper may ask of it). Nobody may reach the load generator. Sorted, so
  * generated policies are stable across runs.
  */
@@ -84,6 +93,7 @@ export function authzEdges(topology: Topology = SERVICES, operations: CallOperat
     if (spec.redis) edges.push({ from: name, to: "redis", kind: "redis" });
     edges.push({ from: "monitoring", to: name, kind: "scrape", operations: SCRAPE_OPERATIONS });
   }
+  if (SERVICE_NAMES.some((name) => topology[name].redis)) edges.push({ from: "monitoring", to: "redis", kind: "scrape", operations: SCRAPE_OPERATIONS, port: REDIS_EXPORTER_PORT });
   return edges.sort((a, b) => `${a.to}<${a.from}`.localeCompare(`${b.to}<${b.from}`));
 }
 

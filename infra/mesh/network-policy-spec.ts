@@ -12,7 +12,8 @@
  *   configuration);
  * - ingress from the ingress controller to the public services, and from
  *   the monitoring peers (Prometheus, linkerd-viz) to every pod, on the app
- *   port and the mesh's proxy ports;
+ *   ports, Redis's exporter port (the in-cluster Redis) and the mesh's proxy
+ *   ports;
  * - egress from the edge's clients in the namespace (the load generator) to
  *   the ingress controller's pods on their HTTP port, where the controller
  *   takes plain HTTP as it does from the internet (its inbound is not meshed).
@@ -24,6 +25,7 @@ import { SERVICE_NAMES, SERVICES } from "../../services/topology";
 import type { Topology } from "../authz/graph";
 import { appSelector } from "../labels";
 import type { ExternalPeer, NamedPolicy } from "../policy/network-policy-spec";
+import { REDIS_EXPORTER_PORT } from "../redis/spec";
 
 type PolicyPeer = k8s.types.input.networking.v1.NetworkPolicyPeer;
 type PolicyPort = k8s.types.input.networking.v1.NetworkPolicyPort;
@@ -54,6 +56,8 @@ const controlPlaneNamespace = (namespace: string): PolicyPeer => ({ namespaceSel
 
 export function meshNetworkPolicySpecs(b: MeshBoundary, topology: Topology = SERVICES): NamedPolicy[] {
   const appPorts = [...new Set(SERVICE_NAMES.map((s) => topology[s].port))].sort((x, y) => x - y);
+  // Redis's exporter sidecar, scraped in its pod; an external Redis has none here.
+  const exporterPorts = b.externalRedis ? [] : [REDIS_EXPORTER_PORT];
   const policies: NamedPolicy[] = [
     { name: "default-deny", spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } },
     {
@@ -82,7 +86,7 @@ export function meshNetworkPolicySpecs(b: MeshBoundary, topology: Topology = SER
   if (b.scrapers.length > 0) {
     policies.push({
       name: "allow-scrapes",
-      spec: { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: b.scrapers.map(external), ports: tcp([...appPorts, ...b.proxyPorts]) }] },
+      spec: { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: b.scrapers.map(external), ports: tcp([...appPorts, ...exporterPorts, ...b.proxyPorts]) }] },
     });
   }
   for (const app of b.edgeClients?.apps ?? []) {

@@ -1,8 +1,8 @@
 /**
  * PromQL of the dashboard's panels beyond RED (queries.ts): the Node runtime
  * (prom-client's default metrics), Redis (redis_exporter), notifications'
- * consumer lag, HPAs (kube-state-metrics) and Istio's view of the payment
- * canary. Every metric and label name here was read in the pinned upstream
+ * consumer lag, HPAs (kube-state-metrics) and Istio's and Linkerd's views
+ * of the payment canary. Every metric and label name here was read in the pinned upstream
  * source (docs/upstream.md, "Dashboard metrics"). Each query filters by the
  * dashboard's template variables `$namespace` and `$service` (the
  * `selector` values carry them), so a panel shows what the variables choose.
@@ -68,4 +68,23 @@ export const istio = {
   },
   p99Seconds: () =>
     `histogram_quantile(0.99, sum by (destination_version, le) (rate(istio_request_duration_milliseconds_bucket{${istioPayment}}[5m]))) / 1000`,
+};
+
+/**
+ * Linkerd edge-26.8.3's proxies, as the receiving (inbound) proxy of each
+ * payment pod reports them (linkerd2-proxy v2.366.0: response_total with
+ * `classification` success/failure, response_latency_ms_bucket; labels
+ * `direction`, `route_name` — the inbound route that authorized the
+ * request), with `deployment`, `app` and `namespace` from the PodMonitor's
+ * relabeling (linkerd-viz's, infra/mesh/linkerd/proxy-monitor.ts). payment's
+ * probe and scrape routes (payment-probes, payment-metrics) are not traffic.
+ */
+const linkerdPayment = `direction="inbound",namespace=~"$namespace",app="payment",app=~"$service",route_name!~"payment-(metrics|probes)"`;
+export const linkerd = {
+  rate: () => `sum by (deployment) (rate(response_total{${linkerdPayment}}[1m]))`,
+  errorRatio: () => {
+    const all = `sum by (deployment) (rate(response_total{${linkerdPayment}}[1m]))`;
+    return `(sum by (deployment) (rate(response_total{${linkerdPayment},classification="failure"}[1m])) or ${all} * 0) / ${all}`;
+  },
+  p99Seconds: () => `histogram_quantile(0.99, sum by (deployment, le) (rate(response_latency_ms_bucket{${linkerdPayment}}[5m]))) / 1000`,
 };

@@ -2,20 +2,20 @@
  * The shop's Grafana dashboard, built with Grafana's own TypeScript SDK
  * (@grafana/grafana-foundation-sdk): template variables for namespace and
  * service, RED per service and per route, payment v1 against v2 (from the
- * services' metrics, and in the Istio stack from the mesh's), the Node
+ * services' metrics, and in the mesh stacks from the mesh's), the Node
  * runtime, Redis, notifications' consumer lag and the HPAs. Every panel
  * filters by the variables. Delivered as a ConfigMap that Grafana's sidecar
  * loads (observability.ts). Every panel of the services, Redis and the lag
  * returns data from a real Prometheus scraping the shop
  * (test/observability/real-prometheus.test.ts); the cluster-only ones
- * (kube-state-metrics, Istio) are checked there to evaluate and to name
- * only upstream's metrics and labels.
+ * (kube-state-metrics, Istio, Linkerd) name only upstream's metrics and
+ * labels (test/observability/support/upstream-series.ts).
  */
 import { DashboardBuilder, DashboardCursorSync, QueryVariableBuilder, RowBuilder, VariableRefresh, VariableSort, type Dashboard } from "@grafana/grafana-foundation-sdk/dashboard";
 import { LegendDisplayMode, LegendPlacement, SortOrder, TooltipDisplayMode, VizLegendOptionsBuilder, VizTooltipOptionsBuilder } from "@grafana/grafana-foundation-sdk/common";
 import { DataqueryBuilder } from "@grafana/grafana-foundation-sdk/prometheus";
 import { PanelBuilder as TimeseriesBuilder } from "@grafana/grafana-foundation-sdk/timeseries";
-import { eventsLag, hpa, istio, redis, runtime, BY_SERVICE } from "./dashboard-queries";
+import { eventsLag, hpa, istio, linkerd, redis, runtime, BY_SERVICE } from "./dashboard-queries";
 import { errorRatio, latencyQuantile, requestRate, REQUESTS, TRAFFIC_ONLY } from "./queries";
 
 export const DASHBOARD_UID = "meshmart-red";
@@ -25,8 +25,8 @@ export const PROMETHEUS_DATASOURCE = { type: "prometheus", uid: "prometheus" } a
 
 /** Whose metrics a stack's Prometheus has besides the services' own. */
 export interface DashboardSources {
-  /** The mesh whose proxy metrics Prometheus scrapes (Istio: the Envoy PodMonitor); "none" without. */
-  readonly meshMetrics: "none" | "istio";
+  /** The mesh whose proxy metrics Prometheus scrapes (Istio: the Envoy PodMonitor; Linkerd: the proxies' admin port PodMonitor); "none" without. */
+  readonly meshMetrics: "none" | "istio" | "linkerd";
 }
 
 interface Target {
@@ -116,6 +116,14 @@ export function redDashboard(namespace: string, sources: DashboardSources = { me
       .withPanel(timeseries("Istio: payment requests per second by version", "reqps", [{ expr: istio.rate(), legend: "{{destination_version}}" }], 8))
       .withPanel(timeseries("Istio: payment error ratio by version", "percentunit", [{ expr: istio.errorRatio(), legend: "{{destination_version}}" }], 8))
       .withPanel(timeseries("Istio: payment p99 latency by version", "s", [{ expr: istio.p99Seconds(), legend: "{{destination_version}}" }], 8));
+  }
+  if (sources.meshMetrics === "linkerd") {
+    d.withRow(new RowBuilder("Payment canary: v1 vs v2 (Linkerd's proxies)"))
+      .withPanel(timeseries("Linkerd: payment requests per second by deployment", "reqps", [{ expr: linkerd.rate(), legend: "{{deployment}}" }], 8))
+      .withPanel(
+        timeseries("Linkerd: payment failure ratio by deployment", "percentunit", [{ expr: linkerd.errorRatio(), legend: "{{deployment}}" }], 8, "Responses the proxy classifies as failures (5xx, or no response)."),
+      )
+      .withPanel(timeseries("Linkerd: payment p99 latency by deployment", "s", [{ expr: linkerd.p99Seconds(), legend: "{{deployment}}" }], 8));
   }
 
   return d

@@ -2,9 +2,10 @@
  * NetworkPolicies for the dev stack, generated from the authorization graph:
  * default deny both ways, DNS egress for every pod, and for each edge one
  * egress rule at the caller and one ingress rule at the callee, on the
- * callee's port only. NetworkPolicies are L4: "monitoring → /metrics" admits
- * Prometheus to the service's port. The load generator's one edge (to the
- * edge itself) is an egress rule to the ingress controller's pods on their
+ * port the edge reaches (the callee's own, or the edge's port: Prometheus
+ * reaches Redis's exporter on its port, never Redis's). NetworkPolicies are
+ * L4: "monitoring → /metrics" admits Prometheus to the port. The load
+ * generator's one edge (to the edge itself) is an egress rule to the ingress controller's pods on their
  * HTTP port; no rule admits anyone to the load generator.
  */
 import type * as k8s from "@pulumi/kubernetes";
@@ -85,17 +86,23 @@ export function networkPolicySpecs(edges: readonly AuthzEdge[], peers: NetworkPo
   const targets = [...new Set(edges.map((e) => e.to))].filter((t): t is Exclude<EdgeTarget, "ingress"> => t !== "ingress");
   for (const target of targets) {
     if (target === "redis" && peers.externalRedis) continue; // no Redis pod here to admit anyone to
-    const from = edges
-      .filter((e) => e.to === target)
-      .map((e) => peerSelector(e.from, peers))
-      .filter((p): p is PolicyPeer => p !== undefined);
-    if (from.length === 0) continue;
+    // One rule per port of the target its callers reach (Redis: its own port, and the exporter's for Prometheus).
+    const ingress = [...new Set(edges.filter((e) => e.to === target).map((e) => e.port ?? portOf(target, topology)))]
+      .map((port) => ({
+        from: edges
+          .filter((e) => e.to === target && (e.port ?? portOf(target, topology)) === port)
+          .map((e) => peerSelector(e.from, peers))
+          .filter((p): p is PolicyPeer => p !== undefined),
+        ports: [{ protocol: "TCP", port }],
+      }))
+      .filter((rule) => rule.from.length > 0);
+    if (ingress.length === 0) continue;
     policies.push({
       name: `${target}-ingress`,
       spec: {
         podSelector: { matchLabels: appSelector(target) },
         policyTypes: ["Ingress"],
-        ingress: [{ from, ports: [{ protocol: "TCP", port: portOf(target, topology) }] }],
+        ingress,
       },
     });
   }
@@ -107,7 +114,7 @@ export function networkPolicySpecs(edges: readonly AuthzEdge[], peers: NetworkPo
         if (e.to === "ingress") return { to: [external(peers.ingress)], ports: [{ protocol: "TCP", port: edgePort(peers) }] };
         return e.to === "redis" && peers.externalRedis
           ? { to: [{ ipBlock: { cidr: peers.externalRedis.cidr } }], ports: [{ protocol: "TCP", port: peers.externalRedis.port }] }
-          : { to: [{ podSelector: { matchLabels: appSelector(e.to) } }], ports: [{ protocol: "TCP", port: portOf(e.to, topology) }] };
+          : { to: [{ podSelector: { matchLabels: appSelector(e.to) } }], ports: [{ protocol: "TCP", port: e.port ?? portOf(e.to, topology) }] };
       });
     policies.push({ name: `${source}-egress`, spec: { podSelector: { matchLabels: appSelector(source) }, policyTypes: ["Egress"], egress } });
   }

@@ -32,6 +32,10 @@ function pods(r: StackRun): Record<string, Pod> {
 
 const appOf = (pod: string) => (pod.startsWith("payment-") ? "payment" : pod);
 const portOf = (app: string) => (app === "redis" ? REDIS_PORT : SERVICES[app as "cart"].port);
+/** redis_exporter's default listen port (its --web.listen-address, :9121): the exporter sidecar in Redis's pod. */
+const EXPORTER_PORT = 9121;
+/** Every port a pod of the app serves on. */
+const portsOf = (app: string) => (app === "redis" ? [REDIS_PORT, EXPORTER_PORT] : [portOf(app)]);
 
 describe("authorization graph enforced by the dev stack's NetworkPolicies", function () {
   this.timeout(180_000);
@@ -50,7 +54,7 @@ describe("authorization graph enforced by the dev stack's NetworkPolicies", func
   });
 
   it("allows every edge of the graph and denies every other pair (table)", () => {
-    const edges = new Set(authzEdges().map((e) => `${e.from}->${e.to}`));
+    const edges = new Set(authzEdges().map((e) => `${e.from}->${e.to}:${e.port ?? portOf(e.to === "ingress" ? "gateway" : e.to)}`));
     const sources = [...Object.keys(all)].filter((p) => p !== "dns");
     const targets = [...Object.keys(all)].filter((p) => all[p]!.namespace === NS && p !== "intruder");
     expect(targets.sort()).to.deep.equal([...SERVICE_NAMES.filter((s) => s !== "payment"), "payment-v1", "payment-v2", "redis"].sort());
@@ -59,10 +63,12 @@ describe("authorization graph enforced by the dev stack's NetworkPolicies", func
     for (const from of sources) {
       for (const to of targets) {
         if (from === to) continue;
-        const expected = edges.has(`${appOf(from)}->${appOf(to)}`);
-        const actual = allowed(policies, all[from]!, all[to]!, portOf(appOf(to)));
-        checked++;
-        if (actual !== expected) wrong.push(`${from} -> ${to}: expected ${expected ? "allowed" : "denied"}`);
+        for (const port of portsOf(appOf(to))) {
+          const expected = edges.has(`${appOf(from)}->${appOf(to)}:${port}`);
+          const actual = allowed(policies, all[from]!, all[to]!, port);
+          checked++;
+          if (actual !== expected) wrong.push(`${from} -> ${to}:${port}: expected ${expected ? "allowed" : "denied"}`);
+        }
       }
     }
     expect(wrong).to.deep.equal([]);
@@ -74,6 +80,14 @@ describe("authorization graph enforced by the dev stack's NetworkPolicies", func
     expect(allowed(policies, all["cart"]!, all["payment-v1"]!, 5004)).to.equal(false);
     expect(allowed(policies, all["monitoring"]!, all["users"]!, 8000)).to.equal(true);
     expect(allowed(policies, all["monitoring"]!, all["users"]!, 22)).to.equal(false);
+  });
+
+  it("admits Prometheus to Redis's exporter port only, and Redis's users to Redis's port only", () => {
+    expect(allowed(policies, all["monitoring"]!, all["redis"]!, EXPORTER_PORT)).to.equal(true);
+    expect(allowed(policies, all["monitoring"]!, all["redis"]!, REDIS_PORT)).to.equal(false);
+    expect(allowed(policies, all["cart"]!, all["redis"]!, REDIS_PORT)).to.equal(true);
+    expect(allowed(policies, all["cart"]!, all["redis"]!, EXPORTER_PORT)).to.equal(false);
+    expect(allowed(policies, all["intruder"]!, all["redis"]!, EXPORTER_PORT)).to.equal(false);
   });
 
   it("lets every pod of the shop resolve names (DNS egress, UDP and TCP 53) and nothing else outside", () => {

@@ -11,6 +11,9 @@
 import { expect } from "chai";
 import { authzEdges, type AuthzEdge, type Operation } from "../../infra/authz/graph";
 import { SERVICES, REDIS_PORT } from "../../services/topology";
+
+/** redis_exporter's default listen port (--web.listen-address :9121): the exporter sidecar in Redis's pod. */
+const EXPORTER_PORT = 9121;
 import { istioAllows, mtlsMode, type IstioObject } from "./support/istio-authz";
 import { inCidr, linkerdAllows, type LinkerdObject, type Pod as LinkerdPod } from "./support/linkerd-authz";
 import { objects, reveal, run, type StackRun } from "./support/stacks";
@@ -66,12 +69,12 @@ interface Target {
   readonly probes: Record<number, string[]>;
 }
 
-/** The shop's pods as the run declares them (template labels, service account, ports, probes). */
+/** The shop's pods as the run declares them (template labels, service account, every container's ports, probes). */
 function shopPods(r: StackRun): Target[] {
   return [...objects(r, "Deployment"), ...objects(r, "StatefulSet")].map((d) => {
     const pod = d.spec.template.spec;
     const c = pod.containers[0];
-    const portNames: Record<string, number> = Object.fromEntries(c.ports.map((p: any) => [p.name, p.containerPort]));
+    const portNames: Record<string, number> = Object.fromEntries(pod.containers.flatMap((x: any) => x.ports ?? []).map((p: any) => [p.name, p.containerPort]));
     const probes: Record<number, string[]> = {};
     for (const probe of [c.startupProbe, c.livenessProbe, c.readinessProbe].filter((p) => p?.httpGet)) {
       const port = typeof probe.httpGet.port === "number" ? probe.httpGet.port : portNames[probe.httpGet.port]!;
@@ -81,6 +84,17 @@ function shopPods(r: StackRun): Target[] {
     return { name: d.metadata.name, app, labels: d.spec.template.metadata.labels, port: app === "redis" ? REDIS_PORT : SERVICES[app as "cart"].port, portNames, probes };
   });
 }
+
+/** Redis's pod once more, at its exporter sidecar's port: an HTTP target of its own. */
+function exporterTarget(r: StackRun): Target {
+  const redis = shopPods(r).find((t) => t.app === "redis")!;
+  expect(redis.portNames).to.include({ redis: REDIS_PORT });
+  expect(Object.values(redis.portNames)).to.include(EXPORTER_PORT);
+  return { ...redis, name: "redis-exporter", port: EXPORTER_PORT };
+}
+
+/** The graph's port of an edge: its own, else its target's. */
+const edgePort = (e: AuthzEdge) => e.port ?? (e.to === "redis" ? REDIS_PORT : SERVICES[e.to as "cart"].port);
 
 function parties(r: StackRun): Party[] {
   const inShop = [...objects(r, "Deployment"), ...objects(r, "StatefulSet")].map((d, i) => ({
@@ -151,13 +165,14 @@ for (const mesh of [ISTIO, LINKERD]) {
       const wrong: string[] = [];
       let allowed = 0;
       let denied = 0;
-      const targets = shopPods(r);
-      expect(targets.map((t) => t.name)).to.have.members([...WORKLOADS]);
+      const pods = shopPods(r);
+      expect(pods.map((t) => t.name)).to.have.members([...WORKLOADS]);
+      const targets = [...pods, exporterTarget(r)];
       for (const from of parties(r)) {
         for (const to of targets) {
-          if (from.name === to.name) continue;
-          const edges = GRAPH.filter((e) => e.from === from.peer && e.to === to.app);
-          if (to.app === "redis") {
+          if (from.name === to.name || (from.name === "redis" && to.app === "redis")) continue;
+          const edges = GRAPH.filter((e) => e.from === from.peer && e.to === to.app && edgePort(e) === to.port);
+          if (to.app === "redis" && to.port === REDIS_PORT) {
             const expected = edges.length > 0;
             const actual = mesh.allows(r, from, to, undefined);
             if (actual !== expected) wrong.push(`${from.name} -> redis tcp: expected ${expected ? "allowed" : "denied"}`);
@@ -198,6 +213,18 @@ for (const mesh of [ISTIO, LINKERD]) {
       expect(callers("payment-v1", "/payments")).to.deep.equal(["cart"]);
       expect(callers("payment-v2", "/payments")).to.deep.equal(["cart"]);
       expect(callers("notifications", "/notifications")).to.deep.equal(["cart", "payment-v1", "payment-v2"]);
+    });
+
+    it("lets Prometheus GET /metrics from Redis's exporter and nothing else there; nobody else reaches the exporter", () => {
+      const exporter = exporterTarget(r);
+      const party = (name: string) => parties(r).find((p) => p.name === name)!;
+      expect(mesh.allows(r, party("monitoring"), exporter, { method: "GET", path: "/metrics" })).to.equal(true);
+      expect(mesh.allows(r, party("monitoring"), exporter, { method: "POST", path: "/metrics" })).to.equal(false);
+      expect(mesh.allows(r, party("monitoring"), exporter, { method: "GET", path: "/scrape" })).to.equal(false);
+      expect(mesh.allows(r, party("monitoring"), shopPods(r).find((t) => t.app === "redis")!, undefined)).to.equal(false);
+      for (const name of ["cart", "payment-v1", "notifications", "gateway", "ingress", "outsider", "impostor", "plaintext"]) {
+        expect(mesh.allows(r, party(name), exporter, { method: "GET", path: "/metrics" }), name).to.equal(false);
+      }
     });
 
     it("a pod outside the mesh (no identity) reaches no service's API", () => {
@@ -260,10 +287,22 @@ describe("istio policy details", function () {
     const gatewayRule = orders.spec.rules.find((x: any) => x.from[0].source.principals[0].endsWith("/sa/gateway"));
     expect(gatewayRule.to).to.deep.equal([{ operation: { methods: ["GET"], paths: ["/orders", "/orders/*"], notPaths: ["/metrics"], ports: ["8001"] } }]);
     const redis = istioObjects(r, "AuthorizationPolicy").find((p) => p.metadata.name === "redis")!;
-    expect(redis.spec.rules.map((x: any) => x.from[0].source.principals[0]).sort()).to.deep.equal(
+    const prometheus = "cluster.local/ns/monitoring/sa/kps-prometheus";
+    const users = redis.spec.rules.filter((x: any) => x.from[0].source.principals[0] !== prometheus);
+    expect(users.map((x: any) => x.from[0].source.principals[0]).sort()).to.deep.equal(
       ["cart", "notifications", "orders", "payment"].map((s) => `cluster.local/ns/meshmart/sa/${s}`),
     );
-    for (const rule of redis.spec.rules) expect(rule.to).to.deep.equal([{ operation: { ports: ["6379"] } }]);
+    for (const rule of users) expect(rule.to).to.deep.equal([{ operation: { ports: ["6379"] } }]);
+    // Prometheus: GET (and HEAD) /metrics on the exporter's port, never Redis's.
+    expect(redis.spec.rules.filter((x: any) => x.from[0].source.principals[0] === prometheus)).to.deep.equal([
+      {
+        from: [{ source: { principals: [prometheus] } }],
+        to: [
+          { operation: { methods: ["GET"], paths: ["/metrics"], ports: ["9121"] } },
+          { operation: { methods: ["HEAD"], paths: ["/metrics"], ports: ["9121"] } },
+        ],
+      },
+    ]);
   });
 
   it("keeps kubelet probes working under STRICT: plaintext to the app port is refused, so probes are rewritten to the agent", () => {
@@ -342,16 +381,33 @@ describe("linkerd policy details", function () {
     expect(post.spec.rules).to.deep.equal([{ matches: [{ path: { type: "Exact", value: "/orders" }, method: "POST" }] }]);
   });
 
-  it("lets linkerd-viz's Prometheus scrape the proxies' admin port, and the kubelet probe it, nobody else", () => {
+  it("lets linkerd-viz's Prometheus and the platform's scrape the proxies' admin port, and the kubelet probe it, nobody else", () => {
     const o = { objects: linkerdObjects(r), defaultPolicy: namespaceDefault(r) };
-    const cart = linkerdPod(shopPods(r).find((t) => t.name === "cart")!);
+    const kps = { namespace: "monitoring", serviceAccount: "kps-prometheus" };
     const viz = { namespace: "linkerd-viz", serviceAccount: "prometheus" };
-    const req = (identity: typeof viz | undefined, path: string) => ({ identity, ip: "10.244.9.9", to: cart, port: 4191, http: { method: "GET", path } });
-    expect(linkerdAllows(o, req(viz, "/metrics"))).to.equal(true);
-    expect(linkerdAllows(o, req(viz, "/shutdown"))).to.equal(false);
-    expect(linkerdAllows(o, req({ namespace: "monitoring", serviceAccount: "kps-prometheus" }, "/metrics"))).to.equal(false);
-    expect(linkerdAllows(o, req(undefined, "/ready"))).to.equal(true);
-    expect(linkerdAllows(o, req(undefined, "/metrics"))).to.equal(false);
+    for (const pod of shopPods(r)) {
+      const to = linkerdPod(pod);
+      const req = (identity: typeof viz | undefined, path: string, method = "GET") => ({ identity, ip: "10.244.9.9", to, port: 4191, http: { method, path } });
+      expect(linkerdAllows(o, req(viz, "/metrics")), pod.name).to.equal(true);
+      expect(linkerdAllows(o, req(kps, "/metrics")), pod.name).to.equal(true);
+      for (const identity of [viz, kps]) {
+        expect(linkerdAllows(o, req(identity, "/shutdown")), pod.name).to.equal(false);
+        expect(linkerdAllows(o, req(identity, "/metrics", "POST")), pod.name).to.equal(false);
+      }
+      expect(linkerdAllows(o, req({ namespace: "meshmart", serviceAccount: "cart" }, "/metrics")), pod.name).to.equal(false);
+      expect(linkerdAllows(o, req({ namespace: "meshmart", serviceAccount: "default" }, "/metrics")), pod.name).to.equal(false);
+      expect(linkerdAllows(o, req(undefined, "/ready")), pod.name).to.equal(true);
+      expect(linkerdAllows(o, req(undefined, "/metrics")), pod.name).to.equal(false);
+    }
+  });
+
+  it("without monitoring, the platform's Prometheus gets nothing on the proxies' admin port (no policy names it)", async () => {
+    const off = await run("linkerdCanary"); // monitoring off there
+    const o = { objects: linkerdObjects(off), defaultPolicy: namespaceDefault(off) };
+    expect(linkerdObjects(off).filter((x) => x.kind === "AuthorizationPolicy").map((x) => x.metadata.name)).not.to.include("proxy-metrics-prometheus");
+    const to = linkerdPod(shopPods(off).find((t) => t.name === "cart")!);
+    expect(linkerdAllows(o, { identity: { namespace: "monitoring", serviceAccount: "kps-prometheus" }, ip: "10.244.9.9", to, port: 4191, http: { method: "GET", path: "/metrics" } })).to.equal(false);
+    expect(objects(off, "PodMonitor")).to.deep.equal([]);
   });
 
   describe("the evaluator", () => {

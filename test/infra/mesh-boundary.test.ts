@@ -49,6 +49,10 @@ for (const [stack, mesh] of Object.entries(MESHES)) {
       expect(allowed(policies, ingress, cart, 5002)).to.equal(false);
       expect(allowed(policies, prometheus, cart, 5002)).to.equal(true);
       expect(allowed(policies, prometheus, cart, 22)).to.equal(false);
+      // Redis's exporter sidecar (redis_exporter's default port 9121): the scrapers only.
+      expect(allowed(policies, prometheus, redis, 9121)).to.equal(true);
+      expect(allowed(policies, outsider, redis, 9121)).to.equal(false);
+      expect(allowed(policies, ingress, redis, 9121)).to.equal(false);
       for (const port of mesh.proxyPorts) {
         expect(allowed(policies, prometheus, cart, port), `scrape ${port}`).to.equal(true);
         expect(allowed(policies, ingress, gateway, port), `ingress ${port}`).to.equal(true);

@@ -282,19 +282,40 @@ describe("the mesh stacks under mocks", function () {
       const policy = customResources(r, /policy\.linkerd\.io/);
       // Shared: the kubelet's NetworkAuthentication and Prometheus's MeshTLSAuthentication. Per service:
       // its Server, per granted operation a MeshTLSAuthentication and an AuthorizationPolicy, and the
-      // metrics and probes routes' AuthorizationPolicies; Redis: 3; the proxies' admin port: 4.
+      // metrics and probes routes' AuthorizationPolicies; Redis: 3, and its exporter's Server and
+      // scrape AuthorizationPolicy; the proxies' admin port: 4, and the platform Prometheus's policy.
       const operations = new Set(authzEdges().filter((e) => e.kind === "call" || e.kind === "ingress").flatMap((e) => (e.operations ?? []).map((o) => `${e.to} ${o.method} ${o.path}`)));
       const granted = new Set([
         ...SERVICE_NAMES.flatMap((from) => Object.entries(CALL_OPERATIONS[from]).flatMap(([to, ops]) => ops!.map((o) => `${to} ${o.method} ${o.path}`))),
         ...SERVICE_NAMES.filter((s) => SERVICES[s].public).flatMap((s) => INGRESS_OPERATIONS.map((o) => `${s} ${o.method} ${o.path}`)),
       ]);
       expect([...operations]).to.have.members([...granted]);
-      expect(policy.length).to.equal(2 + SERVICE_NAMES.length * 3 + operations.size * 2 + 3 + 4);
+      expect(policy.length).to.equal(2 + SERVICE_NAMES.length * 3 + operations.size * 2 + 3 + 2 + 4 + 1);
       for (const x of policy) expect(directDependencies(r, x), x.urn).to.include.members([crds.urn, controlPlane.urn]);
       const routes = customResources(r, /gateway\.networking\.k8s\.io/);
-      // Client-side: two per service; authorization: one per granted operation and two per service's Server; two on the admin port.
-      expect(routes.length).to.equal(SERVICE_NAMES.length * 2 + operations.size + SERVICE_NAMES.length * 2 + 2);
+      // Client-side: two per service; authorization: one per granted operation and two per service's Server,
+      // one on Redis's exporter's Server; two on the admin port.
+      expect(routes.length).to.equal(SERVICE_NAMES.length * 2 + operations.size + SERVICE_NAMES.length * 2 + 1 + 2);
       for (const x of routes) expect(directDependencies(r, x), x.urn).to.include.members([gatewayApi!.urn, controlPlane.urn]);
+    });
+
+    it("scrapes the proxies' admin port with the platform's Prometheus: a PodMonitor with linkerd-viz's relabeling, after kube-prometheus-stack and the control plane", () => {
+      const monitors = ofType(r, "kubernetes:monitoring.coreos.com/v1:PodMonitor");
+      expect(monitors.map((m) => reveal(m.inputs).metadata.name)).to.deep.equal(["linkerd-proxy"]);
+      const monitor = reveal(monitors[0]!.inputs);
+      expect(monitor.metadata.namespace).to.equal("meshmart");
+      expect(monitor.spec.namespaceSelector).to.deep.equal({ matchNames: ["meshmart"] });
+      // The proxy injector's pod label, and the proxy container's admin port (linkerd2 edge-26.8.3).
+      expect(monitor.spec.selector).to.deep.equal({ matchExpressions: [{ key: "linkerd.io/control-plane-ns", operator: "In", values: ["linkerd"] }] });
+      const [endpoint] = monitor.spec.podMetricsEndpoints;
+      expect(endpoint).to.include({ port: "linkerd-admin", path: "/metrics" });
+      // linkerd-viz's linkerd-proxy job: linkerd.io/proxy-deployment becomes `deployment`.
+      expect(endpoint.relabelings).to.deep.include({ action: "labelmap", regex: "__meta_kubernetes_pod_label_linkerd_io_proxy_(.+)" });
+      expect(endpoint.relabelings).to.deep.include({ sourceLabels: ["__meta_kubernetes_pod_label_linkerd_io_proxy_job"], action: "replace", targetLabel: "k8s_job" });
+      const kept = new RegExp(`^(?:${endpoint.metricRelabelings[0].regex})$`);
+      for (const name of ["response_total", "response_latency_ms_bucket", "request_total"]) expect(kept.test(name), name).to.equal(true);
+      expect(kept.test("tcp_open_total")).to.equal(false);
+      expect(directDependencies(r, monitors[0]!)).to.include.members([release(r, "kube-prometheus-stack").urn, release(r, "linkerd-control-plane").urn]);
     });
 
     it("without monitoring, authorizes no Prometheus identity", async () => {

@@ -9,6 +9,7 @@
  */
 import { expect } from "chai";
 import { allRuns, objects, ofType, reveal, type StackRun } from "../infra/support/stacks";
+import { CLUSTER_ONLY_SERIES, referencedNames } from "./support/upstream-series";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 
@@ -36,6 +37,8 @@ const COMMON_PANELS = [
 ];
 /** Istio's sidecars are scraped (the Envoy PodMonitor) in the istio stack only. */
 const ISTIO_PANELS = ["Istio: payment requests per second by version", "Istio: payment error ratio by version", "Istio: payment p99 latency by version"];
+/** Linkerd's proxies are scraped (the linkerd-proxy PodMonitor) in the linkerd stack only. */
+const LINKERD_PANELS = ["Linkerd: payment requests per second by deployment", "Linkerd: payment failure ratio by deployment", "Linkerd: payment p99 latency by deployment"];
 
 function dashboardOf(r: StackRun): { cm: any; dashboard: any } {
   const cms = objects(r, "ConfigMap").filter((c) => c.metadata.labels?.grafana_dashboard === "1");
@@ -55,15 +58,15 @@ describe("the dashboard and Grafana per stack", function () {
     runs = await allRuns();
   });
 
-  for (const [variant, istio] of [
-    ["dev", false],
-    ["istio", true],
-    ["linkerd", false],
+  for (const [variant, meshPanels] of [
+    ["dev", []],
+    ["istio", ISTIO_PANELS],
+    ["linkerd", LINKERD_PANELS],
   ] as const) {
     it(`${variant}: the panels whose metrics exist in the stack, every one filtered by the namespace and service variables`, () => {
       const { dashboard } = dashboardOf(runs[variant]);
       const panels = dashboard.panels.filter((p: any) => p.type !== "row");
-      expect(panels.map((p: any) => p.title).sort()).to.deep.equal([...COMMON_PANELS, ...(istio ? ISTIO_PANELS : [])].sort());
+      expect(panels.map((p: any) => p.title).sort()).to.deep.equal([...COMMON_PANELS, ...meshPanels].sort());
       for (const p of panels) {
         expect(p.datasource, p.title).to.deep.equal({ type: "prometheus", uid: "prometheus" });
         for (const t of p.targets) {
@@ -109,6 +112,33 @@ describe("the dashboard and Grafana per stack", function () {
       expect(monitor.spec.endpoints[0].tlsConfig).to.deep.equal(gateway.spec.endpoints[0].tlsConfig);
     });
   }
+
+  it("linkerd: the canary row reads the payment pods' inbound proxies by deployment, naming only upstream's metrics and labels, and no probe or scrape", () => {
+    const { dashboard } = dashboardOf(runs.linkerd);
+    const panels = dashboard.panels.filter((p: any) => LINKERD_PANELS.includes(p.title));
+    expect(panels).to.have.length(3);
+    for (const p of panels) {
+      for (const t of p.targets) {
+        const { metrics, labels } = referencedNames(t.expr);
+        expect(metrics.every((m) => m in CLUSTER_ONLY_SERIES), `${p.title}: ${metrics}`).to.equal(true);
+        const known = new Set(metrics.flatMap((m) => CLUSTER_ONLY_SERIES[m] ?? []));
+        expect(labels.filter((l) => !known.has(l)), p.title).to.deep.equal([]);
+        expect(t.expr, p.title).to.contain('direction="inbound"');
+        expect(t.expr, p.title).to.contain('app="payment"');
+        // payment's probe and /metrics routes (the linkerd stack's own route names) are not traffic
+        expect(t.expr, p.title).to.contain('route_name!~"payment-(metrics|probes)"');
+        expect(t.legendFormat, p.title).to.equal("{{deployment}}");
+      }
+    }
+    const [failure] = panels.find((p: any) => p.title.includes("failure")).targets;
+    // reads 0, not "No data", when nothing fails
+    expect(failure.expr).to.match(/classification="failure"\}\[1m\]\)\) or .+ \* 0\)/);
+    const [p99] = panels.find((p: any) => p.title.includes("p99")).targets;
+    expect(p99.expr).to.match(/^histogram_quantile\(0\.99, sum by \(deployment, le\) \(rate\(response_latency_ms_bucket\{/);
+    // the route names the query excludes exist on payment's Server in this stack
+    const routes = objects(runs.linkerd, "HTTPRoute").map((h) => h.metadata.name);
+    expect(routes).to.include.members(["payment-metrics", "payment-probes"]);
+  });
 
   it("an external Redis: no exporter, no monitor (the managed service's own metrics are its operator's)", () => {
     const r = runs.devExternalRedis;

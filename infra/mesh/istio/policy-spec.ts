@@ -43,16 +43,19 @@ export function istioPaths(op: Operation): string[] {
  * caller's principal and exactly the operations it may ask (methods and
  * paths) on the target's port; /metrics is excluded from every caller's
  * operations but Prometheus's. Redis speaks no HTTP: its callers get the port
- * (an HTTP condition there would make the rule match nothing). Without
+ * (an HTTP condition there would make the rule match nothing); Prometheus
+ * gets GET /metrics on the exporter sidecar's port (an HTTP port: the
+ * redis-metrics Service says appProtocol http), never Redis's. Without
  * callers it has no rules and so, like allow-nothing, admits nothing.
  */
 function targetPolicy(target: Target, edges: readonly AuthzEdge[], peers: MeshPeers, topology: Topology): NamedSpec {
-  const port = String(portOf(target, topology));
   const rules = edges
     .filter((e) => e.to === target)
     .flatMap((e) => {
       const id = identityOf(e.from, peers);
       if (!id) return [];
+      // The edge's own port (Prometheus → Redis's exporter), else the target's.
+      const port = String(e.port ?? portOf(target, topology));
       const from = [{ source: { principals: [principal(id)] } }];
       if (!e.operations) return [{ from, to: [{ operation: { ports: [port] } }] }];
       const scrape = e.kind === "scrape";

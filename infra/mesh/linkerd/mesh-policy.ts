@@ -1,10 +1,12 @@
 /**
  * The linkerd stack's policy, as custom resources before the workloads: per
  * target Server + MeshTLSAuthentication + AuthorizationPolicy, the proxies'
- * admin-port policy for linkerd-viz, and two HTTPRoutes per service (GET
- * retried, everything timed out; payment split 95/5 across its version
- * Services). Every resource depends on the releases/manifests installing its
- * CRDs. The specs come from policy-spec.ts and route-spec.ts.
+ * admin-port policy for linkerd-viz (and the platform's Prometheus), and two
+ * HTTPRoutes per service (GET retried, everything timed out; payment split
+ * 95/5 across its version Services); with monitoring, a PodMonitor for the
+ * proxies' own metrics. Every resource depends on the releases/manifests
+ * installing its CRDs. The specs come from policy-spec.ts, route-spec.ts and
+ * proxy-monitor.ts.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -13,6 +15,8 @@ import { PART_OF } from "../../labels";
 import type { MeshPeers } from "../peers";
 import type { MeshTimeouts, WeightedVersion } from "../routing";
 import { proxyAdminPolicies, targetPolicies } from "./policy-spec";
+import { proxyPodMonitorSpec } from "./proxy-monitor";
+import { LINKERD_NAMESPACE } from "./values";
 import { allServiceRoutes, canaryBackends } from "./route-spec";
 
 export interface LinkerdMeshPolicyArgs {
@@ -26,6 +30,8 @@ export interface LinkerdMeshPolicyArgs {
   readonly versionServices: Readonly<Record<string, string>>;
   /** What installs the CRDs (Gateway API, linkerd-crds) and the policy controller. */
   readonly crdDependsOn: pulumi.Resource[];
+  /** The release installing the PodMonitor CRD; absent: monitoring is off. */
+  readonly monitoringRelease?: pulumi.Resource;
 }
 
 const ROUTE_API = "gateway.networking.k8s.io/v1";
@@ -35,17 +41,25 @@ export class LinkerdMeshPolicy extends pulumi.ComponentResource {
   constructor(name: string, args: LinkerdMeshPolicyArgs, opts?: pulumi.ComponentResourceOptions) {
     super("meshmart:mesh:LinkerdMeshPolicy", name, args, opts);
     const labels = { "app.kubernetes.io/part-of": PART_OF };
-    const create = (o: { apiVersion: string; kind: string; name: string }, spec: pulumi.Input<Record<string, unknown>>, annotations?: Record<string, string>) =>
+    const create = (o: { apiVersion: string; kind: string; name: string }, spec: pulumi.Input<Record<string, unknown>>, annotations?: Record<string, string>, dependsOn = args.crdDependsOn) =>
       new k8s.apiextensions.CustomResource(
         `${name}-${kebab(o.kind)}-${o.name}`,
         { apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.name, namespace: args.namespace, labels, annotations }, spec },
-        { parent: this, dependsOn: args.crdDependsOn },
+        { parent: this, dependsOn },
       );
 
-    for (const o of [...targetPolicies(args.edges, args.peers), ...proxyAdminPolicies()]) create(o, o.spec);
+    for (const o of [...targetPolicies(args.edges, args.peers), ...proxyAdminPolicies(args.peers)]) create(o, o.spec);
 
     for (const route of allServiceRoutes(args.timeouts, canaryBackends(args.canary, args.versionServices))) {
       create({ apiVersion: ROUTE_API, kind: "HTTPRoute", name: route.name }, route.spec, route.annotations);
+    }
+    if (args.monitoringRelease) {
+      create(
+        { apiVersion: "monitoring.coreos.com/v1", kind: "PodMonitor", name: "linkerd-proxy" },
+        args.namespace.apply((ns) => proxyPodMonitorSpec(ns, LINKERD_NAMESPACE)),
+        undefined,
+        [...args.crdDependsOn, args.monitoringRelease],
+      );
     }
     this.registerOutputs({});
   }

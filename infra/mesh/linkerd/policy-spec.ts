@@ -9,14 +9,18 @@
  *   Prometheus's identity, GET /healthz and /readyz for the kubelet (the
  *   policy controller keeps its default probe authorization only on a Server
  *   without routes, policy-controller inbound/index.rs);
- * - Redis (no HTTP): its users' identities on the whole port.
+ * - Redis (no HTTP): its users' identities on the whole port; and a Server
+ *   on its exporter sidecar's port (HTTP) whose one route, GET /metrics,
+ *   admits Prometheus's identity.
  *
- * And for linkerd-viz (`linkerd viz stat`, the canary split): the proxies'
- * admin port admits viz's Prometheus on GET /metrics and the kubelet on the
- * proxies' own probe paths (what `linkerd viz allow-scrapes` generates).
+ * And for the proxies' own metrics: their admin port admits viz's Prometheus
+ * (`linkerd viz stat`) and, with monitoring, the platform's Prometheus
+ * (the dashboard's Linkerd canary row) on GET /metrics, and the kubelet on
+ * the proxies' own probe paths (what `linkerd viz allow-scrapes` generates).
  */
 import { SERVICES, type ServiceName } from "../../../services/topology";
 import type { AuthzEdge, Operation, Topology } from "../../authz/graph";
+import { REDIS_EXPORTER_PORT_NAME } from "../../redis/spec";
 import { callerIdentities, identityOf, targetsOf, type MeshPeers, type Target, type WorkloadIdentity } from "../peers";
 import { LINKERD_VIZ_NAMESPACE, VIZ_PROMETHEUS_SERVICE_ACCOUNT } from "./values";
 
@@ -128,7 +132,28 @@ function servicePolicies(target: ServiceName, edges: readonly AuthzEdge[], peers
   ];
 }
 
-/** Redis speaks no HTTP: its Server admits its users' identities on the whole port. */
+/** The Server, route and scrape authorization of Redis's exporter sidecar: GET (and HEAD) /metrics, Prometheus's identity only. */
+export const REDIS_METRICS_SERVER = "redis-metrics";
+
+function redisMetricsPolicies(edges: readonly AuthzEdge[], peers: MeshPeers): PolicyObject[] {
+  const scrape = edges.find((e) => e.to === "redis" && e.kind === "scrape");
+  if (!scrape) return [];
+  const server: PolicyObject = {
+    apiVersion: SERVER_API,
+    kind: "Server",
+    name: REDIS_METRICS_SERVER,
+    // The exporter's named container port (infra/redis/spec.ts), in Redis's pod.
+    spec: { podSelector: { matchLabels: { app: "redis" } }, port: REDIS_EXPORTER_PORT_NAME, proxyProtocol: "HTTP/1", accessPolicy: "deny" },
+  };
+  const scraped = callerIdentities("redis", edges, peers, ["scrape"]).length > 0;
+  return [
+    server,
+    serverRoute(REDIS_METRICS_SERVER, REDIS_METRICS_SERVER, (scrape.operations ?? []).map(operationMatch)),
+    ...(scraped ? [routePolicy(REDIS_METRICS_SERVER, { kind: "MeshTLSAuthentication", name: SCRAPER_AUTHN })] : []),
+  ];
+}
+
+/** Redis speaks no HTTP: its Server admits its users' identities on the whole port; its exporter has its own Server. */
 function redisPolicies(edges: readonly AuthzEdge[], peers: MeshPeers, topology: Topology): PolicyObject[] {
   const authn = "redis-callers";
   return [
@@ -140,6 +165,7 @@ function redisPolicies(edges: readonly AuthzEdge[], peers: MeshPeers, topology: 
       name: authn,
       spec: authorizationSpec({ group: POLICY_GROUP, kind: "Server", name: "redis" }, [{ kind: "MeshTLSAuthentication", name: authn }]),
     },
+    ...redisMetricsPolicies(edges, peers),
   ];
 }
 
@@ -169,8 +195,14 @@ function adminRoute(name: string, paths: readonly string[]): PolicyObject {
   };
 }
 
-/** The proxies' admin port: viz's Prometheus on /metrics, the kubelet on /live and /ready. */
-export function proxyAdminPolicies(): PolicyObject[] {
+/**
+ * The proxies' admin port: viz's Prometheus on /metrics and, when the stack
+ * has one (peers.monitoring), the platform's Prometheus too (its own
+ * AuthorizationPolicy on the route: a policy's requiredAuthenticationRefs
+ * must all match, so a second identity is a second policy); the kubelet on
+ * /live and /ready.
+ */
+export function proxyAdminPolicies(peers?: Pick<MeshPeers, "monitoring">): PolicyObject[] {
   return [
     {
       apiVersion: SERVER_API,
@@ -197,6 +229,16 @@ export function proxyAdminPolicies(): PolicyObject[] {
       name: "proxy-metrics",
       spec: authorizationSpec(route("proxy-metrics"), [{ kind: "MeshTLSAuthentication", name: "linkerd-viz-prometheus" }]),
     },
+    ...(peers?.monitoring
+      ? [
+          {
+            apiVersion: POLICY_API,
+            kind: "AuthorizationPolicy" as const,
+            name: "proxy-metrics-prometheus",
+            spec: authorizationSpec(route("proxy-metrics"), [{ kind: "MeshTLSAuthentication", name: SCRAPER_AUTHN }]),
+          },
+        ]
+      : []),
     {
       apiVersion: POLICY_API,
       kind: "AuthorizationPolicy",

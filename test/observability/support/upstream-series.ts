@@ -15,6 +15,14 @@ export const CLUSTER_ONLY_SERIES: Readonly<Record<string, readonly string[]>> = 
   // (reporter="destination", istio_request_duration_milliseconds_bucket with le)
   istio_requests_total: ["reporter", "response_code", "destination_app", "destination_version", "destination_workload", "destination_workload_namespace", "destination_service_name"],
   istio_request_duration_milliseconds_bucket: ["reporter", "response_code", "destination_app", "destination_version", "destination_workload", "destination_workload_namespace", "destination_service_name", "le"],
+  // Linkerd edge-26.8.3's proxy (linkerd2-proxy release/v2.366.0): linkerd/http/metrics/src/requests/report.rs
+  // (request_total, response_latency_ms by status_code, response_total by class), linkerd/app/core/src/metrics.rs
+  // (direction="inbound"; target_addr, tls; srv_* and route_group/route_kind/route_name of the inbound route;
+  // classification success/failure), plus what linkerd-viz's linkerd-proxy job adds
+  // (viz/charts/linkerd-viz/templates/prometheus.yaml at edge-26.8.3): namespace, pod, deployment
+  // (linkerd.io/proxy-deployment), and every pod label (app, version).
+  response_total: ["direction", "target_addr", "tls", "srv_kind", "srv_name", "route_kind", "route_name", "status_code", "classification", "namespace", "pod", "deployment", "app", "version"],
+  response_latency_ms_bucket: ["direction", "target_addr", "tls", "srv_kind", "srv_name", "route_kind", "route_name", "status_code", "namespace", "pod", "deployment", "app", "version", "le"],
 };
 
 /** The metric names a PromQL expression selects, and every label name it matches on or aggregates by. */
