@@ -77,6 +77,13 @@ describe("bench: the Express and Fastify peers", function () {
         expect(unsafe.headers.get("x-request-id")).to.match(/^[0-9a-f-]{36}$/);
       });
 
+      it("passes the id it made for a request without one down the chain too", async () => {
+        const answer = await fetch(`${peer().urls.gateway}/api/orders/1`);
+        const id = answer.headers.get("x-request-id");
+        expect(id).to.match(/^[0-9a-f-]{36}$/);
+        await waitFor("users' access line with the gateway's id", () => lines[name]!.some((l) => l.role === "users" && l.line.includes(id!)));
+      });
+
       it("counts requests by route template on /metrics", async () => {
         await fetch(`${peer().urls.users}/users/2`);
         const text = await (await fetch(`${peer().urls.users}/metrics`)).text();
