@@ -109,6 +109,29 @@ describe("kit: outbound HTTP client", () => {
     expect(server.requests).to.have.length(2);
   });
 
+  it("never retries a 4xx: the upstream meant it", async () => {
+    const server = await track(answers(404, { error: { code: "not_found", message: "no thing 9" } }));
+    const reply = await client(server.url).getJson("/things/9", Thing);
+    expect(reply.ok).to.equal(false);
+    expect(server.requests).to.have.length(1);
+  });
+
+  it("keeps its connections to an upstream alive: calls one after another reuse them", async () => {
+    const sockets = new Set<unknown>();
+    const server = await track(
+      rawServer((req, res) => {
+        sockets.add(req.socket);
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end('{"id":"1"}');
+      }),
+    );
+    const things = client(server.url);
+    for (let i = 0; i < 10; i++) await things.getJson("/things/1", Thing);
+    expect(server.requests).to.have.length(10);
+    // undici frees a connection a microtask after its answer ends, so a call made at once takes a second one
+    expect(sockets.size).to.be.at.most(2);
+  });
+
   it("maps a refused connection to 503", async () => {
     const error = await failure(client(await closedUrl()).getJson("/things/1", Thing));
     expect(error.status).to.equal(503);
@@ -120,6 +143,8 @@ describe("kit: outbound HTTP client", () => {
     const server = await track(resets());
     const error = await failure(client(server.url).getJson("/things/1", Thing));
     expect(error.status).to.equal(503);
+    // undici's SocketError for a connection closed mid-exchange (lib/dispatcher/client-h1.js)
+    expect(error.message).to.equal("things is unreachable (other side closed)");
     expect(server.requests).to.have.length(2);
   });
 
@@ -190,6 +215,9 @@ describe("kit: outbound HTTP client under a deadline", () => {
     expect(error.status).to.equal(504);
     expect(server.requests).to.have.length(2);
     expect(elapsed, "one deadline over both attempts").to.be.within(950, 1_450);
+    const told = server.requests.map((r) => Number(r.headers[DEADLINE_HEADER]));
+    expect(told[0]).to.be.within(900, 1_000);
+    expect(told[1], "the retry tells the upstream what is left after the first attempt's 600 ms").to.be.within(1, 420);
   });
 
   it("tells the upstream its budget: the call's time left minus the margin", async () => {

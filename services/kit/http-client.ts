@@ -1,6 +1,7 @@
 /**
  * The one outbound HTTP client: every call has one deadline over connect,
- * headers, body and all its attempts (http-transport.ts moves the bytes):
+ * headers, body and all its attempts (http-transport.ts moves the bytes,
+ * with undici: a keep-alive Pool per upstream, its retry interceptor):
  * min(its own timeout, the request's time left − margin), and the upstream
  * is told what is left (x-request-timeout-ms, deadline.ts). Idempotent GETs
  * get at most `retries` (0 or 1) more attempts after a refused/reset
@@ -19,13 +20,12 @@
  */
 import type { OutgoingHttpHeaders } from "node:http";
 import { Readable } from "node:stream";
-import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import { Counter, Histogram, type Registry } from "prom-client";
 import { z } from "zod";
 import { DEADLINE_HEADER, remainingMs } from "./deadline";
 import { DURATION_BUCKETS } from "./buckets";
 import { AppError } from "./errors";
-import { exchange, readBody, TransportTimeout, type Exchange } from "./http-transport";
+import { discard, isTimeout, readBody, UpstreamPool, type Attempt, type Exchange, type SendHeaders } from "./http-transport";
 import { currentTraceHeaders } from "./trace";
 import { activeTracing } from "./tracing-hooks";
 
@@ -115,11 +115,16 @@ function isIdempotent(method: string): boolean {
   return method === "GET" || method === "HEAD";
 }
 
+/** An answer being read, and whether the call's deadline cut it. */
+type Answer = Exchange & { readonly timedOut: () => boolean; readonly timeoutMs: number };
+
 export class Upstream {
   readonly name: string;
+  private readonly pool: UpstreamPool;
 
   constructor(private readonly options: UpstreamOptions) {
     this.name = options.name;
+    this.pool = new UpstreamPool({ baseUrl: options.baseUrl, timeoutMs: options.timeoutMs });
   }
 
   /** GET a JSON resource; the 2xx body must match `schema`. */
@@ -140,19 +145,20 @@ export class Upstream {
    * timeout.
    */
   async forward(request: ForwardRequest): Promise<ForwardedAnswer> {
-    const headers: OutgoingHttpHeaders = { ...request.headers };
+    const headers: SendHeaders = {};
+    for (const [name, value] of Object.entries(request.headers)) if (value !== undefined) headers[name] = typeof value === "number" ? String(value) : value;
     for (const [name, value] of Object.entries(currentTraceHeaders())) if (!(name in headers)) headers[name] = value;
-    const body = request.body ? Readable.fromWeb(request.body as NodeReadableStream<Uint8Array>) : undefined;
-    // node:http frames a body of unknown length in chunks only for some methods (not DELETE): say so for all
-    if (body && headers["content-length"] === undefined) headers["transfer-encoding"] = "chunked";
-    const answer = await this.send(request.method, request.path, headers, body);
-    const reply = { status: answer.status, statusText: answer.statusText, rawHeaders: answer.rawHeaders };
+    // undici frames a body of unknown length in chunks, whatever the method; a web stream is an async iterable
+    const body = (request.body ?? undefined) as AsyncIterable<Uint8Array> | undefined;
+    const answer = await this.send(request.method, request.path, headers, body, true);
+    const reply = { status: answer.status, statusText: answer.statusText, rawHeaders: answer.headers as string[] };
     if (request.method === "HEAD" || answer.status === 204 || answer.status === 304) {
-      answer.body.resume();
+      discard(answer.body);
       return { ...reply, body: null };
     }
-    const length = Number(answer.headers["content-length"] ?? Number.NaN);
-    if (length <= FORWARD_BUFFER_BYTES) return { ...reply, body: await this.read(answer, request.method, request.path, FORWARD_BUFFER_BYTES) };
+    if (answer.contentLength !== undefined && answer.contentLength <= FORWARD_BUFFER_BYTES) {
+      return { ...reply, body: await this.read(answer, request.method, request.path, FORWARD_BUFFER_BYTES) };
+    }
     return { ...reply, body: Readable.toWeb(answer.body) as ReadableStream<Uint8Array> };
   }
 
@@ -163,7 +169,7 @@ export class Upstream {
     body: string | undefined,
     headers: Record<string, string> = {},
   ): Promise<UpstreamReply<z.infer<S>>> {
-    const answer = await this.send(method, path, { ...currentTraceHeaders(), accept: "application/json", ...headers }, body);
+    const answer = await this.send(method, path, { ...currentTraceHeaders(), accept: "application/json", ...headers }, body, false);
     const text = (await this.read(answer, method, path, MAX_JSON_BYTES)).toString("utf8");
     if (answer.status >= 500) {
       const parsed = ErrorBodySchema.safeParse(safeJson(text));
@@ -187,58 +193,67 @@ export class Upstream {
   }
 
   /** The whole body, or a 504 (deadline passed) / 502 (cut short, too large). */
-  private async read(answer: Exchange & { readonly timeoutMs: number }, method: string, path: string, maxBytes: number): Promise<Buffer> {
+  private async read(answer: Answer, method: string, path: string, maxBytes: number): Promise<Buffer> {
     try {
-      return await readBody(answer.body, maxBytes);
+      return await readBody(answer.body, answer.contentLength, maxBytes);
     } catch (err) {
-      if (answer.timedOut()) throw this.timeoutError(method, path, answer.timeoutMs);
+      if (answer.timedOut() || isTimeout(err)) throw this.timeoutError(method, path, answer.timeoutMs);
       throw this.badResponse(method, path, `its answer could not be read (${(err as Error).message})`);
     }
   }
 
   /** One call with its attempts under one deadline; resolves to an answer (any status) or throws a mapped AppError. */
-  private async send(method: string, path: string, headers: OutgoingHttpHeaders, body: string | Readable | undefined): Promise<Exchange & { readonly timeoutMs: number }> {
+  private async send(method: string, path: string, headers: SendHeaders, body: string | AsyncIterable<Uint8Array> | undefined, rawHeaders: boolean): Promise<Answer> {
     const { baseUrl, timeoutMs, retries, metrics } = this.options;
+    const name = this.name;
     const margin = this.options.marginMs ?? 0;
     const left = remainingMs();
     const budget = Math.floor(left === undefined ? timeoutMs : Math.min(timeoutMs, left - margin));
     if (budget - margin < 1) {
-      throw new AppError(504, "deadline_exceeded", `no time left to call ${this.name} (${method} ${path}): the request's budget is spent`);
+      throw new AppError(504, "deadline_exceeded", `no time left to call ${name} (${method} ${path}): the request's budget is spent`);
     }
     const deadline = performance.now() + budget;
-    const attempts = isIdempotent(method) && body === undefined ? 1 + retries : 1;
     const url = `${baseUrl}${path}`;
     const tracing = activeTracing();
-    for (let attempt = 1; ; attempt++) {
+    let count = 0;
+    let timedOut = false;
+    // each attempt: the upstream is told what is left (it answers, or gives up, before this side does),
+    // counted by outcome, and with tracing on a client span carrying its W3C context
+    const attempt = (attemptMs: number): Attempt => {
       const started = performance.now();
-      const elapsed = () => (performance.now() - started) / 1000;
-      const attemptMs = Math.floor(deadline - started);
-      // the upstream answers (or gives up) before this side does
       const sent = { ...headers, [DEADLINE_HEADER]: String(Math.max(1, attemptMs - margin)) };
-      const span = tracing?.call(this.name, method, url, attempt);
+      const number = ++count;
+      const span = tracing?.call(name, method, url, number);
       span?.inject(sent);
-      let answer: Exchange;
-      try {
-        answer = await exchange({ method, url, headers: sent, body, timeoutMs: attemptMs });
-      } catch (err) {
-        if (err instanceof TransportTimeout) {
-          span?.end("timeout");
-          metrics?.record(this.name, method, "timeout", elapsed());
-          throw this.timeoutError(method, path, budget);
-        }
-        span?.end(describeNetworkError(err));
-        metrics?.record(this.name, method, "unavailable", elapsed());
-        if (attempt < attempts && deadline - performance.now() - margin >= 1) continue;
-        throw new AppError(503, "upstream_unavailable", `${this.name} is unreachable (${describeNetworkError(err)})`);
-      }
-      metrics?.record(this.name, method, String(answer.status), elapsed());
-      // the span lasts until the answer is read (or abandoned, or cut by the deadline)
-      if (span) answer.body.once("close", () => span.end(answer.timedOut() ? "timeout" : answer.status));
-      if (answer.status >= 500 && attempt < attempts && deadline - performance.now() - margin >= 1) {
-        answer.body.resume(); // drained, so the connection can be reused
-        continue;
-      }
-      return { ...answer, timedOut: answer.timedOut, timeoutMs: budget };
+      let status = 0;
+      return {
+        headers: sent,
+        answered(answeredStatus) {
+          status = answeredStatus;
+          metrics?.record(name, method, String(status), (performance.now() - started) / 1000);
+        },
+        ended(err) {
+          const timeout = err !== null && isTimeout(err);
+          if (timeout) timedOut = true;
+          if (err !== null && status === 0) metrics?.record(name, method, timeout ? "timeout" : "unavailable", (performance.now() - started) / 1000);
+          // the span lasts until the answer's last byte (or the deadline, or the failure)
+          span?.end(timeout ? "timeout" : status || describeNetworkError(err));
+        },
+      };
+    };
+    const call = {
+      deadline,
+      attempts: isIdempotent(method) && body === undefined ? 1 + retries : 1,
+      attempt,
+      // after a 5xx or a connection error, never after a timeout (its budget is spent) nor another status
+      mayRetry: (err: Error) => retryable(err) && count < call.attempts && deadline - performance.now() - margin >= 1,
+    };
+    try {
+      const answer = await this.pool.exchange({ method, path, body, call, rawHeaders });
+      return { ...answer, timedOut: () => timedOut, timeoutMs: budget };
+    } catch (err) {
+      if (isTimeout(err)) throw this.timeoutError(method, path, budget);
+      throw new AppError(503, "upstream_unavailable", `${name} is unreachable (${describeNetworkError(err)})`);
     }
   }
 
@@ -251,6 +266,12 @@ export class Upstream {
   }
 }
 
+/** What a GET is retried after: a 5xx (the retry interceptor's error carries it), or a connection error. */
+function retryable(err: Error): boolean {
+  const status = (err as { statusCode?: number }).statusCode;
+  return status === undefined ? !isTimeout(err) : status >= 500;
+}
+
 function safeJson(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
@@ -259,12 +280,13 @@ function safeJson(text: string): unknown {
   }
 }
 
-/** fetch() hides the socket error in `cause` (sometimes an AggregateError). */
+/** The socket error's code, where undici wraps it (`cause`, sometimes an AggregateError). */
 function describeNetworkError(err: unknown): string {
   let cause: unknown = err;
   while (cause instanceof Error && cause.cause !== undefined) cause = cause.cause;
   if (cause instanceof AggregateError && cause.errors.length) cause = cause.errors[0];
   const code = (cause as NodeJS.ErrnoException | undefined)?.code;
   const message = cause instanceof Error ? cause.message : String(cause);
-  return code ? `${code}` : message;
+  // a socket's own code (ECONNREFUSED, ECONNRESET…); undici's codes say less than its message ("other side closed")
+  return code && !code.startsWith("UND_ERR_") ? code : message;
 }
