@@ -24,16 +24,12 @@ import { spawn } from "node:child_process";
 import { JOURNEYS, errorRatioRecord, sloRules, WINDOWS } from "../../infra/observability/slo";
 import { alertRules } from "../../infra/observability/rules";
 import { redDashboard } from "../../infra/observability/dashboard";
-import { DEFAULT_MAXMEMORY, memoryBytes, REDIS_METRICS_SERVICE } from "../../infra/redis/spec";
-import { REDIS_EXPORTER_USER } from "../../services/redis-acl";
+import { DEFAULT_MAXMEMORY, memoryBytes } from "../../infra/redis/spec";
 import { SHOP_PROCESSES } from "../../scripts/shop/processes";
-import { startShop, type Shop } from "../../scripts/shop/start-shop";
-import { bundle } from "../support/build";
-import { startTestRedis, type TestRedis } from "../support/redis";
 import { postJson } from "../support/services";
 import { waitFor } from "../support/wait";
-import { startPrometheus, type RunningPrometheus } from "./support/prometheus";
-import { startRedisExporter, type RunningRedisExporter } from "./support/redis-exporter";
+import { dashboardPanels as panelsOf, type DashboardPanel } from "./support/dashboard-panels";
+import { REDIS_EXPORTER_JOB, startScrapedShop, type ScrapedShop } from "./support/scraped-shop";
 import { CLUSTER_ONLY_SERIES, referencedNames } from "./support/upstream-series";
 
 const NAMESPACE = "meshmart";
@@ -58,23 +54,13 @@ const PROM_CLIENT_DEFAULTS: readonly string[] = ["nodejs_active_handles_total", 
   (name) => `${name} non-counter metrics should not have "_total" suffix`,
 );
 
-interface Panel {
-  readonly title: string;
-  readonly type: string;
-  readonly targets?: readonly { readonly expr: string }[];
-}
-
-/** The job scraping Redis's exporter (the ServiceMonitor finds it behind the redis-metrics Service). */
-const REDIS_EXPORTER_JOB = "redis-exporter";
-
-/** A panel's query as Grafana sends it: the shop's namespace chosen, and every service ("All" is `.*`). */
-function interpolate(expr: string): string {
-  return expr.replaceAll("$namespace", NAMESPACE).replaceAll("$service", ".*");
-}
-
-/** Every panel (rows aside) of the dashboard with all its sections (the Istio one included). */
-function dashboardPanels(): Panel[] {
-  return ((redDashboard(NAMESPACE, { meshMetrics: "istio" }).panels ?? []) as Panel[]).filter((p) => p.type !== "row");
+/**
+ * Every panel (rows aside) of the dashboard with all its sections (the Istio
+ * one included), each query's `expr` as Grafana sends it (the shop's
+ * namespace chosen, every service: "All" is `.*`) and `rawExpr` as written.
+ */
+function dashboardPanels(): DashboardPanel[] {
+  return panelsOf(redDashboard(NAMESPACE, { meshMetrics: "istio" }));
 }
 
 /** Whether every series a query reads exists only in a cluster (CLUSTER_ONLY_SERIES). */
@@ -97,10 +83,8 @@ function promtoolCheckMetrics(exposition: string): Promise<{ code: number | null
 
 describe("a real Prometheus scraping the local shop", function () {
   this.timeout(60_000);
-  let shop: Shop | undefined;
-  let prom: RunningPrometheus | undefined;
-  let redis: TestRedis | undefined;
-  let exporter: RunningRedisExporter | undefined;
+  let scraped: ScrapedShop | undefined;
+  const prom = () => scraped!.prom;
   let gateway: string;
 
   /** One shopper's journeys through the gateway: browse, view, add to the cart, check out. */
@@ -119,31 +103,20 @@ describe("a real Prometheus scraping the local shop", function () {
 
   /** The journeys' error-ratio recordings over `window`, by journey (NaN while a journey has no rate yet). */
   async function errorRatios(window: (typeof WINDOWS)[number]): Promise<Record<string, number>> {
-    const { result } = await prom!.query(errorRatioRecord(window));
+    const { result } = await prom().query(errorRatioRecord(window));
     return Object.fromEntries(result.map((s) => [s.metric.journey!, Number(s.value[1])]));
   }
 
   before(async function () {
     this.timeout(60_000);
-    // Redis with the cluster's ACL users and maxmemory; the exporter logs in as its own user
-    redis = await startTestRedis({ maxmemory: DEFAULT_MAXMEMORY });
-    shop = await startShop({ distDir: await bundle(), ports: "free", redisUrl: redis.url });
-    exporter = await startRedisExporter(redis.userUrl(REDIS_EXPORTER_USER));
-    gateway = shop.urls.gateway;
-    prom = await startPrometheus({
-      namespace: NAMESPACE,
-      // payment's two versions sit behind one Service, as in a cluster
-      targets: [
-        ...SHOP_PROCESSES.map((p) => ({ job: p, address: new URL(shop!.urls[p]).host, service: p === "payment-v2" ? "payment" : p })),
-        { job: REDIS_EXPORTER_JOB, address: exporter.address, service: REDIS_METRICS_SERVICE },
-      ],
-      ruleGroups: [sloRules(NAMESPACE), alertRules(NAMESPACE)],
-    });
+    // Redis with the cluster's ACL users and maxmemory, the exporter as its own user, Prometheus with the rules
+    scraped = await startScrapedShop({ namespace: NAMESPACE });
+    gateway = scraped.shop.urls.gateway;
     // a counter's first scrape only sets its start: rate() needs it to grow between two scrapes
     await shopperVisit("shopper-1");
     await waitFor(
       "the first visit's requests to be scraped",
-      async () => (await prom!.query(`http_requests_total{service="gateway",route="/api/cart/:userId/checkout"}`)).result.length > 0,
+      async () => (await prom().query(`http_requests_total{service="gateway",route="/api/cart/:userId/checkout"}`)).result.length > 0,
       { timeoutMs: 15_000, intervalMs: 200 },
     );
     for (let i = 2; i <= 6; i++) await shopperVisit(`shopper-${i}`);
@@ -159,16 +132,13 @@ describe("a real Prometheus scraping the local shop", function () {
 
   after(async function () {
     this.timeout(30_000);
-    await prom?.stop();
-    await exporter?.stop();
-    await shop?.stop();
-    await redis?.close();
+    await scraped?.stop();
   });
 
   it("scrapes every service with the ServiceMonitor's labels, the services' own service label winning", async () => {
-    const health = await prom!.targetsUp();
+    const health = await prom().targetsUp();
     expect(health).to.deep.equal(Object.fromEntries([...SHOP_PROCESSES, REDIS_EXPORTER_JOB].map((p) => [p, "up"])));
-    const { result } = await prom!.query(`count by (namespace, service, version) (http_requests_total)`);
+    const { result } = await prom().query(`count by (namespace, service, version) (http_requests_total)`);
     const seen = result.map((s) => `${s.metric.namespace}/${s.metric.service}/${s.metric.version}`);
     expect(seen).to.include(`${NAMESPACE}/payment/v2`);
     expect(seen).to.include(`${NAMESPACE}/gateway/v1`);
@@ -188,20 +158,20 @@ describe("a real Prometheus scraping the local shop", function () {
     expect(recordings).to.not.be.empty;
     const empty: string[] = [];
     for (const r of recordings) {
-      const { result } = await prom!.query(r.expr);
+      const { result } = await prom().query(r.expr);
       if (result.length === 0) empty.push(`${r.record}: ${r.expr}`);
     }
     expect(empty, "recording rules without data").to.deep.equal([]);
   });
 
   it("evaluates every dashboard panel's query, with data but for the named exceptions", async () => {
-    const panels = dashboardPanels().filter((p) => !(p.targets ?? []).every((t) => clusterOnly(t.expr)));
+    const panels = dashboardPanels().filter((p) => !p.targets.every((t) => clusterOnly(t.rawExpr)));
     expect(panels.map((p) => p.title)).to.include.members(["Redis memory against maxmemory", "Redis commands per second", "Redis clients", "notifications: consumer lag on the events stream", "GC time (share of wall time)"]);
     const empty: string[] = [];
     for (const p of panels) {
-      for (const t of p.targets ?? []) {
-        expect(t.expr, `${p.title}: filtered by the namespace variable`).to.contain('namespace=~"$namespace"');
-        const { result } = await prom!.query(interpolate(t.expr)); // rejects with Prometheus's error text
+      for (const t of p.targets) {
+        expect(t.rawExpr, `${p.title}: filtered by the namespace variable`).to.contain('namespace=~"$namespace"');
+        const { result } = await prom().query(t.expr); // rejects with Prometheus's error text
         if (result.length === 0) empty.push(p.title);
       }
     }
@@ -209,11 +179,11 @@ describe("a real Prometheus scraping the local shop", function () {
   });
 
   it("reads 0 in every error-ratio panel, and 0 lag once notifications consumed the checkouts' events, with no failure injected", async () => {
-    const ratios = dashboardPanels().filter((p) => p.title.toLowerCase().includes("error ratio") && !(p.targets ?? []).every((t) => clusterOnly(t.expr)));
+    const ratios = dashboardPanels().filter((p) => p.title.toLowerCase().includes("error ratio") && !p.targets.every((t) => clusterOnly(t.rawExpr)));
     expect(ratios).to.have.length.above(2);
     for (const p of ratios) {
-      for (const t of p.targets ?? []) {
-        const { result } = await prom!.query(interpolate(t.expr));
+      for (const t of p.targets) {
+        const { result } = await prom().query(t.expr);
         expect(result.map((r) => Number(r.value[1])), p.title).to.satisfy((values: number[]) => values.length > 0 && values.every((v) => v === 0));
       }
     }
@@ -221,7 +191,7 @@ describe("a real Prometheus scraping the local shop", function () {
     const { result } = await waitFor(
       "the events lag to read 0",
       async () => {
-        const answer = await prom!.query(interpolate(lag.targets![0]!.expr));
+        const answer = await prom().query(lag.targets[0]!.expr);
         return answer.result.length > 0 && answer.result.every((r) => r.value[1] === "0") ? answer : undefined;
       },
       { timeoutMs: 10_000, intervalMs: 200 },
@@ -230,25 +200,25 @@ describe("a real Prometheus scraping the local shop", function () {
   });
 
   it("reads Redis through its exporter's own ACL user: up, its maxmemory, commands counted", async () => {
-    const value = async (expr: string) => Number((await prom!.query(expr)).result[0]?.value[1]);
-    expect(await value(`redis_up{namespace="${NAMESPACE}"}`), exporter!.output()).to.equal(1);
+    const value = async (expr: string) => Number((await prom().query(expr)).result[0]?.value[1]);
+    expect(await value(`redis_up{namespace="${NAMESPACE}"}`), scraped!.exporter.output()).to.equal(1);
     expect(await value(`redis_memory_max_bytes{namespace="${NAMESPACE}"}`)).to.equal(memoryBytes(DEFAULT_MAXMEMORY));
     expect(await value(`redis_commands_processed_total{namespace="${NAMESPACE}"}`)).to.be.above(0);
   });
 
   it("evaluates the cluster-only panels (kube-state-metrics, Istio) on this Prometheus, naming only upstream's metrics and labels", async () => {
-    const panels = dashboardPanels().filter((p) => (p.targets ?? []).every((t) => clusterOnly(t.expr)));
+    const panels = dashboardPanels().filter((p) => p.targets.every((t) => clusterOnly(t.rawExpr)));
     expect(panels.map((p) => p.title).sort()).to.deep.equal(
       ["HPA replicas against limits", "Istio: payment error ratio by version", "Istio: payment p99 latency by version", "Istio: payment requests per second by version"].sort(),
     );
     for (const p of panels) {
-      for (const t of p.targets ?? []) {
-        const { metrics, labels } = referencedNames(t.expr);
+      for (const t of p.targets) {
+        const { metrics, labels } = referencedNames(t.rawExpr);
         const known = new Set(metrics.flatMap((m) => CLUSTER_ONLY_SERIES[m] ?? []));
         expect(labels.filter((l) => !known.has(l)), `${p.title}: labels no upstream series of ${metrics.join(", ")} has`).to.deep.equal([]);
-        for (const v of ["namespace", "service"]) expect(t.expr, `${p.title}: filtered by $${v}`).to.contain(`$${v}`);
+        for (const v of ["namespace", "service"]) expect(t.rawExpr, `${p.title}: filtered by $${v}`).to.contain(`$${v}`);
         // evaluates (a syntax or type error rejects); no local process exports these series, so no data
-        const { result } = await prom!.query(interpolate(t.expr));
+        const { result } = await prom().query(t.expr);
         expect(result, `${p.title}: nothing here exports ${metrics.join(", ")}`).to.deep.equal([]);
       }
     }
@@ -262,7 +232,7 @@ describe("a real Prometheus scraping the local shop", function () {
     const rules = await waitFor(
       "every rule evaluated",
       async () => {
-        const all = await prom!.rules();
+        const all = await prom().rules();
         return all.length === expected.length && all.every((r) => r.health !== "unknown") ? all : undefined;
       },
       { timeoutMs: 10_000, intervalMs: 200 },
@@ -274,7 +244,7 @@ describe("a real Prometheus scraping the local shop", function () {
   it("passes promtool check metrics on every service's /metrics, but for prom-client's default metrics", async () => {
     const complaints: string[] = [];
     for (const p of SHOP_PROCESSES) {
-      const exposition = await (await fetch(`${shop!.urls[p]}/metrics`)).text();
+      const exposition = await (await fetch(`${scraped!.shop.urls[p]}/metrics`)).text();
       const { code, output } = await promtoolCheckMetrics(exposition);
       const lines = output.split("\n").filter((l) => l.trim() !== "");
       const unexcused = lines.filter((l) => !PROM_CLIENT_DEFAULTS.includes(l.trim()));

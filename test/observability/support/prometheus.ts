@@ -38,6 +38,12 @@ export interface Sample {
   readonly value: [number, string];
 }
 
+/** One series of a range query: its labels and [unix seconds, value] points. */
+export interface RangeSeries {
+  readonly metric: Record<string, string>;
+  readonly values: [number, string][];
+}
+
 export interface RuleState {
   readonly name: string;
   readonly type: "recording" | "alerting";
@@ -50,6 +56,8 @@ export interface RunningPrometheus {
   readonly url: string;
   /** An instant query; rejects with Prometheus's error text when it does not evaluate. */
   query(expr: string): Promise<{ resultType: string; result: Sample[] }>;
+  /** A range query (GET /api/v1/query_range), times in unix seconds, step in seconds; rejects as query() does. */
+  queryRange(expr: string, range: { start: number; end: number; step: number }): Promise<{ resultType: string; result: RangeSeries[] }>;
   /** Every rule as the rule manager last evaluated it (GET /api/v1/rules). */
   rules(): Promise<RuleState[]>;
   /** The scrape targets' health, by job. */
@@ -149,6 +157,8 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Runni
         return {
           url,
           query: (expr) => api(`${url}/api/v1/query?query=${encodeURIComponent(expr)}`),
+          queryRange: (expr, { start, end, step }) =>
+            api(`${url}/api/v1/query_range?${new URLSearchParams({ query: expr, start: String(start), end: String(end), step: String(step) })}`),
           rules: async () => {
             const data = await api<{ groups: { rules: RuleState[] }[] }>(`${url}/api/v1/rules`);
             return data.groups.flatMap((g) => g.rules);
