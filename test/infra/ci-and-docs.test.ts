@@ -66,7 +66,10 @@ describe("GitHub workflows", () => {
     const run = steps(w).map((s) => s.run ?? "").join("\n");
     for (const check of ["smoke", "authz", "canary", "leftovers"]) expect(run).to.contain(`scripts/cluster-checks/main.ts ${check}`);
     expect(run).to.match(/pulumi login "?file:\/\//);
-    for (const command of ["pulumi up", "pulumi destroy", "registry:", "local-registry-hosting", "config_path"]) expect(run + JSON.stringify(w)).to.contain(command);
+    // the cluster comes from kind's local-registry recipe, a script both jobs run
+    expect(run).to.contain("bash .ci/kind-with-registry.sh");
+    const kind = readFileSync(join(ROOT, ".ci/kind-with-registry.sh"), "utf8");
+    for (const command of ["pulumi up", "pulumi destroy", "registry:", "local-registry-hosting", "config_path"]) expect(run + JSON.stringify(w) + kind).to.contain(command);
     expect(JSON.stringify(w)).to.match(/kindest\/node:v1\.3[2-9]\.\d+@sha256:[0-9a-f]{64}/);
   });
 
