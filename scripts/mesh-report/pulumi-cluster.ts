@@ -63,10 +63,10 @@ export function notReady(w: Workload): string | undefined {
   if (w.metadata.generation !== undefined && s.observedGeneration !== w.metadata.generation) return `${name}: not observed yet`;
   if (w.kind === "DaemonSet") {
     const want = s.desiredNumberScheduled ?? 0;
-    return (s.numberReady ?? 0) >= want && (s.updatedNumberScheduled ?? 0) >= want ? undefined : `${name}: ${s.numberReady ?? 0}/${want} ready`;
+    return (s.numberReady ?? 0) >= want && (s.updatedNumberScheduled ?? 0) >= want ? undefined : `${name}: ${s.numberReady ?? 0}/${want} ready, ${s.updatedNumberScheduled ?? 0}/${want} updated`;
   }
   const want = w.spec?.replicas ?? 1;
-  return (s.readyReplicas ?? 0) >= want && (s.updatedReplicas ?? 0) >= want ? undefined : `${name}: ${s.readyReplicas ?? 0}/${want} ready`;
+  return (s.readyReplicas ?? 0) >= want && (s.updatedReplicas ?? 0) >= want ? undefined : `${name}: ${s.readyReplicas ?? 0}/${want} ready, ${s.updatedReplicas ?? 0}/${want} updated`;
 }
 
 export class PulumiCluster implements MeshCluster {
