@@ -46,11 +46,12 @@ describe("the mesh stacks under mocks", function () {
 
       it(`${stack}: budgets the proxy of every pod in the namespace's quota`, async () => {
         const [quota] = objects(await run(stack), "ResourceQuota");
-        // Every autoscaled track at 10 pods + 1 surge, and Redis's 2; every pod carries a 50m / 32-64Mi proxy.
+        // Every autoscaled track at 10 pods + 1 surge, and Redis's 2 (Redis 100m/500m and its exporter
+        // sidecar 10m/100m); every pod carries a 50m / 32-64Mi proxy.
         const trackPods = TRACKS.length * 11;
         expect(Number(quota.spec.hard.pods)).to.equal(trackPods + 2);
-        expect(quota.spec.hard["requests.cpu"]).to.equal(`${trackPods * (50 + 50) + 2 * (100 + 50)}m`);
-        expect(quota.spec.hard["limits.cpu"]).to.equal(`${trackPods * (500 + 1000) + 2 * (500 + 1000)}m`);
+        expect(quota.spec.hard["requests.cpu"]).to.equal(`${trackPods * (50 + 50) + 2 * (100 + 10 + 50)}m`);
+        expect(quota.spec.hard["limits.cpu"]).to.equal(`${trackPods * (500 + 1000) + 2 * (500 + 100 + 1000)}m`);
       });
     }
   });
