@@ -15,6 +15,8 @@ import { AppNamespace } from "./infra/namespace";
 import { Observability } from "./infra/observability/observability";
 import { DEFAULT_THRESHOLDS } from "./infra/observability/rules";
 import { CONTROLLER_SERVICE, IngressNginx, INGRESS_NAMESPACE } from "./infra/platform/ingress-nginx";
+import { Jaeger } from "./infra/platform/jaeger";
+import { jaegerDatasource, OTLP_HTTP_ENDPOINT } from "./infra/platform/jaeger-values";
 import { MetricsServer } from "./infra/platform/metrics-server";
 import { DASHBOARD_FOLDER, DASHBOARD_LABEL, Monitoring } from "./infra/platform/monitoring";
 import { addResources, quotaFor } from "./infra/quota";
@@ -60,6 +62,10 @@ const ingress = new IngressNginx(
   },
   { provider, dependsOn: meshSetup.dependsOn },
 );
+// The tracing backend after the mesh: in the linkerd stack its pod is meshed, so the injector must be up.
+const tracing = config.tracing.enabled
+  ? new Jaeger("tracing", { namespaceAnnotations: meshSetup.tracingNamespaceAnnotations }, { provider, dependsOn: meshSetup.dependsOn })
+  : undefined;
 if (config.metricsServer.enabled) {
   new MetricsServer("metrics-server", { kubeletInsecureTls: config.metricsServer.kubeletInsecureTls }, { provider });
 }
@@ -110,6 +116,7 @@ const monitoring = config.monitoring.enabled
         grafanaAdminPassword: grafanaPassword,
         prometheusPod: meshSetup.prometheus?.pods,
         dashboardNamespaces: [namespace.name],
+        extraDatasources: tracing ? [jaegerDatasource()] : undefined,
       },
       { provider, dependsOn: meshSetup.dependsOn },
     )
@@ -119,7 +126,7 @@ const monitoring = config.monitoring.enabled
 // Before the workloads, which wait for it: the policy names them by their
 // fixed names and never waits for them (in the linkerd stack the namespace
 // denies by default, so a policy after the workloads would deadlock).
-const policy = plan.applyPolicy({ config, provider, monitoring, ingress, namespace: namespace.name, edges: authzEdges(undefined, undefined, { loadGenerator: config.loadGenerator.enabled }), mesh: meshSetup });
+const policy = plan.applyPolicy({ config, provider, monitoring, ingress, namespace: namespace.name, edges: authzEdges(undefined, undefined, { loadGenerator: config.loadGenerator.enabled, tracing: config.tracing.enabled }), mesh: meshSetup });
 
 // ── workloads ───────────────────────────────────────────────────────────────
 // A private registry's credentials, for the pulls (the push uses them too, above).
@@ -144,6 +151,7 @@ const shop = new Shop(
     logLevel: config.workloads.logLevel,
     faults: config.faults,
     paymentCanaryWeight: plan.canary === "client" ? config.canary.weight : undefined,
+    tracing: tracing ? { otlpEndpoint: OTLP_HTTP_ENDPOINT, sampleRatio: config.tracing.sampleRatio } : undefined,
     podAnnotations: meshSetup.podAnnotations,
     serviceAnnotations: meshSetup.serviceAnnotations,
     imagePullSecrets: pullSecret ? [pullSecret.name] : undefined,

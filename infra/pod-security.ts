@@ -27,6 +27,8 @@ export const POD_SECURITY = {
   monitoring: podSecurityLabels("privileged", "baseline"),
   /** A mesh's control plane (and linkerd-viz), whose proxies need no init container with the CNI plugin. */
   meshControlPlane: podSecurityLabels("baseline", "restricted"),
+  /** The tracing backend (Jaeger): one hardened pod, meshed in the linkerd stack (its proxy needs no init container there either). */
+  tracing: podSecurityLabels("restricted"),
   /** A mesh's CNI plugin: a DaemonSet that writes the nodes' CNI configuration. */
   meshCni: podSecurityLabels("privileged"),
 } as const;

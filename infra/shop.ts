@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { SERVICE_NAMES, SERVICES, type ServiceName } from "../services/topology";
 import { IMAGE_ANNOTATION } from "./images/reference";
 import { Redis, type ExternalRedisArgs } from "./redis/redis";
-import { serviceEnv, type FaultRates } from "./workload/env";
+import { serviceEnv, type FaultRates, type TracingEnv } from "./workload/env";
 import { Microservice } from "./workload/microservice";
 import type { WorkloadPlan } from "./workload/plan";
 
@@ -31,6 +31,8 @@ export interface ShopArgs {
    * between payment-v1 and payment-v2's Services. Absent: a mesh splits.
    */
   readonly paymentCanaryWeight?: number;
+  /** The services' span export and sampling (absent: tracing off). */
+  readonly tracing?: TracingEnv;
   /** Annotations every pod gets (mesh settings). */
   readonly podAnnotations?: Record<string, string>;
   /** Per service, annotations of its Services (a mesh's per-destination settings); absent: none. */
@@ -115,6 +117,7 @@ export class Shop extends pulumi.ComponentResource {
                 shutdownTimeoutMs: SHUTDOWN_TIMEOUT_MS,
                 faults: args.faults,
                 paymentCanaryWeight: args.paymentCanaryWeight,
+                tracing: args.tracing,
                 redis: { url, secretName },
               }),
             ),

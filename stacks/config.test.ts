@@ -40,6 +40,19 @@ describe("stack config (stacks/config.ts)", () => {
     expect(() => parseConfig(from({}), "dev", "s390x")).to.throw("meshmart:imagePlatform must be set on a s390x machine");
   });
 
+  it("traces with monitoring unless told otherwise, every trace by default, and takes a sampling ratio from 0 to 1", () => {
+    expect(parseConfig(from({}), "dev").tracing).to.deep.equal({ enabled: true, sampleRatio: 1 });
+    expect(parseConfig(from({ monitoring: "false" }), "dev").tracing.enabled).to.equal(false);
+    expect(parseConfig(from({ monitoring: "false", tracing: "true" }), "dev").tracing.enabled).to.equal(true);
+    expect(parseConfig(from({ tracing: "false" }), "dev").tracing.enabled).to.equal(false);
+    expect(parseConfig(from({ tracingSampleRatio: "0.1" }), "dev").tracing.sampleRatio).to.equal(0.1);
+    expect(parseConfig(from({ tracingSampleRatio: "0" }), "dev").tracing.sampleRatio).to.equal(0);
+    for (const ratio of ["1.5", "-0.1", "", "half", "NaN"]) {
+      expect(errorOf({ tracingSampleRatio: ratio }), ratio).to.equal(`meshmart:tracingSampleRatio must be a number between 0 and 1; got ${JSON.stringify(ratio)}`);
+    }
+    expect(errorOf({ tracing: "yes" })).to.equal('meshmart:tracing must be true or false; got "yes"');
+  });
+
   it("turns the services' own retries off by default in a mesh (the mesh retries)", () => {
     expect(parseConfig(from({ mesh: "istio" }), "istio").workloads.upstreamRetries).to.equal(0);
     expect(parseConfig(from({ mesh: "linkerd" }), "linkerd").workloads.upstreamRetries).to.equal(0);

@@ -63,6 +63,8 @@ export const KEYS = {
   loadGeneratorRate: { type: "integer", default: 5, description: "Requests a second the load generator offers the edge, open loop (1 up to ingressRateLimitRps: the edge limits each client address)." },
   monitoring: { type: "boolean", default: true, description: "Install kube-prometheus-stack, ServiceMonitors, dashboards and alert rules." },
   monitoringNamespace: { type: "string", default: "monitoring", description: "Namespace of kube-prometheus-stack." },
+  tracing: { type: "boolean", description: "Install the tracing backend (Jaeger, in the namespace tracing), point the services and the mesh's proxies at it, and add it to Grafana; unset: on when monitoring is on." },
+  tracingSampleRatio: { type: "string", default: "1", description: "Share (0-1) of traces recorded, decided where a trace starts (the edge's proxy or the gateway); every hop after follows that decision." },
   grafanaAdminPassword: { type: "string", secret: true, description: "Grafana admin password (secret); unset: a random one (see the grafanaAdminPassword output)." },
   metricsServer: { type: "boolean", default: false, description: "Install metrics-server (the HPAs need it): on for kind; off where the cluster has one (minikube addon, GKE, AKS), since a second one fails the install." },
   metricsServerInsecureTls: { type: "boolean", default: false, description: "Pass --kubelet-insecure-tls to metrics-server: only for kind, whose kubelets serve self-signed certificates." },
@@ -120,6 +122,8 @@ export interface StackConfig {
   /** The load generator (a workload of its own, reaching the edge only). */
   readonly loadGenerator: { readonly enabled: boolean; readonly rate: number };
   readonly monitoring: { readonly enabled: boolean; readonly namespace: string };
+  /** The tracing backend, the services' OTLP export and the mesh's proxy spans; sampleRatio 0..1. */
+  readonly tracing: { readonly enabled: boolean; readonly sampleRatio: number };
   readonly metricsServer: { readonly enabled: boolean; readonly kubeletInsecureTls: boolean };
   /** linkerd: whether the program applies the Gateway API CRDs. */
   readonly gatewayApiCrds: boolean;
@@ -182,9 +186,9 @@ class Reader {
     return allowed[0]!;
   }
 
-  boolean(key: Key): boolean {
+  boolean(key: Key, fallback?: boolean): boolean {
     const value = this.raw(key);
-    if (value === undefined) return Boolean((KEYS[key] as KeySpec).default);
+    if (value === undefined) return Boolean((KEYS[key] as KeySpec).default ?? fallback);
     if (value === "true" || value === "false") return value === "true";
     this.fail(key, "true or false", value);
     return false;
@@ -282,6 +286,8 @@ export function parseConfig(raw: RawConfig, stack: string, hostArch: string = pr
     },
     loadGenerator: { enabled: r.boolean("loadGenerator"), rate: r.integer("loadGeneratorRate", 1, 100000) },
     monitoring: { enabled: r.boolean("monitoring"), namespace: r.string("monitoringNamespace", dnsLabel) },
+    // Traces go with the metrics: unset, tracing follows monitoring (Grafana shows both).
+    tracing: { enabled: r.boolean("tracing", r.boolean("monitoring")), sampleRatio: r.fraction("tracingSampleRatio") },
     metricsServer: { enabled: r.boolean("metricsServer"), kubeletInsecureTls: r.boolean("metricsServerInsecureTls") },
     gatewayApiCrds: r.boolean("gatewayApiCrds"),
     redis: {

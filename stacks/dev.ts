@@ -3,6 +3,8 @@
  * canary weight, the services retry idempotent GETs themselves, and
  * NetworkPolicies enforce the authorization graph.
  */
+import { JAEGER_PEER, JAEGER_PORTS } from "../infra/platform/jaeger-values";
+import { collectorEgressPolicy, namespaceEdges } from "../infra/policy/collector-egress";
 import { NetworkPolicies } from "../infra/policy/network-policies";
 import { DNS_PEER, networkPolicySpecs } from "../infra/policy/network-policy-spec";
 import { CONTROLLER_HTTP_PORT, CONTROLLER_POD_LABELS, INGRESS_NAMESPACE } from "../infra/platform/ingress-nginx";
@@ -18,13 +20,18 @@ export const dev: StackPlan = {
       "policy",
       {
         namespace,
-        policies: networkPolicySpecs(edges, {
+        // The in-namespace edges and the edge's; the collector (another namespace) is one egress policy of its own.
+        policies: [
+          ...networkPolicySpecs(namespaceEdges(edges), {
           ingress: { namespace: INGRESS_NAMESPACE, podLabels: CONTROLLER_POD_LABELS },
           edgePort: CONTROLLER_HTTP_PORT,
           monitoring: config.monitoring.enabled ? { namespace: config.monitoring.namespace, podLabels: PROMETHEUS_POD_LABELS } : undefined,
           dns: DNS_PEER,
           externalRedis: externalRedisEndpoint(config),
-        }),
+          }),
+          // The services' spans: OTLP/HTTP to the collector's pods.
+          ...collectorEgressPolicy(edges, JAEGER_PEER, [JAEGER_PORTS.otlpHttp]),
+        ],
       },
       { provider },
     ),

@@ -27,13 +27,16 @@ import {
 } from "../infra/mesh/istio/values";
 import { canarySplit, meshTimeouts } from "../infra/mesh/routing";
 import { CONTROLLER_HTTP_PORT } from "../infra/platform/ingress-nginx";
+import { JAEGER_HOST, JAEGER_PORTS } from "../infra/platform/jaeger-values";
 import { externalRedisEndpoint, meshBoundary, meshPeers } from "./mesh-peers";
 import type { StackPlan } from "./plan";
 
 export const istio: StackPlan = {
   canary: "mesh",
   installMesh: ({ config, provider }) => {
-    const controlPlane = new IstioControlPlane("istio", {}, { provider });
+    // Proxy spans: the collector's OTLP/gRPC port, the stack's sampling ratio.
+    const tracing = config.tracing.enabled ? { service: JAEGER_HOST, port: JAEGER_PORTS.otlpGrpc, sampleRatio: config.tracing.sampleRatio } : undefined;
+    const controlPlane = new IstioControlPlane("istio", { tracing }, { provider });
     return {
       namespaceLabels: INJECTION_LABELS,
       podAnnotations: WORKLOAD_POD_ANNOTATIONS,
@@ -64,6 +67,6 @@ export const istio: StackPlan = {
       },
       { provider: ctx.provider },
     ),
-    meshBoundary(ctx, { controlPlane: { namespace: ISTIO_NAMESPACE, ports: CONTROL_PLANE_PORTS }, proxyPorts: PROXY_PORTS }),
+    meshBoundary(ctx, { controlPlane: { namespace: ISTIO_NAMESPACE, ports: CONTROL_PLANE_PORTS }, proxyPorts: PROXY_PORTS, collectorPorts: [JAEGER_PORTS.otlpGrpc] }),
   ],
 };

@@ -14,9 +14,11 @@ import { LinkerdControlPlane } from "../infra/mesh/linkerd/control-plane";
 import { failureAccrualServiceAnnotations } from "../infra/mesh/linkerd/failure-accrual";
 import { LinkerdMeshPolicy } from "../infra/mesh/linkerd/mesh-policy";
 import {
+  COLLECTOR_NAMESPACE_ANNOTATIONS,
   CONTROL_PLANE_PORTS,
   INGRESS_ANNOTATIONS,
   LINKERD_NAMESPACE,
+  PROXY_INBOUND_PORT,
   PROXY_PORTS,
   VIZ_PEERS,
   INGRESS_POD_ANNOTATIONS,
@@ -25,6 +27,7 @@ import {
   PROXY_RESOURCES,
 } from "../infra/mesh/linkerd/values";
 import { canarySplit, meshTimeouts } from "../infra/mesh/routing";
+import { JAEGER_HOST, JAEGER_PORTS, JAEGER_SERVICE_ACCOUNT, TRACING_NAMESPACE } from "../infra/platform/jaeger-values";
 import { versionServiceNames } from "../infra/workload/spec";
 import { meshBoundary, meshPeers } from "./mesh-peers";
 import type { StackPlan } from "./plan";
@@ -32,7 +35,11 @@ import type { StackPlan } from "./plan";
 export const linkerd: StackPlan = {
   canary: "mesh",
   installMesh: ({ config, provider }) => {
-    const controlPlane = new LinkerdControlPlane("linkerd", { installGatewayApiCrds: config.mesh === "linkerd" && config.gatewayApiCrds }, { provider });
+    // Proxy spans to the collector's OTLP/gRPC port, over mTLS to its identity (its namespace is meshed).
+    const tracing = config.tracing.enabled
+      ? { endpoint: `${JAEGER_HOST}:${JAEGER_PORTS.otlpGrpc}`, serviceAccount: JAEGER_SERVICE_ACCOUNT, namespace: TRACING_NAMESPACE }
+      : undefined;
+    const controlPlane = new LinkerdControlPlane("linkerd", { installGatewayApiCrds: config.mesh === "linkerd" && config.gatewayApiCrds, tracing }, { provider });
     return {
       namespaceAnnotations: NAMESPACE_ANNOTATIONS,
       podOverhead: PROXY_RESOURCES,
@@ -42,6 +49,7 @@ export const linkerd: StackPlan = {
       crdDependsOn: [...(controlPlane.gatewayApiCrds ? [controlPlane.gatewayApiCrds] : []), controlPlane.crdRelease, controlPlane.release],
       ingress: { pods: { annotations: INGRESS_POD_ANNOTATIONS }, ingressAnnotations: INGRESS_ANNOTATIONS },
       prometheus: { pods: { annotations: PROMETHEUS_POD_ANNOTATIONS } },
+      tracingNamespaceAnnotations: COLLECTOR_NAMESPACE_ANNOTATIONS,
     };
   },
   applyPolicy: (ctx) => [
@@ -59,6 +67,6 @@ export const linkerd: StackPlan = {
       },
       { provider: ctx.provider },
     ),
-    meshBoundary(ctx, { controlPlane: { namespace: LINKERD_NAMESPACE, ports: CONTROL_PLANE_PORTS }, proxyPorts: PROXY_PORTS, addOns: VIZ_PEERS }),
+    meshBoundary(ctx, { controlPlane: { namespace: LINKERD_NAMESPACE, ports: CONTROL_PLANE_PORTS }, proxyPorts: PROXY_PORTS, addOns: VIZ_PEERS, collectorPorts: [JAEGER_PORTS.otlpGrpc, PROXY_INBOUND_PORT] }),
   ],
 };

@@ -7,6 +7,8 @@ import { meshNetworkPolicySpecs } from "../infra/mesh/network-policy-spec";
 import { serviceAccountFor, TARGETS, type MeshPeers } from "../infra/mesh/peers";
 import { CONTROLLER_HTTP_PORT, CONTROLLER_POD_LABELS, CONTROLLER_SERVICE_ACCOUNT, INGRESS_NAMESPACE } from "../infra/platform/ingress-nginx";
 import { PROMETHEUS_POD_LABELS, PROMETHEUS_SERVICE_ACCOUNT } from "../infra/platform/monitoring";
+import { JAEGER_PEER, JAEGER_PORTS } from "../infra/platform/jaeger-values";
+import { collectorEgressPolicy } from "../infra/policy/collector-egress";
 import { NetworkPolicies } from "../infra/policy/network-policies";
 import { DNS_PEER, type ExternalPeer } from "../infra/policy/network-policy-spec";
 import type { StackConfig } from "./config";
@@ -42,6 +44,12 @@ export interface MeshPorts {
   readonly proxyPorts: readonly number[];
   /** Pods of the mesh's own add-ons that reach every pod (linkerd-viz). */
   readonly addOns?: readonly ExternalPeer[];
+  /**
+   * Ports of the collector's pods the mesh needs besides the services'
+   * OTLP/HTTP one: where the proxies export their own spans, and where a
+   * meshed collector's proxy takes meshed connections.
+   */
+  readonly collectorPorts: readonly number[];
 }
 
 /** The namespace's boundary as NetworkPolicies, before the workloads. */
@@ -51,7 +59,8 @@ export function meshBoundary(ctx: PolicyContext, ports: MeshPorts): NetworkPolic
     "policy",
     {
       namespace: ctx.namespace,
-      policies: meshNetworkPolicySpecs({
+      policies: [
+        ...meshNetworkPolicySpecs({
         dns: DNS_PEER,
         ingress: { namespace: INGRESS_NAMESPACE, podLabels: CONTROLLER_POD_LABELS },
         scrapers: [...prometheus, ...(ports.addOns ?? [])],
@@ -59,7 +68,10 @@ export function meshBoundary(ctx: PolicyContext, ports: MeshPorts): NetworkPolic
         proxyPorts: ports.proxyPorts,
         edgeClients: { apps: ctx.edges.filter((e) => e.kind === "shopper").map((e) => e.from), port: CONTROLLER_HTTP_PORT },
         externalRedis: externalRedisEndpoint(ctx.config),
-      }),
+        }),
+        // The services' spans (OTLP/HTTP) and their proxies' (OTLP/gRPC), to the collector's pods only.
+        ...collectorEgressPolicy(ctx.edges, JAEGER_PEER, [JAEGER_PORTS.otlpHttp, ...ports.collectorPorts]),
+      ],
     },
     { provider: ctx.provider },
   );

@@ -59,6 +59,8 @@ export interface MeshSetup {
    * ServiceMonitors scrape with (absent: plain HTTP).
    */
   readonly prometheus?: { readonly pods: MeshPodSettings; readonly scrape?: Record<string, unknown> };
+  /** Annotations of the tracing backend's namespace (Linkerd meshes it: its proxies export only to a meshed collector). */
+  readonly tracingNamespaceAnnotations?: Record<string, string>;
 }
 
 /**

@@ -14,15 +14,18 @@ export const LOAD_GENERATOR = "load-generator";
 /** A party that may open connections: one of our services, a platform peer, or the load generator. */
 export type Peer = ServiceName | "redis" | "ingress" | "monitoring" | typeof LOAD_GENERATOR;
 
-/** What an edge can reach: a service, Redis, or the edge itself (the ingress controller). */
-export type EdgeTarget = ServiceName | "redis" | "ingress";
+/** What an edge can reach: a service, Redis, the edge itself (the ingress controller), or the tracing backend's collector. */
+export type EdgeTarget = ServiceName | "redis" | "ingress" | typeof COLLECTOR;
+
+/** The tracing backend's collector (infra/platform/jaeger-values.ts): outside the shop's namespace, like the edge. */
+export const COLLECTOR = "collector";
 
 /**
  * What an edge grants: a plain service call, Redis access, the edge's call
  * to a public service, a scrape of /metrics, or a shopper's request to the
  * edge (the load generator's only edge).
  */
-export type EdgeKind = "call" | "redis" | "ingress" | "scrape" | "shopper";
+export type EdgeKind = "call" | "redis" | "ingress" | "scrape" | "shopper" | "traces";
 
 export interface AuthzEdge {
   readonly from: Peer;
@@ -58,6 +61,9 @@ export const SCRAPE_OPERATIONS: readonly Operation[] = [
   { method: "HEAD", path: "/metrics", match: "exact" },
 ];
 
+/** What a service may ask of the collector: OTLP/HTTP's traces export (services/kit/tracing-config.ts: <endpoint>/v1/traces). */
+export const TRACES_OPERATIONS: readonly Operation[] = [{ method: "POST", path: "/v1/traces", match: "exact" }];
+
 export type CallOperations = typeof CALL_OPERATIONS;
 
 /** What `caller` may ask of `upstream`; an edge of `calls` without an entry is an error. */
@@ -72,6 +78,8 @@ export type Topology = { readonly [N in ServiceName]: ServiceSpec };
 export interface GraphOptions {
   /** The load generator is deployed: it may reach the edge, as any shopper may, and nothing else. */
   readonly loadGenerator?: boolean;
+  /** The tracing backend is installed: every service may send it its spans, and nothing else of it. */
+  readonly tracing?: boolean;
 }
 
 /**
@@ -92,6 +100,7 @@ export function authzEdges(topology: Topology = SERVICES, operations: CallOperat
     for (const upstream of spec.calls) edges.push({ from: name, to: upstream, kind: "call", operations: callOperations(name, upstream, operations) });
     if (spec.redis) edges.push({ from: name, to: "redis", kind: "redis" });
     edges.push({ from: "monitoring", to: name, kind: "scrape", operations: SCRAPE_OPERATIONS });
+    if (options.tracing) edges.push({ from: name, to: COLLECTOR, kind: "traces", operations: TRACES_OPERATIONS });
   }
   if (SERVICE_NAMES.some((name) => topology[name].redis)) edges.push({ from: "monitoring", to: "redis", kind: "scrape", operations: SCRAPE_OPERATIONS, port: REDIS_EXPORTER_PORT });
   return edges.sort((a, b) => `${a.to}<${a.from}`.localeCompare(`${b.to}<${b.from}`));

@@ -7,7 +7,7 @@
 import { REDIS_PORT, SERVICE_NAMES, SERVICES, type ServiceName } from "../../services/topology";
 import { REDIS_APP } from "../redis/spec";
 import { serviceAccountName } from "../workload/spec";
-import { LOAD_GENERATOR, type AuthzEdge, type Peer, type Topology } from "../authz/graph";
+import { COLLECTOR, LOAD_GENERATOR, type AuthzEdge, type Peer, type Topology } from "../authz/graph";
 
 /** A workload's mesh identity: the service account it runs as, in its namespace. */
 export interface WorkloadIdentity {
@@ -57,10 +57,12 @@ export function identityOf(peer: Peer, peers: MeshPeers): WorkloadIdentity | und
 /**
  * Every target of the graph in the shop's namespace (services and Redis), in
  * the edges' order. The edge itself is not one: it is the ingress
- * controller's, in its own namespace, and admits everyone (the internet).
+ * controller's, in its own namespace, and admits everyone (the internet);
+ * nor is the tracing collector, in its own namespace (reached by an egress
+ * rule, infra/policy/collector-egress.ts).
  */
 export function targetsOf(edges: readonly AuthzEdge[]): Target[] {
-  return [...new Set(edges.map((e) => e.to))].filter((t): t is Target => t !== "ingress");
+  return [...new Set(edges.map((e) => e.to))].filter((t): t is Target => t !== "ingress" && t !== COLLECTOR);
 }
 
 /** The port a target serves on. */

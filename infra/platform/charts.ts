@@ -15,6 +15,8 @@ export const CHARTS = {
   kubePrometheusStack: { chart: "kube-prometheus-stack", version: "88.5.3", repo: "https://prometheus-community.github.io/helm-charts" },
   /** metrics-server v0.8.1. */
   metricsServer: { chart: "metrics-server", version: "3.13.1", repo: "https://kubernetes-sigs.github.io/metrics-server/" },
+  /** Jaeger v2.19.0 (one all-in-one Deployment built on the OpenTelemetry Collector), the tracing backend. */
+  jaeger: { chart: "jaeger", version: "4.11.1", repo: "https://jaegertracing.github.io/helm-charts" },
 } as const satisfies Record<string, ChartRef>;
 
 /** The helm.v3.Release arguments that fetch a pinned chart. */

@@ -10,8 +10,9 @@
  */
 import type * as k8s from "@pulumi/kubernetes";
 import { REDIS_PORT, SERVICES, type ServiceName } from "../../services/topology";
-import type { AuthzEdge, EdgeTarget, Peer, Topology } from "../authz/graph";
+import type { Peer, Topology } from "../authz/graph";
 import { appSelector } from "../labels";
+import type { NamespaceEdge } from "./collector-egress";
 
 type NetworkPolicySpec = k8s.types.input.networking.v1.NetworkPolicySpec;
 type PolicyPeer = k8s.types.input.networking.v1.NetworkPolicyPeer;
@@ -70,7 +71,7 @@ function edgePort(peers: NetworkPolicyPeers): number {
   return peers.edgePort;
 }
 
-export function networkPolicySpecs(edges: readonly AuthzEdge[], peers: NetworkPolicyPeers, topology: Topology = SERVICES): NamedPolicy[] {
+export function networkPolicySpecs(edges: readonly NamespaceEdge[], peers: NetworkPolicyPeers, topology: Topology = SERVICES): NamedPolicy[] {
   const policies: NamedPolicy[] = [
     { name: "default-deny", spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } },
     {
@@ -83,7 +84,7 @@ export function networkPolicySpecs(edges: readonly AuthzEdge[], peers: NetworkPo
     },
   ];
   // The edge is the controller's, in its own namespace, and admits everyone: no policy of ours there.
-  const targets = [...new Set(edges.map((e) => e.to))].filter((t): t is Exclude<EdgeTarget, "ingress"> => t !== "ingress");
+  const targets = [...new Set(edges.map((e) => e.to))].filter((t): t is Exclude<NamespaceEdge["to"], "ingress"> => t !== "ingress");
   for (const target of targets) {
     if (target === "redis" && peers.externalRedis) continue; // no Redis pod here to admit anyone to
     // One rule per port of the target its callers reach (Redis: its own port, and the exporter's for Prometheus).

@@ -15,6 +15,18 @@ const base: Omit<ServiceEnvArgs, "name" | "version"> = {
 const asMap = (env: ReturnType<typeof serviceEnv>) => Object.fromEntries(env.map((e) => [e.name, e.value ?? e.valueFrom]));
 
 describe("service environment (infra/workload/env.ts)", () => {
+  it("with tracing, adds exactly the OpenTelemetry SDK's endpoint and a parent-based ratio sampler; without, none of them", () => {
+    const without = asMap(serviceEnv({ ...base, name: "users", version: "v1" }));
+    const withTracing = asMap(serviceEnv({ ...base, name: "users", version: "v1", tracing: { otlpEndpoint: "http://collector.obs.svc.cluster.local:4318", sampleRatio: 0.25 } }));
+    expect(withTracing).to.deep.equal({
+      ...without,
+      OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector.obs.svc.cluster.local:4318",
+      OTEL_TRACES_SAMPLER: "parentbased_traceidratio",
+      OTEL_TRACES_SAMPLER_ARG: "0.25",
+    });
+    expect(Object.keys(without).filter((k) => k.startsWith("OTEL_"))).to.deep.equal([]);
+  });
+
   it("gives cart its upstreams' cluster URLs and Redis as its own ACL user, the password from its key of the Secret", () => {
     const env = asMap(serviceEnv({ ...base, name: "cart", version: "v1" }));
     expect(env).to.deep.equal({

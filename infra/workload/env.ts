@@ -41,7 +41,25 @@ export interface ServiceEnvArgs {
    * between payment's per-version Services. Absent: cart calls PAYMENT_URL (a mesh splits).
    */
   readonly paymentCanaryWeight?: number;
+  /** Where spans go (the collector's OTLP/HTTP base URL) and the share of traces sampled; absent: no tracing. */
+  readonly tracing?: TracingEnv;
   readonly topology?: Topology;
+}
+
+export interface TracingEnv {
+  readonly otlpEndpoint: string;
+  /** 0..1: the root's share of traces; every later hop follows its parent (parentbased). */
+  readonly sampleRatio: number;
+}
+
+/** The OpenTelemetry SDK's standard variables (services/kit/tracing-config.ts reads them). */
+function tracingEnv(tracing: TracingEnv | undefined): EnvVar[] {
+  if (!tracing) return [];
+  return [
+    { name: ENV.otelEndpoint, value: tracing.otlpEndpoint },
+    { name: ENV.otelTracesSampler, value: "parentbased_traceidratio" },
+    { name: ENV.otelTracesSamplerArg, value: String(tracing.sampleRatio) },
+  ];
 }
 
 /** The in-cluster URL of a service: http://<svc>.<ns>.svc.cluster.local:<port>. */
@@ -111,5 +129,5 @@ export function serviceEnv(args: ServiceEnvArgs): EnvVar[] {
       { name: ENV.redisPassword, valueFrom: { secretKeyRef: { name: args.redis.secretName, key: passwordKey(user) } } },
     );
   }
-  return [...env, ...faultEnv(args.name, args.faults)];
+  return [...env, ...faultEnv(args.name, args.faults), ...tracingEnv(args.tracing)];
 }

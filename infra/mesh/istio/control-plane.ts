@@ -12,7 +12,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { chartSource } from "../../platform/charts";
 import { POD_SECURITY } from "../../pod-security";
 import { MESH_CHARTS } from "../charts";
+import { meshTelemetry, type IstioTracing } from "./tracing-spec";
 import { ISTIO_NAMESPACE, istioBaseValues, istiodValues } from "./values";
+
+export interface IstioControlPlaneArgs {
+  /** Proxy spans to this collector (an extension provider and a mesh-wide Telemetry); absent: no tracing. */
+  readonly tracing?: IstioTracing;
+}
 
 export class IstioControlPlane extends pulumi.ComponentResource {
   /** `base`: installs Istio's CRDs. */
@@ -22,8 +28,10 @@ export class IstioControlPlane extends pulumi.ComponentResource {
   /** `istiod`: the control plane and its injection webhook. */
   public readonly release: k8s.helm.v3.Release;
   public readonly namespace: pulumi.Output<string>;
+  /** The mesh-wide Telemetry turning proxy tracing on; absent without tracing. */
+  public readonly telemetry?: k8s.apiextensions.CustomResource;
 
-  constructor(name: string, args: Record<string, never> = {}, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: IstioControlPlaneArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     super("meshmart:mesh:IstioControlPlane", name, args, opts);
     const ns = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: ISTIO_NAMESPACE, labels: POD_SECURITY.meshControlPlane } }, { parent: this });
     this.namespace = ns.metadata.name;
@@ -39,9 +47,16 @@ export class IstioControlPlane extends pulumi.ComponentResource {
     );
     this.release = new k8s.helm.v3.Release(
       `${name}-istiod`,
-      { name: "istiod", namespace: this.namespace, ...chartSource(MESH_CHARTS.istiod), values: istiodValues(), timeout: 600 },
+      { name: "istiod", namespace: this.namespace, ...chartSource(MESH_CHARTS.istiod), values: istiodValues(args.tracing), timeout: 600 },
       { parent: this, dependsOn: [this.crdRelease, this.cniRelease] },
     );
+    if (args.tracing) {
+      // Its CRD comes with `base`; the provider it names with istiod's mesh config.
+      this.telemetry = new k8s.apiextensions.CustomResource(`${name}-telemetry`, meshTelemetry(args.tracing), {
+        parent: this,
+        dependsOn: [this.crdRelease, this.release],
+      });
+    }
     this.registerOutputs({ namespace: this.namespace, release: this.release.status });
   }
 }

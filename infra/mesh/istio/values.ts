@@ -23,6 +23,7 @@
  */
 import type { Resources } from "../../workload/spec";
 import { serviceHost } from "../peers";
+import { tracingExtensionProviders, type IstioTracing } from "./tracing-spec";
 
 export const ISTIO_NAMESPACE = "istio-system";
 /** Istio's default trust domain: principals are cluster.local/ns/<ns>/sa/<sa>. */
@@ -38,7 +39,8 @@ export function istioBaseValues(): Record<string, unknown> {
   return { defaultRevision: "default" };
 }
 
-export function istiodValues(): Record<string, unknown> {
+/** istiod's values; with tracing, the mesh config names the collector as an OpenTelemetry provider. */
+export function istiodValues(tracing?: IstioTracing): Record<string, unknown> {
   return {
     autoscaleEnabled: false,
     replicaCount: 1,
@@ -50,6 +52,7 @@ export function istiodValues(): Record<string, unknown> {
       enablePrometheusMerge: false,
       outboundTrafficPolicy: { mode: "REGISTRY_ONLY" },
       defaultConfig: { holdApplicationUntilProxyStarts: true },
+      ...(tracing ? { extensionProviders: tracingExtensionProviders(tracing) } : {}),
     },
     global: {
       proxy: { resources: SIDECAR_RESOURCES },

@@ -22,6 +22,7 @@ import {
   linkerdControlPlaneValues,
   linkerdCrdsValues,
   linkerdVizValues,
+  type LinkerdTracing,
 } from "./values";
 
 export interface LinkerdControlPlaneArgs {
@@ -30,6 +31,8 @@ export interface LinkerdControlPlaneArgs {
    * cluster's own alone (they must serve HTTPRoute v1: Gateway API ≥ v1.1.1).
    */
   readonly installGatewayApiCrds: boolean;
+  /** The proxies' span export (a meshed collector); absent: no proxy tracing. */
+  readonly tracing?: LinkerdTracing;
 }
 
 export class LinkerdControlPlane extends pulumi.ComponentResource {
@@ -82,7 +85,7 @@ export class LinkerdControlPlane extends pulumi.ComponentResource {
           trustAnchorPem: identity.trustAnchorPem,
           issuerCertPem: identity.issuerCertPem,
           issuerKeyPem: identity.issuerKeyPem,
-        }),
+        }, args.tracing),
         timeout: 600,
       },
       { parent: this, dependsOn: [this.crdRelease, this.cniRelease] },

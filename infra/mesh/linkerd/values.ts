@@ -66,7 +66,35 @@ export interface IdentityValues {
   readonly issuerKeyPem: pulumi.Input<string>;
 }
 
-export function linkerdControlPlaneValues(identity: IdentityValues): Record<string, unknown> {
+/**
+ * Where the proxies send their spans: a collector in the mesh (the proxy
+ * speaks OTLP/gRPC to it over mTLS, checking its identity, so the collector
+ * must be meshed), by its host:port and its service account. linkerd/linkerd2
+ * edge-26.8.3 charts/linkerd-control-plane/values.yaml `proxy.tracing`
+ * (`enabled`, `collector.endpoint`, `collector.meshIdentity.serviceAccountName`,
+ * `.namespace`); charts/partials/templates/_proxy.tpl fails the install when
+ * one is empty. (The linkerd-jaeger extension was removed in edge-25.10.1.)
+ */
+export interface LinkerdTracing {
+  readonly endpoint: string;
+  readonly serviceAccount: string;
+  readonly namespace: string;
+}
+
+function proxyTracing(tracing: LinkerdTracing | undefined): Record<string, unknown> {
+  if (!tracing) return {};
+  return {
+    tracing: {
+      enabled: true,
+      collector: { endpoint: tracing.endpoint, meshIdentity: { serviceAccountName: tracing.serviceAccount, namespace: tracing.namespace } },
+    },
+  };
+}
+
+/** Annotation of the collector's namespace in this stack: meshed, so the proxies can reach it by its identity. */
+export const COLLECTOR_NAMESPACE_ANNOTATIONS = { "linkerd.io/inject": "enabled" };
+
+export function linkerdControlPlaneValues(identity: IdentityValues, tracing?: LinkerdTracing): Record<string, unknown> {
   return {
     identityTrustDomain: TRUST_DOMAIN,
     identityTrustAnchorsPEM: identity.trustAnchorPem,
@@ -76,6 +104,7 @@ export function linkerdControlPlaneValues(identity: IdentityValues): Record<stri
         cpu: { request: PROXY_RESOURCES.requests.cpu, limit: PROXY_RESOURCES.limits.cpu },
         memory: { request: PROXY_RESOURCES.requests.memory, limit: PROXY_RESOURCES.limits.memory },
       },
+      ...proxyTracing(tracing),
     },
     disableHeartBeat: true,
     // The injector and the validators fail closed: a pod created while the
@@ -111,8 +140,10 @@ export const PROMETHEUS_POD_ANNOTATIONS = { "linkerd.io/inject": "enabled" };
 
 /** Ports a proxy calls the control plane on: identity, destination, policy. */
 export const CONTROL_PLANE_PORTS = [8080, 8086, 8090];
+/** The proxy's inbound port: meshed connections from other proxies arrive there. */
+export const PROXY_INBOUND_PORT = 4143;
 /** Ports a proxy serves for others: inbound (meshed peers), tap, admin (metrics). */
-export const PROXY_PORTS = [4143, 4190, 4191];
+export const PROXY_PORTS = [PROXY_INBOUND_PORT, 4190, 4191];
 /** linkerd-viz's Prometheus (scrapes the proxies) and tap (taps them). */
 export const VIZ_PEERS = [
   { namespace: LINKERD_VIZ_NAMESPACE, podLabels: { "linkerd.io/extension": "viz", component: "prometheus" } },

@@ -61,9 +61,9 @@ export const VARIANTS = {
       "meshmart:metricsServer": "true",
     },
   },
-  /** Istio with another canary weight and a longer upstream timeout. */
-  istioCanary: { stack: "istio", overrides: { "meshmart:canaryWeight": "20", "meshmart:upstreamTimeoutMs": "3000" } },
-  /** Linkerd with all payments on v2 and no monitoring (no Prometheus identity anywhere). */
+  /** Istio with another canary weight, a longer upstream timeout and a quarter of the traces sampled. */
+  istioCanary: { stack: "istio", overrides: { "meshmart:canaryWeight": "20", "meshmart:upstreamTimeoutMs": "3000", "meshmart:tracingSampleRatio": "0.25" } },
+  /** Linkerd with all payments on v2 and no monitoring (no Prometheus identity anywhere; tracing follows monitoring: off). */
   linkerdCanary: { stack: "linkerd", overrides: { "meshmart:canaryWeight": "100", "meshmart:monitoring": "false", "meshmart:gatewayApiCrds": "false" } },
   /** An external (managed) Redis over TLS, its users' passwords a secret, and a larger maxmemory. */
   devExternalRedis: {
@@ -73,12 +73,15 @@ export const VARIANTS = {
       "meshmart:redisExternalCidr": "203.0.113.10/32",
       "meshmart:redisExternalPasswords": '{"cart":"ext-cart-pw","orders":"ext-orders-pw","payment":"ext-payment-pw","notifications":"ext-notifications-pw"}',
       "meshmart:redisMaxmemory": "1gb",
+      // Tracing off although monitoring is on.
+      "meshmart:tracing": "false",
     },
   },
   /** The meshes with the same external Redis: egress to it through the namespace boundary (and Istio's registry). */
   istioExternalRedis: {
     stack: "istio",
     overrides: {
+      "meshmart:tracing": "false",
       "meshmart:redisExternalUrl": "redis.example.test:6380",
       "meshmart:redisExternalCidr": "203.0.113.10/32",
       "meshmart:redisExternalPasswords": '{"cart":"ext-cart-pw","orders":"ext-orders-pw","payment":"ext-payment-pw","notifications":"ext-notifications-pw"}',
