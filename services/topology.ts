@@ -52,7 +52,7 @@ export interface ServiceSpec {
   readonly waits: readonly (readonly ServiceName[])[];
 }
 
-/** The services the gateway proxies the public API to (services/gateway/routes.ts is typed by it). */
+/** The services the gateway proxies the public API to (services/gateway/public-api.ts is typed by it). */
 export const GATEWAY_UPSTREAMS = ["catalog", "cart", "orders", "users"] as const satisfies readonly ServiceName[];
 
 /** The table as written (its literal types name the services with Redis, below); read it as SERVICES. */

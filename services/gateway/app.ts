@@ -1,5 +1,5 @@
 /**
- * gateway: the storefront page and the public API under /api (routes.ts),
+ * gateway: the storefront page and the public API under /api (public-api.ts),
  * proxied to catalog, cart, orders and users. Under /api, in this order:
  * public error bodies and no-store (public-errors.ts), the cross-origin
  * refusal (cross-origin.ts), then the routes; a known path with another
@@ -15,7 +15,7 @@ import type { Upstream } from "../kit/http-client";
 import { refuseCrossOrigin } from "./cross-origin";
 import { proxyTo } from "./proxy";
 import { publicErrors } from "./public-errors";
-import { allowedMethods, API_PREFIX, PUBLIC_API, type GatewayUpstream } from "./routes";
+import { allowedMethods, API_PREFIX, PUBLIC_API, type GatewayUpstream } from "./public-api";
 import { securityHeaders } from "./security-headers";
 import { storefrontRoutes } from "./storefront";
 import type { Storefront } from "./storefront/assets";

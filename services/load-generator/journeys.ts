@@ -1,5 +1,5 @@
 /**
- * A shopper's journeys through the public API only (services/gateway/routes.ts),
+ * A shopper's journeys through the public API only (services/gateway/public-api.ts),
  * as a browser-less client: no Origin or Sec-Fetch-Site header (the gateway's
  * CSRF rule lets such requests change a cart) and no Idempotency-Key (the
  * gateway drops it; cart mints its own for a checkout).

@@ -91,7 +91,7 @@ function addReviews(copy: string): void {
     ].join("\n"),
   );
   // 3. the gateway's public routes.
-  edit(copy, "services/gateway/routes.ts", `  { method: "GET", path: "/api/users/:id", upstream: "users" },\n];`, `  { method: "GET", path: "/api/users/:id", upstream: "users" },\n  { method: "GET", path: "/api/${name}/:productId", upstream: "${name}" },\n];`);
+  edit(copy, "services/gateway/public-api.ts", `  { method: "GET", path: "/api/users/:id", upstream: "users" },\n];`, `  { method: "GET", path: "/api/users/:id", upstream: "users" },\n  { method: "GET", path: "/api/${name}/:productId", upstream: "${name}" },\n];`);
   // The intent the authorization tests hold the program to.
   edit(copy, "test/infra/fixtures/intended-graph.ts", `"gateway->users",`, `"gateway->users", "gateway->${name}",`);
 }

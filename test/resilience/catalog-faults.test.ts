@@ -13,7 +13,7 @@ import { expect } from "chai";
 import { sampleValue } from "../support/metrics";
 import { startDurableRedis, type DurableRedis } from "./support/durable-redis";
 import { recordScenario, tally, writeFigures } from "./support/figures";
-import { startScenarioShop, type ScenarioShop } from "./support/shop";
+import { startScenarioShop, type ScenarioShop } from "./support/scenario-shop";
 import { send } from "./support/traffic";
 
 const ERROR_RATE = 0.05;

@@ -9,7 +9,7 @@
 import { expect } from "chai";
 import { timeBudgets } from "../../services/budgets";
 import { startTestRedis, type TestRedis } from "../support/redis";
-import { startScenarioShop, type ScenarioShop } from "./support/shop";
+import { startScenarioShop, type ScenarioShop } from "./support/scenario-shop";
 import { send } from "./support/traffic";
 
 const LEAF_MS = 1_000;

@@ -1,6 +1,6 @@
 /**
  * The hostile-input corpus (hostile/corpus.ts) against every public route
- * (hostile/routes.ts) of the running shop: every answer is a JSON 4xx — or,
+ * (hostile/hostile-routes.ts) of the running shop: every answer is a JSON 4xx — or,
  * where the contract accepts the value or the route rightly ignores the
  * header, an ordinary answer of a read-only route — never a 5xx, never a
  * dropped connection; no process crashes or logs an unhandled error; and
@@ -12,10 +12,10 @@ import { SERVICE_NAMES } from "../../services/topology";
 import { startDurableRedis, type DurableRedis } from "./support/durable-redis";
 import { recordHostile, tally, writeFigures } from "./support/figures";
 import { rawRequest } from "./support/raw-http";
-import { alive, startScenarioShop, type ScenarioShop } from "./support/shop";
+import { alive, startScenarioShop, type ScenarioShop } from "./support/scenario-shop";
 import { BODIES, HEADERS, IDEMPOTENCY_KEYS, INPUTS_PER_ROUTE, PATH_VALUES, PROTOCOL, RAW_PATHS, type PathValue } from "./hostile/corpus";
 import { describeBusinessLogic } from "./hostile/business-logic";
-import { LEGAL, legalKey, mutates, PUBLIC_ROUTES, type PublicRoute } from "./hostile/routes";
+import { LEGAL, legalKey, mutates, PUBLIC_ROUTES, type PublicRoute } from "./hostile/hostile-routes";
 
 /** reject: must be a JSON 4xx; tolerate: a legal value or an ignorable header, so a read-only route may answer normally. */
 type Expectation = "reject" | "tolerate";

@@ -11,7 +11,7 @@ import type { RedisClient } from "../../services/kit/redis";
 import { waitFor } from "../support/wait";
 import { startDurableRedis, type DurableRedis } from "./support/durable-redis";
 import { recordScenario, tally, writeFigures } from "./support/figures";
-import { startScenarioShop, type ScenarioShop } from "./support/shop";
+import { startScenarioShop, type ScenarioShop } from "./support/scenario-shop";
 import { send } from "./support/traffic";
 
 const UPSTREAM_TIMEOUT_MS = 1_000;

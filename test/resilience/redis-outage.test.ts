@@ -13,7 +13,7 @@ import { SERVICES, SERVICE_NAMES } from "../../services/topology";
 import { waitFor } from "../support/wait";
 import { startDurableRedis, type DurableRedis } from "./support/durable-redis";
 import { recordScenario, tally, writeFigures } from "./support/figures";
-import { alive, startScenarioShop, type ScenarioShop } from "./support/shop";
+import { alive, startScenarioShop, type ScenarioShop } from "./support/scenario-shop";
 import { send, startTraffic, type Outcome, type RequestSpec } from "./support/traffic";
 
 const STATEFUL = SERVICE_NAMES.filter((name) => SERVICES[name].redis);

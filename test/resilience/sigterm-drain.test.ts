@@ -14,7 +14,7 @@ import { bundle } from "../support/build";
 import { waitFor } from "../support/wait";
 import { startDurableRedis, type DurableRedis } from "./support/durable-redis";
 import { recordScenario, tally, writeFigures } from "./support/figures";
-import { startScenarioShop, type ScenarioShop } from "./support/shop";
+import { startScenarioShop, type ScenarioShop } from "./support/scenario-shop";
 import { startTraffic } from "./support/traffic";
 
 const HOLD_MS = 700;

@@ -1,7 +1,7 @@
 import { request as httpRequest } from "node:http";
 import { expect } from "chai";
 import { createGatewayApp } from "../../services/gateway/app";
-import type { GatewayUpstream } from "../../services/gateway/routes";
+import type { GatewayUpstream } from "../../services/gateway/public-api";
 import type { Upstream } from "../../services/kit/http-client";
 import type { RunningServer } from "../../services/kit/server";
 import { backendUrl, startBackend, type Backend } from "../support/backend";

@@ -20,7 +20,7 @@ import { bundle } from "../../support/build";
 import { startTestRedis, type TestRedis } from "../../support/redis";
 import { waitFor } from "../../support/wait";
 import { parseAnswer, rawRequest, type RawAnswer } from "../support/raw-http";
-import { alive, startScenarioShop, type ScenarioShop } from "../support/shop";
+import { alive, startScenarioShop, type ScenarioShop } from "../support/scenario-shop";
 
 /** How long a client may take to send a whole request, in this section's shop (ms). */
 const RECEIVE_TIMEOUT_MS = 1_000;

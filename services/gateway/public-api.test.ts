@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import { CALL_OPERATIONS, SERVICES } from "../topology";
-import { API_PREFIX, PUBLIC_API } from "./routes";
+import { API_PREFIX, PUBLIC_API } from "./public-api";
 
-describe("the gateway's public API (services/gateway/routes.ts)", () => {
+describe("the gateway's public API (services/gateway/public-api.ts)", () => {
   it("forwards to exactly the services the topology says the gateway calls", () => {
     expect([...new Set(PUBLIC_API.map((r) => r.upstream))].sort()).to.deep.equal([...SERVICES.gateway.calls].sort());
   });
