@@ -2,14 +2,16 @@
  * What the outbound HTTP client costs per request, in CPU: the chain
  * gateway → orders → users (GET /api/orders/1: the gateway proxies with
  * Upstream.forward(), orders calls users with getJson()), run twice side by
- * side — the bundles of this tree and of a git ref (HTTP_CLIENT_BASELINE,
- * default HEAD) — and loaded in rotating order, round after round, at a
- * fixed rate. Each round charges every process of a chain the CPU time of
+ * side — the bundles of a git ref (HTTP_CLIENT_BASELINE, default HEAD) and
+ * of this tree, or of a second ref (HTTP_CLIENT_CANDIDATE: then nothing
+ * uncommitted in the working tree, anyone's, muddies the comparison) — and
+ * loaded in rotating order, round after round, at a fixed rate. Each round charges every process of a chain the CPU time of
  * all its threads (the scheduler's nanoseconds) per request; the medians and
  * the spread over rounds are what to quote on a machine shared with others.
  *
  *   npx tsx bench/ladder/http-client-cost.ts                          # this tree against HEAD
  *   HTTP_CLIENT_BASELINE=abc1234 HTTP_CLIENT_ROUNDS=15 npx tsx bench/ladder/http-client-cost.ts
+ *   HTTP_CLIENT_BASELINE=abc1234~1 HTTP_CLIENT_CANDIDATE=abc1234 npx tsx bench/ladder/http-client-cost.ts
  *
  * Used to decide the undici swap (docs/benchmarks.md, "The HTTP client swap").
  */
@@ -137,9 +139,16 @@ export interface StartedClientBench {
   stop(): Promise<void>;
 }
 
-/** Both chains (the bundles of `ref` and of this tree) and their Redis, idle until measured. */
-export async function startClientBench(ref: string): Promise<StartedClientBench> {
+/** Both chains (the bundles of `ref` and of `candidate`, or of this tree) and their Redis, idle until measured. */
+export async function startClientBench(ref: string, candidate?: string): Promise<StartedClientBench> {
   const baseline = bundleOfRef(ref);
+  let built: ReturnType<typeof bundleOfRef> | undefined;
+  try {
+    built = candidate === undefined ? undefined : bundleOfRef(candidate);
+  } catch (err) {
+    baseline.remove();
+    throw err;
+  }
   const redis = await startTestRedis();
   const children: ServiceProcess[] = [];
   const stop = async () => {
@@ -147,9 +156,10 @@ export async function startClientBench(ref: string): Promise<StartedClientBench>
     await Promise.all(children.map((child) => child.exited));
     await redis.close();
     baseline.remove();
+    built?.remove();
   };
   try {
-    const tree = await bundle();
+    const tree = built?.dist ?? (await bundle());
     return { chains: [await startChain("baseline", baseline.dist, redis, children), await startChain("tree", tree, redis, children)], stop };
   } catch (err) {
     await stop();
@@ -164,18 +174,20 @@ async function main(): Promise<void> {
     rate: wholeNumberFromEnv(process.env, "HTTP_CLIENT_RATE", 1_000),
   };
   const ref = process.env.HTTP_CLIENT_BASELINE ?? "HEAD";
-  const bench = await startClientBench(ref);
+  const candidate = process.env.HTTP_CLIENT_CANDIDATE;
+  const bench = await startClientBench(ref, candidate);
+  const named = candidate ?? "this tree";
   try {
     const cost = await measureClientCost(bench.chains, options, (line) => process.stdout.write(`http-client-cost: ${line}\n`));
     const f = (s: { median: number; min: number; max: number }) => `${s.median.toFixed(1)} µs (${s.min.toFixed(1)}–${s.max.toFixed(1)})`;
     for (const variant of VARIANTS) {
       const s = cost.summary[variant];
-      process.stdout.write(`http-client-cost: ${variant === "tree" ? "this tree" : ref}: chain ${f(s.chain)}; gateway ${f(s.gateway)}, orders ${f(s.orders)}, users ${f(s.users)}\n`);
+      process.stdout.write(`http-client-cost: ${variant === "tree" ? named : ref}: chain ${f(s.chain)}; gateway ${f(s.gateway)}, orders ${f(s.orders)}, users ${f(s.users)}\n`);
     }
     process.stdout.write(
-      `http-client-cost: Node ${process.version}, ${options.rounds} rounds of ${options.seconds} s at ${options.rate} req/s: this tree − ${ref}: chain ${f(cost.added.chain)}, gateway ${f(cost.added.gateway)}, orders ${f(cost.added.orders)}\n`,
+      `http-client-cost: Node ${process.version}, ${options.rounds} rounds of ${options.seconds} s at ${options.rate} req/s: ${named} − ${ref}: chain ${f(cost.added.chain)}, gateway ${f(cost.added.gateway)}, orders ${f(cost.added.orders)}\n`,
     );
-    process.stdout.write(`${JSON.stringify({ node: process.version, baseline: ref, options, ...cost })}\n`);
+    process.stdout.write(`${JSON.stringify({ node: process.version, baseline: ref, candidate: named, options, ...cost })}\n`);
   } finally {
     await bench.stop();
   }

@@ -140,7 +140,12 @@ const attempts: Dispatcher.DispatcherComposeInterceptor = (dispatch) => {
     const { call } = opts as CallOptions;
     const timeoutMs = Math.max(1, Math.floor(call.deadline - performance.now()));
     const attempt = call.attempt(timeoutMs);
-    return dispatch({ ...opts, headers: attempt.headers, headersTimeout: timeoutMs, bodyTimeout: timeoutMs }, new AttemptHandler(handler, attempt, timeoutMs));
+    // the options are this call's own (a retry dispatches them again): each attempt sets its own values
+    const options = opts as { headers?: unknown; headersTimeout?: number; bodyTimeout?: number };
+    options.headers = attempt.headers;
+    options.headersTimeout = timeoutMs;
+    options.bodyTimeout = timeoutMs;
+    return dispatch(opts, new AttemptHandler(handler, attempt, timeoutMs));
   };
 };
 
@@ -168,12 +173,14 @@ export interface UpstreamPoolOptions {
  * first, so a request is rarely written to a socket the server is closing.
  */
 export class UpstreamPool {
+  private readonly origin: string;
   private readonly pool: Pool;
   private readonly once: Dispatcher;
   private readonly retrying: Dispatcher;
 
   constructor(options: UpstreamPoolOptions) {
-    this.pool = new Pool(new URL(options.baseUrl).origin, {
+    this.origin = new URL(options.baseUrl).origin;
+    this.pool = new Pool(this.origin, {
       keepAliveTimeout: 4_000,
       keepAliveTimeoutThreshold: 1_000,
       connectTimeout: options.timeoutMs,
@@ -189,7 +196,7 @@ export class UpstreamPool {
   async exchange(request: ExchangeRequest): Promise<Exchange> {
     const { method, path, body, call } = request;
     const dispatcher = call.attempts > 1 && body === undefined ? this.retrying : this.once;
-    const options = { method: method as Dispatcher.HttpMethod, path, body: body ?? null, call, ...(request.rawHeaders ? { responseHeaders: "raw" as const } : {}) };
+    const options = { origin: this.origin, method: method as Dispatcher.HttpMethod, path, body: body ?? null, call, responseHeaders: request.rawHeaders ? ("raw" as const) : null };
     const answer = await dispatcher.request(options as Dispatcher.RequestOptions);
     const headers = answer.headers as Exchange["headers"];
     const length = Array.isArray(headers) ? rawValue(headers, "content-length") : headers["content-length"];
