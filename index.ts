@@ -10,14 +10,16 @@ import * as random from "@pulumi/random";
 import { authzEdges, LOAD_GENERATOR } from "./infra/authz/graph";
 import { RegistryPullSecret } from "./infra/images/pull-secret";
 import { ServiceImages } from "./infra/images/service-images";
+import { EDGE_TLS_SECRET, EdgeTls, edgeNames } from "./infra/edge-tls";
 import { ShopIngress } from "./infra/ingress";
 import { AppNamespace } from "./infra/namespace";
 import { Observability } from "./infra/observability/observability";
 import { DEFAULT_THRESHOLDS } from "./infra/observability/rules";
-import { CONTROLLER_POD_LABELS, CONTROLLER_SERVICE, IngressNginx, INGRESS_NAMESPACE } from "./infra/platform/ingress-nginx";
+import { CertManager } from "./infra/platform/cert-manager";
+import { CONTROLLER_SERVICE, IngressNginx, INGRESS_NAMESPACE } from "./infra/platform/ingress-nginx";
 import { Jaeger } from "./infra/platform/jaeger";
-import { GRAFANA_POD_LABELS, JAEGER_PORTS, jaegerDatasource, OTLP_HTTP_ENDPOINT } from "./infra/platform/jaeger-values";
-import { collectorSenders } from "./infra/policy/collector-egress";
+import { jaegerDatasource, OTLP_HTTP_ENDPOINT } from "./infra/platform/jaeger-values";
+import { MetalLb } from "./infra/platform/metallb";
 import { MetricsServer } from "./infra/platform/metrics-server";
 import { DASHBOARD_FOLDER, DASHBOARD_LABEL, Monitoring } from "./infra/platform/monitoring";
 import { addResources, quotaFor } from "./infra/quota";
@@ -51,6 +53,9 @@ const redisPassword = secrets.redisPassword ?? generated("redis-password");
 const meshSetup = plan.installMesh({ config, provider });
 
 // ── platform ────────────────────────────────────────────────────────────────
+// MetalLB's pool before the controller's LoadBalancer Service, which then waits for its address.
+const metallb = config.loadBalancer.kind === "metallb" ? new MetalLb("metallb", { addresses: config.loadBalancer.addresses }, { provider }) : undefined;
+const edgeTls = config.ingress.tls !== "off";
 const ingress = new IngressNginx(
   "ingress-nginx",
   {
@@ -58,30 +63,19 @@ const ingress = new IngressNginx(
     className: config.ingress.className,
     serviceType: config.ingress.serviceType,
     nodePort: config.ingress.nodePort,
+    httpsNodePort: config.ingress.httpsNodePort,
+    defaultCertificate: edgeTls ? `${config.namespace}/${EDGE_TLS_SECRET}` : undefined,
+    awaitLoadBalancer: metallb ? { after: metallb.config } : undefined,
     podLabels: meshSetup.ingress?.pods.labels,
     podAnnotations: meshSetup.ingress?.pods.annotations,
   },
   { provider, dependsOn: meshSetup.dependsOn },
 );
-// Who may call whom (docs/architecture.md): every enforcement mechanism derives from it.
-const edges = authzEdges(undefined, undefined, { loadGenerator: config.loadGenerator.enabled, tracing: config.tracing.enabled });
 // The tracing backend after the mesh: in the linkerd stack its pod is meshed, so the injector must be up.
 const tracing = config.tracing.enabled
-  ? new Jaeger(
-      "tracing",
-      {
-        namespaceAnnotations: meshSetup.tracingNamespaceAnnotations,
-        clients: {
-          shop: { namespace: config.namespace, apps: collectorSenders(edges) },
-          otlpPorts: [JAEGER_PORTS.otlpHttp, ...(meshSetup.collectorPorts ?? [])],
-          // In a mesh the ingress controller's proxy spans the edge's hop.
-          edge: meshSetup.ingress ? { namespace: INGRESS_NAMESPACE, podLabels: CONTROLLER_POD_LABELS } : undefined,
-          grafana: config.monitoring.enabled ? { peer: { namespace: config.monitoring.namespace, podLabels: GRAFANA_POD_LABELS }, port: JAEGER_PORTS.query } : undefined,
-        },
-      },
-      { provider, dependsOn: meshSetup.dependsOn },
-    )
+  ? new Jaeger("tracing", { namespaceAnnotations: meshSetup.tracingNamespaceAnnotations }, { provider, dependsOn: meshSetup.dependsOn })
   : undefined;
+const certManager = config.ingress.tls === "cert-manager" ? new CertManager("cert-manager", {}, { provider }) : undefined;
 if (config.metricsServer.enabled) {
   new MetricsServer("metrics-server", { kubeletInsecureTls: config.metricsServer.kubeletInsecureTls }, { provider });
 }
@@ -142,7 +136,7 @@ const monitoring = config.monitoring.enabled
 // Before the workloads, which wait for it: the policy names them by their
 // fixed names and never waits for them (in the linkerd stack the namespace
 // denies by default, so a policy after the workloads would deadlock).
-const policy = plan.applyPolicy({ config, provider, monitoring, ingress, namespace: namespace.name, edges, mesh: meshSetup });
+const policy = plan.applyPolicy({ config, provider, monitoring, ingress, namespace: namespace.name, edges: authzEdges(undefined, undefined, { loadGenerator: config.loadGenerator.enabled, tracing: config.tracing.enabled }), mesh: meshSetup });
 
 // ── workloads ───────────────────────────────────────────────────────────────
 // A private registry's credentials, for the pulls (the push uses them too, above).
@@ -178,6 +172,20 @@ const shop = new Shop(
   { provider, dependsOn: [...meshSetup.dependsOn, ...policy] },
 );
 
+// The edge's certificate (the key a Pulumi secret), or cert-manager's Certificate after its release.
+const edgeCertificate = edgeTls
+  ? new EdgeTls(
+      "edge-tls",
+      {
+        source: config.ingress.tls === "cert-manager" ? "cert-manager" : "self-signed",
+        namespace: namespace.name,
+        names: edgeNames(config.ingress.host, metallb ? ingress.balancerAddress : undefined),
+        certManagerRelease: certManager?.release,
+      },
+      { provider },
+    )
+  : undefined;
+
 new ShopIngress(
   "ingress",
   {
@@ -189,7 +197,9 @@ new ShopIngress(
     annotations: meshSetup.ingress?.ingressAnnotations,
     upstreamTimeoutMs: config.workloads.upstreamTimeoutMs,
     limits: { rps: config.ingress.rateLimitRps, connections: config.ingress.connectionLimit },
-    skipAwait: config.ingress.serviceType === "LoadBalancer",
+    // MetalLB gives the balancer an address, which the controller publishes on the Ingresses.
+    skipAwait: config.ingress.serviceType === "LoadBalancer" && !metallb,
+    tlsSecretName: edgeCertificate?.secretName,
   },
   // The controller's admission webhook must be up before an Ingress is accepted.
   { provider, dependsOn: [ingress.release] },
@@ -238,7 +248,7 @@ if (monitoring) {
 export const stack = config.stack;
 export const mesh = config.mesh;
 export const namespaceName = config.namespace;
-export const ingressUrl = outputs.ingressUrl(config);
+export const ingressUrl = ingress.balancerAddress.apply((address) => outputs.ingressUrl(config, address));
 export const grafanaPortForward = monitoring ? outputs.grafanaPortForward(config) : "monitoring is off";
 export const prometheusPortForward = monitoring ? outputs.prometheusPortForward(config) : "monitoring is off";
 /** `pulumi stack output --show-secrets grafanaAdminPassword` (generated unless configured). */

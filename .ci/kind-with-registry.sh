@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # A kind cluster with a local registry on localhost:5001, for the e2e-kind
 # workflow's jobs: kind's local-registry recipe
-# (site/static/examples/kind-with-registry.sh), plus the ingress node port
-# 30080 mapped to the runner. Needs kind, kubectl and docker; reads
+# (site/static/examples/kind-with-registry.sh), plus the ingress node ports
+# 30080 (HTTP) and 30443 (HTTPS) mapped to the runner. Needs kind, kubectl and docker; reads
 # NODE_IMAGE (kindest/node pinned by digest) and KIND_CLUSTER.
 set -euo pipefail
 : "${NODE_IMAGE:?set NODE_IMAGE to a kindest/node image pinned by digest}"
@@ -22,6 +22,8 @@ nodes:
     extraPortMappings:
       - containerPort: 30080
         hostPort: 30080
+      - containerPort: 30443
+        hostPort: 30443
 YAML
 for node in $(kind get nodes --name "$KIND_CLUSTER"); do
   docker exec "$node" mkdir -p "/etc/containerd/certs.d/localhost:${reg_port}"

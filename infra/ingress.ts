@@ -6,6 +6,12 @@
  * gateway's own /metrics, /healthz and /readyz (they are for the cluster):
  * Exact paths, which ingress-nginx matches before any Prefix, denied to every
  * source address (403).
+ *
+ * With TLS (meshmart:edgeTls) both Ingresses name the edge's certificate
+ * Secret and redirect plain HTTP to HTTPS (308): `force-ssl-redirect`, since
+ * the plain `ssl-redirect` applies only where the controller finds a
+ * certificate for the request's host, which the catch-all server (no
+ * ingressHost) never has. HSTS is the controller's (ingress-nginx.ts).
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -31,6 +37,8 @@ export interface ShopIngressArgs {
    * (kind, minikube without a tunnel), and the controller reports it.
    */
   readonly skipAwait?: boolean;
+  /** The edge's TLS Secret in the namespace; absent: plain HTTP. */
+  readonly tlsSecretName?: pulumi.Input<string>;
 }
 
 export interface EdgeLimits {
@@ -67,13 +75,21 @@ export function edgeAnnotations(upstreamTimeoutMs: number): Record<string, strin
   };
 }
 
+/** ingress-nginx (controller v1.15.1): plain HTTP answered with a redirect to HTTPS, whatever the host. */
+export const TLS_REDIRECT_ANNOTATIONS: Record<string, string> = { "nginx.ingress.kubernetes.io/force-ssl-redirect": "true" };
+
 export const INGRESS_PATHS = ["/", "/api"] as const;
 
-type SpecArgs = { className: pulumi.Input<string>; host: string; serviceName: pulumi.Input<string>; servicePort: number };
+type SpecArgs = { className: pulumi.Input<string>; host: string; serviceName: pulumi.Input<string>; servicePort: number; tlsSecretName?: pulumi.Input<string> };
 
 function ruleSpec(a: SpecArgs, paths: readonly string[], pathType: "Prefix" | "Exact"): k8s.types.input.networking.v1.IngressSpec {
   const backend = { service: { name: a.serviceName, port: { number: a.servicePort } } };
-  return { ingressClassName: a.className, rules: [{ ...(a.host ? { host: a.host } : {}), http: { paths: paths.map((path) => ({ path, pathType, backend })) } }] };
+  return {
+    ingressClassName: a.className,
+    // Without a host the catch-all server serves the controller's default certificate: the same Secret (ingress-nginx.ts).
+    ...(a.tlsSecretName ? { tls: [{ ...(a.host ? { hosts: [a.host] } : {}), secretName: a.tlsSecretName }] } : {}),
+    rules: [{ ...(a.host ? { host: a.host } : {}), http: { paths: paths.map((path) => ({ path, pathType, backend })) } }],
+  };
 }
 
 export function ingressSpec(a: SpecArgs): k8s.types.input.networking.v1.IngressSpec {
@@ -91,6 +107,7 @@ export class ShopIngress extends pulumi.ComponentResource {
   constructor(name: string, args: ShopIngressArgs, opts?: pulumi.ComponentResourceOptions) {
     super("meshmart:network:ShopIngress", name, args, opts);
     const skip: Record<string, string> = args.skipAwait ? { "pulumi.com/skipAwait": "true" } : {};
+    const redirect = args.tlsSecretName ? TLS_REDIRECT_ANNOTATIONS : {};
     const ingress = new k8s.networking.v1.Ingress(
       `${name}-ingress`,
       {
@@ -98,7 +115,7 @@ export class ShopIngress extends pulumi.ComponentResource {
           name: PART_OF,
           namespace: args.namespace,
           labels: { "app.kubernetes.io/part-of": PART_OF },
-          annotations: { ...args.annotations, ...edgeAnnotations(args.upstreamTimeoutMs), ...limitAnnotations(args.limits), ...skip },
+          annotations: { ...args.annotations, ...edgeAnnotations(args.upstreamTimeoutMs), ...limitAnnotations(args.limits), ...redirect, ...skip },
         },
         spec: ingressSpec(args),
       },
@@ -111,7 +128,7 @@ export class ShopIngress extends pulumi.ComponentResource {
           name: `${PART_OF}-cluster-only`,
           namespace: args.namespace,
           labels: { "app.kubernetes.io/part-of": PART_OF },
-          annotations: { ...args.annotations, "nginx.ingress.kubernetes.io/denylist-source-range": EVERYONE, ...skip },
+          annotations: { ...args.annotations, "nginx.ingress.kubernetes.io/denylist-source-range": EVERYONE, ...redirect, ...skip },
         },
         spec: clusterOnlySpec(args),
       },

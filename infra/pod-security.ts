@@ -29,6 +29,10 @@ export const POD_SECURITY = {
   meshControlPlane: podSecurityLabels("baseline", "restricted"),
   /** The tracing backend (Jaeger): one hardened pod, meshed in the linkerd stack (its proxy needs no init container there either). */
   tracing: podSecurityLabels("restricted"),
+  /** cert-manager: its controller, webhook, cainjector and startupapicheck pods meet restricted (chart values' securityContext). */
+  certManager: podSecurityLabels("restricted"),
+  /** MetalLB: its speaker uses the host's network and NET_RAW; MetalLB's install docs ask for privileged in all three modes. */
+  metallb: podSecurityLabels("privileged"),
   /** A mesh's CNI plugin: a DaemonSet that writes the nodes' CNI configuration. */
   meshCni: podSecurityLabels("privileged"),
 } as const;

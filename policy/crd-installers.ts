@@ -68,6 +68,8 @@ export const CRD_INSTALLERS: readonly { readonly group: string; readonly install
   { group: "istio.io", installer: "the Istio `base` chart", installs: isRelease(["base"]) },
   { group: "linkerd.io", installer: "the `linkerd-crds` chart", installs: isRelease(["linkerd-crds"]) },
   { group: "gateway.networking.k8s.io", installer: "the Gateway API standard-install manifest", installs: isManifest(/gateway-api/) },
+  { group: "cert-manager.io", installer: "the `cert-manager` chart (crds.enabled)", installs: isRelease(["cert-manager"]) },
+  { group: "metallb.io", installer: "the `metallb` chart (its crds subchart)", installs: isRelease(["metallb"]) },
   { group: "monitoring.coreos.com", installer: "the `kube-prometheus-stack` chart (or `prometheus-operator-crds`)", installs: isRelease(["kube-prometheus-stack", "prometheus-operator-crds"]) },
 ];
 

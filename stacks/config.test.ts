@@ -24,7 +24,9 @@ describe("stack config (stacks/config.ts)", () => {
     expect(c.workloads).to.deep.equal({ replicas: 2, maxReplicas: 10, targetCpuUtilization: 70, upstreamTimeoutMs: 2000, upstreamRetries: 1, logLevel: "info" });
     expect(c.canary).to.deep.equal({ weight: 5 });
     expect(c.faults).to.deep.equal({ catalogErrorRate: 0, paymentDeclineRate: 0, paymentTimeoutRate: 0 });
-    expect(c.ingress).to.deep.equal({ host: "", className: "nginx", serviceType: "NodePort", nodePort: 30080, rateLimitRps: 20, connectionLimit: 50 });
+    // HTTPS by default, with a certificate the program makes (issue 14).
+    expect(c.ingress).to.deep.equal({ host: "", className: "nginx", serviceType: "NodePort", nodePort: 30080, rateLimitRps: 20, connectionLimit: 50, httpsNodePort: 30443, tls: "self-signed" });
+    expect(c.loadBalancer).to.deep.equal({ kind: "none", addresses: [] });
     expect(c.monitoring).to.deep.equal({ enabled: true, namespace: "monitoring" });
     expect(c.loadGenerator).to.deep.equal({ enabled: false, rate: 5 });
     // Off: a cluster that already runs one would fail the install (kind's recipe turns both on).
@@ -89,9 +91,36 @@ describe("stack config (stacks/config.ts)", () => {
     ["load generator rate", { loadGeneratorRate: "0" }, 'meshmart:loadGeneratorRate must be an integer between 1 and 100000; got "0"'],
     [
       "load generator rate above the edge's limit",
-      { loadGenerator: "true", loadGeneratorRate: "30", ingressRateLimitRps: "25" },
+      { loadGenerator: "true", edgeTls: "off", loadGeneratorRate: "30", ingressRateLimitRps: "25" },
       'meshmart:loadGeneratorRate must be at most meshmart:ingressRateLimitRps (25), the edge\'s limit per client address; got "30"',
     ],
+    ["edge TLS mode", { edgeTls: "letsencrypt" }, 'meshmart:edgeTls must be one of off, self-signed, cert-manager; got "letsencrypt"'],
+    ["HTTPS node port", { ingressHttpsNodePort: "443" }, 'meshmart:ingressHttpsNodePort must be an integer between 30000 and 32767; got "443"'],
+    ["HTTPS node port equal to the HTTP one", { ingressHttpsNodePort: "30080" }, 'meshmart:ingressHttpsNodePort must differ from meshmart:ingressNodePort (30080); got "30080"'],
+    [
+      "load generator with TLS at the edge",
+      { loadGenerator: "true" },
+      'meshmart:loadGenerator needs meshmart:edgeTls off: the generator speaks plain HTTP to the edge\'s port 80, which redirects to HTTPS when TLS is on; got edgeTls "self-signed"',
+    ],
+    ["load balancer", { loadBalancer: "kube-vip" }, 'meshmart:loadBalancer must be one of none, metallb; got "kube-vip"'],
+    [
+      "MetalLB without addresses",
+      { loadBalancer: "metallb", ingressServiceType: "LoadBalancer" },
+      "meshmart:loadBalancerAddresses is required with meshmart:loadBalancer metallb: the addresses MetalLB may give out (on kind, from the kind Docker network: docs/cluster.md)",
+    ],
+    [
+      "MetalLB for a NodePort edge",
+      { loadBalancer: "metallb", loadBalancerAddresses: "172.18.255.200/29" },
+      'meshmart:ingressServiceType must be LoadBalancer with meshmart:loadBalancer metallb (MetalLB gives addresses to LoadBalancer Services only); got "NodePort"',
+    ],
+    ["MetalLB addresses without MetalLB", { loadBalancerAddresses: "172.18.255.200/29" }, "meshmart:loadBalancerAddresses is set but meshmart:loadBalancer is not metallb"],
+    ...["172.18.255.250-172.18.255.200", "172.18.255.300/29", "172.18.255.200", "172.18.0.0/33", "a-b", "10.0.0.1-10.0.0.2-10.0.0.3", "fd00::/129"].map(
+      (range): [string, Partial<Record<Key, string>>, string] => [
+        `MetalLB range ${range}`,
+        { loadBalancer: "metallb", ingressServiceType: "LoadBalancer", loadBalancerAddresses: `172.18.255.200/29,${range}` },
+        `meshmart:loadBalancerAddresses must be comma-separated CIDRs or first-last IPv4 ranges such as 172.18.255.200-172.18.255.250; got ${JSON.stringify(`172.18.255.200/29,${range}`)}`,
+      ],
+    ),
     [
       "registry password",
       { registryUsername: "ci" },
@@ -104,7 +133,18 @@ describe("stack config (stacks/config.ts)", () => {
 
   it("holds the load generator's rate to the edge's per-client limit only when it is deployed", () => {
     expect(parseConfig(from({ ingressRateLimitRps: "3" }), "dev").loadGenerator).to.deep.equal({ enabled: false, rate: 5 });
-    expect(parseConfig(from({ loadGenerator: "true", loadGeneratorRate: "20" }), "dev").loadGenerator).to.deep.equal({ enabled: true, rate: 20 });
+    expect(parseConfig(from({ loadGenerator: "true", edgeTls: "off", loadGeneratorRate: "20" }), "dev").loadGenerator).to.deep.equal({ enabled: true, rate: 20 });
+  });
+
+  it("takes MetalLB's pool as CIDRs and first-last ranges, and the edge's TLS mode", () => {
+    const lb = (addresses: string) => parseConfig(from({ loadBalancer: "metallb", ingressServiceType: "LoadBalancer", loadBalancerAddresses: addresses }), "dev").loadBalancer;
+    expect(lb("172.18.255.200-172.18.255.250")).to.deep.equal({ kind: "metallb", addresses: ["172.18.255.200-172.18.255.250"] });
+    expect(lb("172.18.255.200/29, fc00:f853:ccd:e793::/124,10.0.0.5-10.0.0.5")).to.deep.equal({
+      kind: "metallb",
+      addresses: ["172.18.255.200/29", "fc00:f853:ccd:e793::/124", "10.0.0.5-10.0.0.5"],
+    });
+    for (const mode of ["off", "self-signed", "cert-manager"]) expect(parseConfig(from({ edgeTls: mode }), "dev").ingress.tls).to.equal(mode);
+    expect(parseConfig(from({ ingressHttpsNodePort: "31443" }), "dev").ingress.httpsNodePort).to.equal(31443);
   });
 
   it("reports every bad key at once", () => {

@@ -16,6 +16,12 @@ export const MESHES = ["none", "istio", "linkerd"] as const;
 export type Mesh = (typeof MESHES)[number];
 export const INGRESS_SERVICE_TYPES = ["NodePort", "LoadBalancer", "ClusterIP"] as const;
 export type IngressServiceType = (typeof INGRESS_SERVICE_TYPES)[number];
+/** How the edge serves HTTPS (docs/cluster.md#https-at-the-edge). */
+export const EDGE_TLS_MODES = ["off", "self-signed", "cert-manager"] as const;
+export type EdgeTlsMode = (typeof EDGE_TLS_MODES)[number];
+/** What gives a LoadBalancer Service its address: the cluster's own (a cloud), or MetalLB installed by the program. */
+export const LOAD_BALANCERS = ["none", "metallb"] as const;
+export type LoadBalancerKind = (typeof LOAD_BALANCERS)[number];
 export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -59,6 +65,10 @@ export const KEYS = {
   ingressRateLimitRps: { type: "integer", default: 20, description: "Requests a second each client address may make through the edge (per controller replica; burst 5x); beyond: 503." },
   ingressConnectionLimit: { type: "integer", default: 50, description: "Concurrent connections each client address may hold at the edge (per controller replica)." },
   ingressNodePort: { type: "integer", default: 30080, description: "HTTP node port of ingress-nginx when ingressServiceType is NodePort (30000-32767)." },
+  ingressHttpsNodePort: { type: "integer", default: 30443, description: "HTTPS node port of ingress-nginx when ingressServiceType is NodePort (30000-32767, not ingressNodePort)." },
+  edgeTls: { type: "string", default: "self-signed", description: "HTTPS at the edge: self-signed (a certificate the program makes), cert-manager (installs cert-manager; a Certificate from its own ClusterIssuer) or off (HTTP only). On: HTTP redirects to HTTPS and HSTS is sent." },
+  loadBalancer: { type: "string", default: "none", description: "What gives the LoadBalancer Service its address: none (the cloud's controller) or metallb (installed by the program, L2 mode; needs ingressServiceType LoadBalancer and loadBalancerAddresses)." },
+  loadBalancerAddresses: { type: "string", description: "MetalLB's address pool: comma-separated CIDRs or first-last ranges (e.g. 172.18.255.200-172.18.255.250); required with loadBalancer metallb." },
   loadGenerator: { type: "boolean", default: false, description: "Deploy the load generator: simulated shoppers (browse, view, add, remove, checkout) through the edge, so the dashboards and the canary comparison show live data (docs/observability.md)." },
   loadGeneratorRate: { type: "integer", default: 5, description: "Requests a second the load generator offers the edge, open loop (1 up to ingressRateLimitRps: the edge limits each client address)." },
   monitoring: { type: "boolean", default: true, description: "Install kube-prometheus-stack, ServiceMonitors, dashboards and alert rules." },
@@ -118,7 +128,13 @@ export interface StackConfig {
     readonly nodePort: number;
     readonly rateLimitRps: number;
     readonly connectionLimit: number;
+    /** HTTPS node port (NodePort only). */
+    readonly httpsNodePort: number;
+    /** HTTPS at the edge, and how its certificate is made. */
+    readonly tls: EdgeTlsMode;
   };
+  /** What gives the LoadBalancer Service its address; addresses: MetalLB's pool (metallb only). */
+  readonly loadBalancer: { readonly kind: LoadBalancerKind; readonly addresses: readonly string[] };
   /** The load generator (a workload of its own, reaching the edge only). */
   readonly loadGenerator: { readonly enabled: boolean; readonly rate: number };
   readonly monitoring: { readonly enabled: boolean; readonly namespace: string };
@@ -283,7 +299,10 @@ export function parseConfig(raw: RawConfig, stack: string, hostArch: string = pr
       nodePort: r.integer("ingressNodePort", 30000, 32767),
       rateLimitRps: r.integer("ingressRateLimitRps", 1, 100000),
       connectionLimit: r.integer("ingressConnectionLimit", 1, 100000),
+      httpsNodePort: r.integer("ingressHttpsNodePort", 30000, 32767),
+      tls: r.oneOf("edgeTls", EDGE_TLS_MODES),
     },
+    loadBalancer: readLoadBalancer(r),
     loadGenerator: { enabled: r.boolean("loadGenerator"), rate: r.integer("loadGeneratorRate", 1, 100000) },
     monitoring: { enabled: r.boolean("monitoring"), namespace: r.string("monitoringNamespace", dnsLabel) },
     // Traces go with the metrics: unset, tracing follows monitoring (Grafana shows both).
@@ -303,12 +322,69 @@ export function parseConfig(raw: RawConfig, stack: string, hostArch: string = pr
     // The edge answers 503 beyond its per-client limit: the dashboards would show the generator's own errors.
     r.errors.push(`${PROJECT}:loadGeneratorRate must be at most ${PROJECT}:ingressRateLimitRps (${config.ingress.rateLimitRps}), the edge's limit per client address; got ${JSON.stringify(String(config.loadGenerator.rate))}`);
   }
+  edgeConflicts(config, r.errors);
   const maxmemory = config.redis.maxmemory;
   if (!config.redis.external && /^[1-9][0-9]*(k|kb|m|mb|g|gb)?$/i.test(maxmemory) && memoryBytes(maxmemory) > memoryBytes(MAXMEMORY_CEILING)) {
     r.errors.push(`${PROJECT}:redisMaxmemory must leave room under the Redis container's 512Mi memory limit (at most ${MAXMEMORY_CEILING}); got ${JSON.stringify(maxmemory)}`);
   }
   if (r.errors.length > 0) throw new Error(r.errors.join("\n"));
   return config;
+}
+
+/** An IPv4 address: four octets 0-255. */
+function ipv4(text: string): number[] | undefined {
+  const parts = text.split(".");
+  if (parts.length !== 4 || !parts.every((p) => /^(0|[1-9][0-9]{0,2})$/.test(p) && Number(p) <= 255)) return undefined;
+  return parts.map(Number);
+}
+
+/** One MetalLB range: a CIDR (IPv4 or IPv6) or first-last IPv4 addresses with first <= last. */
+export function isAddressRange(text: string): boolean {
+  const [a, b, ...rest] = text.split("-");
+  if (rest.length > 0) return false;
+  if (b === undefined) {
+    const [ip, bits, ...more] = text.split("/");
+    if (more.length > 0 || bits === undefined || !/^[0-9]{1,3}$/.test(bits)) return false;
+    if (ipv4(ip!)) return Number(bits) <= 32;
+    return /^[0-9a-fA-F:]+$/.test(ip!) && ip!.includes(":") && Number(bits) <= 128;
+  }
+  const first = ipv4(a!.trim());
+  const last = ipv4(b.trim());
+  if (!first || !last) return false;
+  const n = (x: number[]) => x.reduce((acc, o) => acc * 256 + o, 0);
+  return n(first) <= n(last);
+}
+
+/** loadBalancer and loadBalancerAddresses: the pool is required with metallb and refused without it. */
+function readLoadBalancer(r: Reader): { kind: LoadBalancerKind; addresses: string[] } {
+  const kind = r.oneOf("loadBalancer", LOAD_BALANCERS);
+  const raw = r.optional("loadBalancerAddresses");
+  if (kind !== "metallb") {
+    if (raw !== undefined) r.errors.push(`${PROJECT}:loadBalancerAddresses is set but ${PROJECT}:loadBalancer is not metallb`);
+    return { kind, addresses: [] };
+  }
+  if (raw === undefined) {
+    r.errors.push(`${PROJECT}:loadBalancerAddresses is required with ${PROJECT}:loadBalancer metallb: the addresses MetalLB may give out (on kind, from the kind Docker network: docs/cluster.md)`);
+    return { kind, addresses: [] };
+  }
+  const addresses = raw.split(",").map((a) => a.trim());
+  const bad = addresses.filter((a) => !isAddressRange(a));
+  if (bad.length > 0) r.errors.push(`${PROJECT}:loadBalancerAddresses must be comma-separated CIDRs or first-last IPv4 ranges such as 172.18.255.200-172.18.255.250; got ${JSON.stringify(raw)}`);
+  return { kind, addresses };
+}
+
+/** Edge settings that cannot work together. */
+function edgeConflicts(config: StackConfig, errors: string[]): void {
+  if (config.loadBalancer.kind === "metallb" && config.ingress.serviceType !== "LoadBalancer") {
+    errors.push(`${PROJECT}:ingressServiceType must be LoadBalancer with ${PROJECT}:loadBalancer metallb (MetalLB gives addresses to LoadBalancer Services only); got ${JSON.stringify(config.ingress.serviceType)}`);
+  }
+  if (config.ingress.serviceType === "NodePort" && config.ingress.httpsNodePort === config.ingress.nodePort) {
+    errors.push(`${PROJECT}:ingressHttpsNodePort must differ from ${PROJECT}:ingressNodePort (${config.ingress.nodePort}); got ${JSON.stringify(String(config.ingress.httpsNodePort))}`);
+  }
+  if (config.loadGenerator.enabled && config.ingress.tls !== "off") {
+    // The generator speaks HTTP to the edge's port 80, the only port the authorization graph opens to it; with TLS on, that port only redirects.
+    errors.push(`${PROJECT}:loadGenerator needs ${PROJECT}:edgeTls off: the generator speaks plain HTTP to the edge's port 80, which redirects to HTTPS when TLS is on; got edgeTls ${JSON.stringify(config.ingress.tls)}`);
+  }
 }
 
 /** The ACL users an external Redis must have: one per service with Redis. */

@@ -49,8 +49,6 @@ export const istio: StackPlan = {
         ingressAnnotations: ingressAnnotations("gateway", config.namespace),
       },
       prometheus: { pods: prometheusPod(), scrape: scrapeTls() },
-      // The sidecars' spans (OTLP/gRPC); Jaeger is not meshed here.
-      collectorPorts: [JAEGER_PORTS.otlpGrpc],
     };
   },
   applyPolicy: (ctx) => [
@@ -69,6 +67,6 @@ export const istio: StackPlan = {
       },
       { provider: ctx.provider },
     ),
-    meshBoundary(ctx, { controlPlane: { namespace: ISTIO_NAMESPACE, ports: CONTROL_PLANE_PORTS }, proxyPorts: PROXY_PORTS }),
+    meshBoundary(ctx, { controlPlane: { namespace: ISTIO_NAMESPACE, ports: CONTROL_PLANE_PORTS }, proxyPorts: PROXY_PORTS, collectorPorts: [JAEGER_PORTS.otlpGrpc] }),
   ],
 };

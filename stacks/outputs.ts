@@ -3,18 +3,26 @@ import { CONTROLLER_SERVICE, INGRESS_NAMESPACE } from "../infra/platform/ingress
 import { GRAFANA_SERVICE, PROMETHEUS_SERVICE } from "../infra/platform/monitoring";
 import type { StackConfig } from "./config";
 
-/** The shop's URL for the configured ingress Service type. */
-export function ingressUrl(config: StackConfig): string {
+/**
+ * The shop's URL for the configured ingress Service type, https when the
+ * edge serves TLS. `balancerAddress`: the LoadBalancer's address once the
+ * program knows it (MetalLB: the Service's status after Pulumi awaited it).
+ */
+export function ingressUrl(config: StackConfig, balancerAddress?: string): string {
+  const tls = config.ingress.tls !== "off";
+  const scheme = tls ? "https" : "http";
   const host = config.ingress.host || "localhost";
   switch (config.ingress.serviceType) {
     case "NodePort":
-      return `http://${host}:${config.ingress.nodePort}/`;
+      return `${scheme}://${host}:${tls ? config.ingress.httpsNodePort : config.ingress.nodePort}/`;
     case "LoadBalancer":
-      return config.ingress.host
-        ? `http://${config.ingress.host}/`
-        : `http://<EXTERNAL-IP of: kubectl -n ${INGRESS_NAMESPACE} get svc ${CONTROLLER_SERVICE}>/`;
+      if (config.ingress.host) return `${scheme}://${config.ingress.host}/`;
+      if (balancerAddress) return `${scheme}://${balancerAddress.includes(":") ? `[${balancerAddress}]` : balancerAddress}/`;
+      return `${scheme}://<EXTERNAL-IP of: kubectl -n ${INGRESS_NAMESPACE} get svc ${CONTROLLER_SERVICE}>/`;
     case "ClusterIP":
-      return `http://${host}:8080/ (after: kubectl -n ${INGRESS_NAMESPACE} port-forward svc/${CONTROLLER_SERVICE} 8080:80)`;
+      return tls
+        ? `https://${host}:8443/ (after: kubectl -n ${INGRESS_NAMESPACE} port-forward svc/${CONTROLLER_SERVICE} 8443:443)`
+        : `http://${host}:8080/ (after: kubectl -n ${INGRESS_NAMESPACE} port-forward svc/${CONTROLLER_SERVICE} 8080:80)`;
   }
 }
 

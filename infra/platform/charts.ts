@@ -17,6 +17,10 @@ export const CHARTS = {
   metricsServer: { chart: "metrics-server", version: "3.13.1", repo: "https://kubernetes-sigs.github.io/metrics-server/" },
   /** Jaeger v2.19.0 (one all-in-one Deployment built on the OpenTelemetry Collector), the tracing backend. */
   jaeger: { chart: "jaeger", version: "4.11.1", repo: "https://jaegertracing.github.io/helm-charts" },
+  /** cert-manager v1.21.1 with its CRDs (meshmart:edgeTls cert-manager). */
+  certManager: { chart: "cert-manager", version: "v1.21.1", repo: "https://charts.jetstack.io" },
+  /** MetalLB v0.16.1 with its CRDs, L2 mode (meshmart:loadBalancer metallb). */
+  metallb: { chart: "metallb", version: "0.16.1", repo: "https://metallb.github.io/metallb" },
 } as const satisfies Record<string, ChartRef>;
 
 /** The helm.v3.Release arguments that fetch a pinned chart. */

@@ -5,7 +5,14 @@
  * admit) comes after a ready controller. Helm's wait would also wait for a
  * LoadBalancer's address, which never comes without a cloud controller; so a
  * LoadBalancer Service is not the chart's but the program's own, the same
- * the chart would render, and not awaited.
+ * the chart would render, and not awaited unless MetalLB gives it an
+ * address (`awaitLoadBalancer`): then Pulumi waits for
+ * status.loadBalancer.ingress and `balancerAddress` is that address.
+ *
+ * With TLS at the edge the controller serves the edge's Secret as its default
+ * certificate (the catch-all server of an Ingress without a host never uses
+ * the Ingress's own `tls`), and sends HSTS on HTTPS responses; without it,
+ * no HSTS (the controller still answers 443 with its own fake certificate).
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -24,6 +31,21 @@ export interface IngressNginxArgs {
   /** Labels and annotations of the controller's pods (how a mesh injects its proxy). */
   readonly podLabels?: Record<string, string>;
   readonly podAnnotations?: Record<string, string>;
+  /** HTTPS node port when serviceType is NodePort. */
+  readonly httpsNodePort?: number;
+  /** The edge's TLS Secret as <namespace>/<name>; absent: plain HTTP (no HSTS). */
+  readonly defaultCertificate?: string;
+  /** LoadBalancer: wait for the address (MetalLB gives one) after these (its pool); absent: do not wait. */
+  readonly awaitLoadBalancer?: { readonly after: pulumi.Resource[] };
+}
+
+/**
+ * HSTS (ingress-nginx controller v1.15.1 ConfigMap keys, defaults true /
+ * 31536000 / true): a year, and not for subdomains, which the shop does not
+ * own (ingressHost may be a nip.io name). Off without TLS.
+ */
+export function hstsConfig(tls: boolean): Record<string, string> {
+  return tls ? { hsts: "true", "hsts-max-age": "31536000", "hsts-include-subdomains": "false" } : { hsts: "false" };
 }
 
 /** The controller's pod labels: NetworkPolicies admit ingress traffic from these. */
@@ -47,13 +69,21 @@ export function ingressNginxValues(args: IngressNginxArgs): Record<string, unkno
       allowSnippetAnnotations: false,
       service: {
         type: args.serviceType,
-        ...(args.serviceType === "NodePort" ? { nodePorts: { http: String(args.nodePort) } } : {}),
+        ...(args.serviceType === "NodePort" ? { nodePorts: { http: String(args.nodePort), ...(args.httpsNodePort ? { https: String(args.httpsNodePort) } : {}) } } : {}),
         // A LoadBalancer is controllerService() below, outside Helm's wait.
         ...(args.serviceType === "LoadBalancer" ? { external: { enabled: false } } : {}),
       },
       // Without the chart's external Service the chart passes no --publish-service
       // (_params.tpl): name ours, so the Ingresses report the balancer's address.
-      ...(args.serviceType === "LoadBalancer" ? { extraArgs: { "publish-service": `${args.namespace}/${CONTROLLER_SERVICE}` } } : {}),
+      ...(args.serviceType === "LoadBalancer" || args.defaultCertificate
+        ? {
+            extraArgs: {
+              ...(args.serviceType === "LoadBalancer" ? { "publish-service": `${args.namespace}/${CONTROLLER_SERVICE}` } : {}),
+              ...(args.defaultCertificate ? { "default-ssl-certificate": args.defaultCertificate } : {}),
+            },
+          }
+        : {}),
+      config: hstsConfig(args.defaultCertificate !== undefined),
       admissionWebhooks: { enabled: true },
       metrics: { enabled: false },
       resources: { requests: { cpu: "100m", memory: "90Mi" } },
@@ -88,6 +118,8 @@ export function controllerServiceSpec(): k8s.types.input.core.v1.ServiceSpec {
 export class IngressNginx extends pulumi.ComponentResource {
   public readonly release: k8s.helm.v3.Release;
   public readonly namespace: pulumi.Output<string>;
+  /** The LoadBalancer's address (IP, else host name) once it has one; undefined when not awaited or not a LoadBalancer. */
+  public readonly balancerAddress: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: IngressNginxArgs, opts?: pulumi.ComponentResourceOptions) {
     super("meshmart:platform:IngressNginx", name, args, opts);
@@ -106,16 +138,19 @@ export class IngressNginx extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    this.balancerAddress = pulumi.output(undefined as string | undefined);
     if (args.serviceType === "LoadBalancer") {
-      new k8s.core.v1.Service(
+      const wait = args.awaitLoadBalancer;
+      const service = new k8s.core.v1.Service(
         `${name}-controller`,
         {
-          // An address may never come (kind, minikube without a tunnel): don't wait for one.
-          metadata: { name: CONTROLLER_SERVICE, namespace: this.namespace, annotations: { "pulumi.com/skipAwait": "true" } },
+          // Without MetalLB an address may never come (kind, minikube without a tunnel): don't wait for one.
+          metadata: { name: CONTROLLER_SERVICE, namespace: this.namespace, ...(wait ? {} : { annotations: { "pulumi.com/skipAwait": "true" } }) },
           spec: controllerServiceSpec(),
         },
-        { parent: this, dependsOn: [this.release] },
+        { parent: this, dependsOn: [this.release, ...(wait?.after ?? [])] },
       );
+      if (wait) this.balancerAddress = service.status.apply((s) => s?.loadBalancer?.ingress?.[0]?.ip ?? s?.loadBalancer?.ingress?.[0]?.hostname);
     }
     this.registerOutputs({ namespace: this.namespace, release: this.release.status });
   }

@@ -12,7 +12,7 @@ import { kubectl } from "./kubectl";
 import { Findings, type CheckReport } from "./report";
 
 /** Every namespace any stack creates (the shop's is configurable: meshmart by default). */
-export const PROGRAM_NAMESPACES = ["meshmart", "monitoring", "ingress-nginx", "istio-system", "linkerd", "linkerd-viz"];
+export const PROGRAM_NAMESPACES = ["meshmart", "monitoring", "ingress-nginx", "istio-system", "linkerd", "linkerd-viz", "cert-manager", "metallb-system"];
 
 interface Item {
   readonly kind?: string;

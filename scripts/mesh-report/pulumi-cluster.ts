@@ -7,7 +7,9 @@
  * `destroy` reads a copy in the run's directory (--config-file) with the load
  * generator on at the wanted rate and the edge's per-client limit raised to
  * let it through (meshmart:loadGeneratorRate may not exceed
- * meshmart:ingressRateLimitRps, stacks/config.ts).
+ * meshmart:ingressRateLimitRps, stacks/config.ts), and the edge's TLS off
+ * (the generator speaks plain HTTP to the edge; stacks/config.ts refuses it
+ * with TLS on).
  */
 import { execFile, spawn } from "node:child_process";
 import { cpus, platform, release, totalmem } from "node:os";
@@ -106,7 +108,7 @@ export class PulumiCluster implements MeshCluster {
     this.stackConfig.set(stack, config);
     const file = join(this.o.runDir, `Pulumi.${stack}.mesh-report.yaml`);
     const limit = Math.max(rate, this.o.maxRate, Number(config["meshmart:ingressRateLimitRps"] ?? 0));
-    writeFileSync(file, stringify({ ...doc, config: { ...config, "meshmart:loadGenerator": true, "meshmart:loadGeneratorRate": rate, "meshmart:ingressRateLimitRps": limit } }));
+    writeFileSync(file, stringify({ ...doc, config: { ...config, "meshmart:loadGenerator": true, "meshmart:edgeTls": "off", "meshmart:loadGeneratorRate": rate, "meshmart:ingressRateLimitRps": limit } }));
     return file;
   }
 

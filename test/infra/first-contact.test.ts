@@ -117,7 +117,8 @@ describe("first contact with a real cluster", function () {
       const lb = objects(r, "Service").find((s: any) => s.metadata.namespace === "ingress-nginx")!;
       expect(lb.spec.externalTrafficPolicy).to.equal("Local");
       const values = reveal(release(r, "ingress-nginx")!.inputs.values);
-      expect(values.controller.extraArgs).to.deep.equal({ "publish-service": "ingress-nginx/ingress-nginx-controller" });
+      // (and, with the edge's TLS on, the catch-all server's certificate: edge-tls-metallb.test.ts)
+      expect(values.controller.extraArgs).to.deep.equal({ "publish-service": "ingress-nginx/ingress-nginx-controller", "default-ssl-certificate": "meshmart/meshmart-edge-tls" });
       for (const ing of objects(r, "Ingress")) expect(ing.metadata.annotations["pulumi.com/skipAwait"], ing.metadata.name).to.equal("true");
       const dev = await run("dev");
       for (const ing of objects(dev, "Ingress")) expect(ing.metadata.annotations ?? {}, ing.metadata.name).to.not.have.property("pulumi.com/skipAwait");

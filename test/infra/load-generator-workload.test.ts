@@ -45,11 +45,14 @@ const ISTIO_EXCLUDE_OUTBOUND = "traffic.sidecar.istio.io/excludeOutboundPorts";
 /** Linkerd edge-26.8.3 (controller/api/destination/endpoint_translator.go): no identity for a target's skipped inbound port. */
 const LINKERD_SKIP_INBOUND = "config.linkerd.io/skip-inbound-ports";
 
-/** The runs with the switch on: each stack's own file plus these (an Ingress host in dev, so it sends that Host). */
+/**
+ * The runs with the switch on: each stack's own file plus these (an Ingress host in dev, so it sends that Host).
+ * The generator speaks plain HTTP to the edge's port 80, so the edge's TLS is off (config refuses both on).
+ */
 const LOAD_RUNS = {
-  dev: { "meshmart:loadGenerator": "true", "meshmart:ingressHost": "shop.example.test", "meshmart:redisPassword": "test-redis-password" },
-  istio: { "meshmart:loadGenerator": "true", "meshmart:loadGeneratorRate": "8" },
-  linkerd: { "meshmart:loadGenerator": "true" },
+  dev: { "meshmart:loadGenerator": "true", "meshmart:edgeTls": "off", "meshmart:ingressHost": "shop.example.test", "meshmart:redisPassword": "test-redis-password" },
+  istio: { "meshmart:loadGenerator": "true", "meshmart:edgeTls": "off", "meshmart:loadGeneratorRate": "8" },
+  linkerd: { "meshmart:loadGenerator": "true", "meshmart:edgeTls": "off" },
 } as const;
 type Stack = keyof typeof LOAD_RUNS;
 

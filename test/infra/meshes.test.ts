@@ -99,6 +99,8 @@ describe("the mesh stacks under mocks", function () {
         "nginx.ingress.kubernetes.io/proxy-read-timeout": "8",
         "nginx.ingress.kubernetes.io/limit-rps": "20",
         "nginx.ingress.kubernetes.io/limit-connections": "50",
+        // HTTPS at the edge by default (edge-tls-metallb.test.ts).
+        "nginx.ingress.kubernetes.io/force-ssl-redirect": "true",
       });
     });
 
@@ -200,10 +202,11 @@ describe("the mesh stacks under mocks", function () {
     });
 
     it("generates an ECDSA P-256 trust anchor and issuer, both CAs that can only sign, with sensible validity", () => {
-      const keys = ofType(r, "tls:index/privateKey:PrivateKey");
+      // Linkerd's identity's own (the edge's certificate is edge-tls-metallb.test.ts's).
+      const keys = ofType(r, "tls:index/privateKey:PrivateKey").filter((x) => x.name.startsWith("linkerd-identity"));
       expect(keys).to.have.length(2);
       for (const k of keys) expect(k.inputs).to.deep.include({ algorithm: "ECDSA", ecdsaCurve: "P256" });
-      const [anchor] = ofType(r, "tls:index/selfSignedCert:SelfSignedCert");
+      const [anchor] = ofType(r, "tls:index/selfSignedCert:SelfSignedCert").filter((x) => x.name.startsWith("linkerd-identity"));
       const [issuer] = ofType(r, "tls:index/locallySignedCert:LocallySignedCert");
       const [request] = ofType(r, "tls:index/certRequest:CertRequest");
       expect(anchor!.inputs).to.deep.include({ isCaCertificate: true, allowedUses: ["cert_signing", "crl_signing"], validityPeriodHours: 87600, subject: { commonName: "root.linkerd.cluster.local" } });
@@ -239,6 +242,8 @@ describe("the mesh stacks under mocks", function () {
         "nginx.ingress.kubernetes.io/proxy-read-timeout": "8",
         "nginx.ingress.kubernetes.io/limit-rps": "20",
         "nginx.ingress.kubernetes.io/limit-connections": "50",
+        // HTTPS at the edge by default (edge-tls-metallb.test.ts).
+        "nginx.ingress.kubernetes.io/force-ssl-redirect": "true",
       });
       const prometheus = reveal(release(r, "kube-prometheus-stack").inputs).values.prometheus;
       expect(prometheus.prometheusSpec.podMetadata).to.deep.equal({ annotations: { "linkerd.io/inject": "enabled" } });

@@ -271,7 +271,7 @@ describe("Pulumi program under mocks", function () {
         const nginx = reveal(release(r, "ingress-nginx")!.inputs);
         expect(nginx).to.deep.include({ name: "ingress-nginx", namespace: "ingress-nginx" });
         expect(nginx.skipAwait ?? false).to.equal(false);
-        expect(nginx.values.controller.service).to.deep.equal({ type: "NodePort", nodePorts: { http: "30080" } });
+        expect(nginx.values.controller.service).to.deep.equal({ type: "NodePort", nodePorts: { http: "30080", https: "30443" } });
         expect(nginx.values.controller.admissionWebhooks.enabled).to.equal(true);
         const kps = reveal(release(r, "kube-prometheus-stack")!.inputs);
         expect(kps.values.prometheus.prometheusSpec).to.deep.include({
@@ -350,9 +350,9 @@ describe("Pulumi program under mocks", function () {
         for (const e of canary) expect(e).to.match(/by \(version(, le)?\)/);
       });
 
-      it("keeps every secret a secret: Redis and Grafana passwords, stack output", () => {
+      it("keeps every secret a secret: Redis and Grafana passwords, the edge's key, stack output", () => {
         const secrets = ofType(r, "kubernetes:core/v1:Secret");
-        expect(secrets.map((s) => s.inputs.metadata.name).sort()).to.deep.equal(["grafana-admin", "redis"]);
+        expect(secrets.map((s) => s.inputs.metadata.name).sort()).to.deep.equal(["grafana-admin", "meshmart-edge-tls", "redis"]);
         for (const s of secrets) expect(isSecret(s.inputs.stringData), s.name).to.equal(true);
         expect(isSecret(r.outputs.grafanaAdminPassword)).to.equal(true);
         const redis = reveal(secrets.find((s) => s.inputs.metadata.name === "redis")!.inputs.stringData);
@@ -366,7 +366,8 @@ describe("Pulumi program under mocks", function () {
       });
 
       it("exports the ingress URL, port-forward commands, image digests and the mesh", () => {
-        expect(r.outputs.ingressUrl).to.equal("http://localhost:30080/");
+        // HTTPS by default (meshmart:edgeTls self-signed), on the HTTPS node port.
+        expect(r.outputs.ingressUrl).to.equal("https://localhost:30443/");
         expect(r.outputs.grafanaPortForward).to.match(/^kubectl -n monitoring port-forward svc\/grafana 3000:80/);
         expect(r.outputs.prometheusPortForward).to.match(/^kubectl -n monitoring port-forward svc\/kps-prometheus 9090:9090/);
         expect(Object.keys(r.outputs.imageDigests).sort()).to.deep.equal([...SERVICE_NAMES].sort());
@@ -458,7 +459,7 @@ describe("Pulumi program under mocks", function () {
       // The release is awaited; the LoadBalancer Service is the program's own (first-contact.test.ts).
       expect(nginx.skipAwait ?? false).to.equal(false);
       expect(nginx.values.controller.service).to.deep.equal({ type: "LoadBalancer", external: { enabled: false } });
-      expect(r.outputs.ingressUrl).to.equal("http://shop.example.test/");
+      expect(r.outputs.ingressUrl).to.equal("https://shop.example.test/");
       expect(objects(r, "Ingress")[0].spec.rules[0].host).to.equal("shop.example.test");
     });
 

@@ -1,11 +1,12 @@
 /**
  * Zero unknown fields: every Kubernetes object and custom resource the three
  * stacks (and their variants) declare, checked against the upstream models'
- * types (support/strict-fields.ts). policy.linkerd.io kinds are checked by
- * schema.test.ts against schemas that reject unknown fields themselves.
+ * types (support/strict-fields.ts). policy.linkerd.io, cert-manager.io and
+ * metallb.io kinds are checked by schema.test.ts against schemas generated
+ * from their CRDs that reject unknown fields themselves.
  */
 import { expect } from "chai";
-import { LINKERD_POLICY_GROUP } from "./support/validators";
+import { CRD_SCHEMA_GROUPS } from "./support/validators";
 import { unknownFieldErrors, type DeclaredObject } from "./support/strict-fields";
 import { allRuns, reveal, type StackRun } from "./support/stacks";
 
@@ -16,7 +17,7 @@ function declaredObjects(r: StackRun): DeclaredObject[] {
   return r.resources
     .filter((x) => x.custom && x.type.startsWith("kubernetes:") && !NOT_OBJECTS.has(x.type))
     .map((x) => ({ id: x.urn, object: reveal(x.inputs) }))
-    .filter((o) => !o.object.apiVersion.startsWith(`${LINKERD_POLICY_GROUP}/`));
+    .filter((o) => !CRD_SCHEMA_GROUPS.has(o.object.apiVersion.split("/")[0]!));
 }
 
 describe("unknown fields: what the API server would prune silently", function () {

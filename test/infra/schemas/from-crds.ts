@@ -91,8 +91,8 @@ export function parseCrd(text: string): Schema {
   return parse(text.replace(/\{\{.*?\}\}/g, "helm")) as Schema;
 }
 
-/** The schema of one kind at one version, with the controller's limits applied. */
-export function kindSchema(crd: Schema, kind: string, version: string): Schema {
+/** The schema of one kind at one version of an API group (Linkerd's policy group unless named), with the controller's limits applied. */
+export function kindSchema(crd: Schema, kind: string, version: string, group = "policy.linkerd.io"): Schema {
   if (crd["spec"]?.["names"]?.["kind"] !== kind) throw new Error(`expected a CRD of ${kind}, got ${crd["spec"]?.["names"]?.["kind"]}`);
   const v = (crd["spec"]["versions"] as Schema[]).find((x) => x["name"] === version);
   if (!v || !v["served"]) throw new Error(`${kind} ${version} is not served by this CRD`);
@@ -107,7 +107,7 @@ export function kindSchema(crd: Schema, kind: string, version: string): Schema {
     additionalProperties: false,
     required: ["apiVersion", "kind", "metadata", ...((root["required"] as string[] | undefined) ?? []).filter((r) => !["apiVersion", "kind", "metadata"].includes(r))],
     properties: {
-      apiVersion: { const: `policy.linkerd.io/${version}` },
+      apiVersion: { const: `${group}/${version}` },
       kind: { const: kind },
       metadata: { $ref: "#/definitions/metadata" },
       spec,

@@ -143,8 +143,22 @@ export function imageRepoDigest(root: string, inputs: { imageName: string; skipP
   return inputs.skipPush ? `sha256:${digest}` : `${repository}@sha256:${digest}`;
 }
 
+/**
+ * The address MetalLB gives the first LoadBalancer Service from a pool: the
+ * pool's lowest address (metallb-chart-0.16.1 internal/allocator/allocator.go
+ * `getIPFromCIDR` walks each CIDR from `c.First()`; a first-last range is
+ * split into CIDRs from first). A CIDR's network address counts (.0/.255 are
+ * skipped only with avoidBuggyIPs).
+ */
+export function firstPoolAddress(addresses: readonly string[]): string | undefined {
+  const first = addresses[0];
+  if (!first) return undefined;
+  return first.includes("-") ? first.split("-")[0]!.trim() : first.split("/")[0];
+}
+
 /** Output keys each provider computes (left out in preview, so they are unknown there). */
 export const COMPUTED_OUTPUTS: Record<string, readonly string[]> = {
+  "kubernetes:core/v1:Service": ["status"],
   "docker:index/image:Image": ["repoDigest"],
   "random:index/randomPassword:RandomPassword": ["result", "bcryptHash"],
   "tls:index/privateKey:PrivateKey": ["privateKeyPem", "publicKeyPem", "privateKeyOpenssh", "publicKeyOpenssh", "publicKeyFingerprintMd5", "publicKeyFingerprintSha256"],

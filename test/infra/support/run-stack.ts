@@ -16,7 +16,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parse } from "yaml";
-import { COMPUTED_OUTPUTS, imageRepoDigest, randomPassword, type PasswordInputs } from "./mock-providers";
+import { COMPUTED_OUTPUTS, firstPoolAddress, imageRepoDigest, randomPassword, type PasswordInputs } from "./mock-providers";
 
 const ROOT = resolve(__dirname, "../../..");
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
@@ -100,6 +100,7 @@ async function main(): Promise<void> {
     return register.call(this, req, cb);
   };
 
+  const pools: string[] = [];
   await pulumi.runtime.setMocks(
     {
       newResource(args) {
@@ -113,6 +114,12 @@ async function main(): Promise<void> {
         if (args.type === "tls:index/certRequest:CertRequest") state["certRequestPem"] = pem("CERTIFICATE REQUEST");
         if (args.type === "tls:index/selfSignedCert:SelfSignedCert" || args.type === "tls:index/locallySignedCert:LocallySignedCert") {
           state["certPem"] = pem("CERTIFICATE");
+        }
+        // MetalLB: a pool's first address goes to the first awaited LoadBalancer Service (pools are declared before it).
+        if (args.type === "kubernetes:metallb.io/v1beta1:IPAddressPool") pools.push(...((inputs["spec"]?.["addresses"] as string[] | undefined) ?? []));
+        if (args.type === "kubernetes:core/v1:Service" && inputs["spec"]?.["type"] === "LoadBalancer" && inputs["metadata"]?.["annotations"]?.["pulumi.com/skipAwait"] !== "true") {
+          const ip = firstPoolAddress(pools);
+          if (ip) state["status"] = { loadBalancer: { ingress: [{ ip }] } };
         }
         if (args.type === "kubernetes:helm.sh/v3:Release") {
           state["status"] = { name: inputs["name"], namespace: inputs["namespace"], chart: inputs["chart"], version: inputs["version"], status: "deployed" };

@@ -46,7 +46,7 @@ export const VARIANTS = {
     stack: "dev",
     overrides: { "meshmart:imagePush": "false", "meshmart:monitoring": "false", "meshmart:metricsServer": "false", "meshmart:imageTag": "local", "meshmart:imagePlatform": "linux/arm64" },
   },
-  /** A registry with credentials, a cloud LoadBalancer and a base image mirror. */
+  /** A registry with credentials, a cloud LoadBalancer, the edge's certificate by cert-manager, and a base image mirror. */
   devCloud: {
     stack: "dev",
     overrides: {
@@ -59,10 +59,21 @@ export const VARIANTS = {
       "meshmart:baseImage": "mirror.example.test/node:24-slim",
       "meshmart:canaryWeight": "50",
       "meshmart:metricsServer": "true",
+      "meshmart:edgeTls": "cert-manager",
     },
   },
-  /** Istio with another canary weight, a longer upstream timeout and a quarter of the traces sampled. */
-  istioCanary: { stack: "istio", overrides: { "meshmart:canaryWeight": "20", "meshmart:upstreamTimeoutMs": "3000", "meshmart:tracingSampleRatio": "0.25" } },
+  /** Istio with another canary weight, a longer upstream timeout, a quarter of the traces sampled, and a LoadBalancer given its address by MetalLB. */
+  istioCanary: {
+    stack: "istio",
+    overrides: {
+      "meshmart:canaryWeight": "20",
+      "meshmart:upstreamTimeoutMs": "3000",
+      "meshmart:tracingSampleRatio": "0.25",
+      "meshmart:ingressServiceType": "LoadBalancer",
+      "meshmart:loadBalancer": "metallb",
+      "meshmart:loadBalancerAddresses": "172.18.255.200-172.18.255.250",
+    },
+  },
   /** Linkerd with all payments on v2 and no monitoring (no Prometheus identity anywhere; tracing follows monitoring: off). */
   linkerdCanary: { stack: "linkerd", overrides: { "meshmart:canaryWeight": "100", "meshmart:monitoring": "false", "meshmart:gatewayApiCrds": "false" } },
   /** An external (managed) Redis over TLS, its users' passwords a secret, and a larger maxmemory. */

@@ -2,8 +2,9 @@
  * Upstream schema validators for every Kubernetes kind the program may
  * declare, found generically from apiVersion and kind: the core groups from
  * kubernetes-models, monitoring.coreos.com from prometheus-operator, Istio and
- * Gateway API from their @kubernetes-models packages, policy.linkerd.io from
- * the schemas of the pinned Linkerd release (../schemas/, checked with ajv). A
+ * Gateway API from their @kubernetes-models packages, policy.linkerd.io,
+ * cert-manager.io and metallb.io from schemas generated from the pinned
+ * releases' CRDs (../schemas/, checked with ajv). A
  * kind without a validator is an error, never skipped. (The model packages
  * are ESM-only, hence the dynamic imports.)
  */
@@ -14,35 +15,49 @@ import { join } from "node:path";
 type Model = new (data: unknown) => { validate(): void };
 
 export const LINKERD_POLICY_GROUP = "policy.linkerd.io";
-const LINKERD_SCHEMAS = join(__dirname, "../schemas/linkerd-policy-edge-26.8.3.json");
+/** The API groups validated by schema files generated from upstream CRDs (schemas/from-crds.ts, schemas/edge-crds.ts). */
+const CRD_SCHEMA_FILES: Record<string, string> = {
+  [LINKERD_POLICY_GROUP]: join(__dirname, "../schemas/linkerd-policy-edge-26.8.3.json"),
+  "cert-manager.io": join(__dirname, "../schemas/cert-manager-v1.21.1.json"),
+  "metallb.io": join(__dirname, "../schemas/metallb-0.16.1.json"),
+};
+
+/** Groups whose schemas reject unknown fields themselves (no TypeScript model for support/strict-fields.ts). */
+export const CRD_SCHEMA_GROUPS: ReadonlySet<string> = new Set(Object.keys(CRD_SCHEMA_FILES));
 
 interface SchemaFile {
   readonly definitions: Record<string, unknown>;
   readonly kinds: Record<string, Record<string, unknown>>;
 }
 
-let linkerdModels: Map<string, Model> | undefined;
+const crdModels = new Map<string, Map<string, Model>>();
 
-/** One Model per `<version>/<Kind>` of the Linkerd schema file, validating with ajv. */
-function linkerdModel(version: string, kind: string): Model | undefined {
-  if (!linkerdModels) {
-    const file = JSON.parse(readFileSync(LINKERD_SCHEMAS, "utf8")) as SchemaFile;
+/** One Model per `<version>/<Kind>` of a group's schema file, validating with ajv. */
+function crdModel(group: string, version: string, kind: string): Model | undefined {
+  if (!crdModels.has(group)) {
+    const file = JSON.parse(readFileSync(CRD_SCHEMA_FILES[group]!, "utf8")) as SchemaFile;
     const ajv = new Ajv({ allErrors: true, strict: false });
-    ajv.addSchema({ $id: "linkerd", definitions: file.definitions });
-    linkerdModels = new Map(
-      Object.entries(file.kinds).map(([key, schema]) => {
-        const check = ajv.compile({ ...schema, definitions: file.definitions });
-        const model = class {
-          constructor(private readonly data: unknown) {}
-          validate(): void {
-            if (!check(this.data)) throw new Error(ajv.errorsText(check.errors, { dataVar: key }));
-          }
-        };
-        return [key, model as Model];
-      }),
+    // The OpenAPI formats the CRDs use, as the API server checks them (kube-openapi validate/formats: int32, int64, byte = base64).
+    ajv.addFormat("int32", { type: "number", validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31 });
+    ajv.addFormat("int64", { type: "number", validate: (n: number) => Number.isInteger(n) });
+    ajv.addFormat("byte", /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/);
+    crdModels.set(
+      group,
+      new Map(
+        Object.entries(file.kinds).map(([key, schema]) => {
+          const check = ajv.compile({ ...schema, definitions: file.definitions });
+          const model = class {
+            constructor(private readonly data: unknown) {}
+            validate(): void {
+              if (!check(this.data)) throw new Error(ajv.errorsText(check.errors, { dataVar: key }));
+            }
+          };
+          return [key, model as Model];
+        }),
+      ),
     );
   }
-  return linkerdModels.get(`${version}/${kind}`);
+  return crdModels.get(group)!.get(`${version}/${kind}`);
 }
 
 /** The module holding the models of an API group/version. */
@@ -58,9 +73,9 @@ export function modelModule(apiVersion: string): string {
 
 export async function validatorFor(apiVersion: string, kind: string): Promise<Model> {
   const [group, version] = apiVersion.split("/");
-  if (group === LINKERD_POLICY_GROUP) {
-    const model = linkerdModel(version ?? "", kind);
-    if (!model) throw new Error(`no validator for ${apiVersion} ${kind} in the Linkerd schemas`);
+  if (group !== undefined && CRD_SCHEMA_FILES[group]) {
+    const model = crdModel(group, version ?? "", kind);
+    if (!model) throw new Error(`no validator for ${apiVersion} ${kind} in the ${group === LINKERD_POLICY_GROUP ? "Linkerd" : group} schemas`);
     return model;
   }
   const module = modelModule(apiVersion);
