@@ -16,9 +16,10 @@ import { AppNamespace } from "./infra/namespace";
 import { Observability } from "./infra/observability/observability";
 import { DEFAULT_THRESHOLDS } from "./infra/observability/rules";
 import { CertManager } from "./infra/platform/cert-manager";
-import { CONTROLLER_SERVICE, IngressNginx, INGRESS_NAMESPACE } from "./infra/platform/ingress-nginx";
+import { CONTROLLER_POD_LABELS, CONTROLLER_SERVICE, IngressNginx, INGRESS_NAMESPACE } from "./infra/platform/ingress-nginx";
 import { Jaeger } from "./infra/platform/jaeger";
-import { jaegerDatasource, OTLP_HTTP_ENDPOINT } from "./infra/platform/jaeger-values";
+import { GRAFANA_POD_LABELS, JAEGER_PORTS, jaegerDatasource, OTLP_HTTP_ENDPOINT } from "./infra/platform/jaeger-values";
+import { collectorSenders } from "./infra/policy/collector-egress";
 import { MetalLb } from "./infra/platform/metallb";
 import { MetricsServer } from "./infra/platform/metrics-server";
 import { DASHBOARD_FOLDER, DASHBOARD_LABEL, Monitoring } from "./infra/platform/monitoring";
@@ -71,9 +72,24 @@ const ingress = new IngressNginx(
   },
   { provider, dependsOn: meshSetup.dependsOn },
 );
+// Who may call whom (docs/architecture.md): every enforcement mechanism derives from it.
+const edges = authzEdges(undefined, undefined, { loadGenerator: config.loadGenerator.enabled, tracing: config.tracing.enabled });
 // The tracing backend after the mesh: in the linkerd stack its pod is meshed, so the injector must be up.
 const tracing = config.tracing.enabled
-  ? new Jaeger("tracing", { namespaceAnnotations: meshSetup.tracingNamespaceAnnotations }, { provider, dependsOn: meshSetup.dependsOn })
+  ? new Jaeger(
+      "tracing",
+      {
+        namespaceAnnotations: meshSetup.tracingNamespaceAnnotations,
+        clients: {
+          shop: { namespace: config.namespace, apps: collectorSenders(edges) },
+          otlpPorts: [JAEGER_PORTS.otlpHttp, ...(meshSetup.collectorPorts ?? [])],
+          // In a mesh the ingress controller's proxy spans the edge's hop.
+          edge: meshSetup.ingress ? { namespace: INGRESS_NAMESPACE, podLabels: CONTROLLER_POD_LABELS } : undefined,
+          grafana: config.monitoring.enabled ? { peer: { namespace: config.monitoring.namespace, podLabels: GRAFANA_POD_LABELS }, port: JAEGER_PORTS.query } : undefined,
+        },
+      },
+      { provider, dependsOn: meshSetup.dependsOn },
+    )
   : undefined;
 const certManager = config.ingress.tls === "cert-manager" ? new CertManager("cert-manager", {}, { provider }) : undefined;
 if (config.metricsServer.enabled) {
@@ -136,7 +152,7 @@ const monitoring = config.monitoring.enabled
 // Before the workloads, which wait for it: the policy names them by their
 // fixed names and never waits for them (in the linkerd stack the namespace
 // denies by default, so a policy after the workloads would deadlock).
-const policy = plan.applyPolicy({ config, provider, monitoring, ingress, namespace: namespace.name, edges: authzEdges(undefined, undefined, { loadGenerator: config.loadGenerator.enabled, tracing: config.tracing.enabled }), mesh: meshSetup });
+const policy = plan.applyPolicy({ config, provider, monitoring, ingress, namespace: namespace.name, edges, mesh: meshSetup });
 
 // ── workloads ───────────────────────────────────────────────────────────────
 // A private registry's credentials, for the pulls (the push uses them too, above).

@@ -49,6 +49,8 @@ export const istio: StackPlan = {
         ingressAnnotations: ingressAnnotations("gateway", config.namespace),
       },
       prometheus: { pods: prometheusPod(), scrape: scrapeTls() },
+      // The sidecars' spans (OTLP/gRPC); Jaeger is not meshed here.
+      collectorPorts: [JAEGER_PORTS.otlpGrpc],
     };
   },
   applyPolicy: (ctx) => [
@@ -67,6 +69,6 @@ export const istio: StackPlan = {
       },
       { provider: ctx.provider },
     ),
-    meshBoundary(ctx, { controlPlane: { namespace: ISTIO_NAMESPACE, ports: CONTROL_PLANE_PORTS }, proxyPorts: PROXY_PORTS, collectorPorts: [JAEGER_PORTS.otlpGrpc] }),
+    meshBoundary(ctx, { controlPlane: { namespace: ISTIO_NAMESPACE, ports: CONTROL_PLANE_PORTS }, proxyPorts: PROXY_PORTS }),
   ],
 };

@@ -50,6 +50,8 @@ export const linkerd: StackPlan = {
       ingress: { pods: { annotations: INGRESS_POD_ANNOTATIONS }, ingressAnnotations: INGRESS_ANNOTATIONS },
       prometheus: { pods: { annotations: PROMETHEUS_POD_ANNOTATIONS } },
       tracingNamespaceAnnotations: COLLECTOR_NAMESPACE_ANNOTATIONS,
+      // The proxies' spans (OTLP/gRPC), and meshed connections to Jaeger's own proxy.
+      collectorPorts: [JAEGER_PORTS.otlpGrpc, PROXY_INBOUND_PORT],
     };
   },
   applyPolicy: (ctx) => [
@@ -67,6 +69,6 @@ export const linkerd: StackPlan = {
       },
       { provider: ctx.provider },
     ),
-    meshBoundary(ctx, { controlPlane: { namespace: LINKERD_NAMESPACE, ports: CONTROL_PLANE_PORTS }, proxyPorts: PROXY_PORTS, addOns: VIZ_PEERS, collectorPorts: [JAEGER_PORTS.otlpGrpc, PROXY_INBOUND_PORT] }),
+    meshBoundary(ctx, { controlPlane: { namespace: LINKERD_NAMESPACE, ports: CONTROL_PLANE_PORTS }, proxyPorts: PROXY_PORTS, addOns: VIZ_PEERS }),
   ],
 };

@@ -44,12 +44,6 @@ export interface MeshPorts {
   readonly proxyPorts: readonly number[];
   /** Pods of the mesh's own add-ons that reach every pod (linkerd-viz). */
   readonly addOns?: readonly ExternalPeer[];
-  /**
-   * Ports of the collector's pods the mesh needs besides the services'
-   * OTLP/HTTP one: where the proxies export their own spans, and where a
-   * meshed collector's proxy takes meshed connections.
-   */
-  readonly collectorPorts: readonly number[];
 }
 
 /** The namespace's boundary as NetworkPolicies, before the workloads. */
@@ -70,7 +64,7 @@ export function meshBoundary(ctx: PolicyContext, ports: MeshPorts): NetworkPolic
         externalRedis: externalRedisEndpoint(ctx.config),
         }),
         // The services' spans (OTLP/HTTP) and their proxies' (OTLP/gRPC), to the collector's pods only.
-        ...collectorEgressPolicy(ctx.edges, JAEGER_PEER, [JAEGER_PORTS.otlpHttp, ...ports.collectorPorts]),
+        ...collectorEgressPolicy(ctx.edges, JAEGER_PEER, [JAEGER_PORTS.otlpHttp, ...(ctx.mesh.collectorPorts ?? [])]),
       ],
     },
     { provider: ctx.provider },

@@ -61,6 +61,12 @@ export interface MeshSetup {
   readonly prometheus?: { readonly pods: MeshPodSettings; readonly scrape?: Record<string, unknown> };
   /** Annotations of the tracing backend's namespace (Linkerd meshes it: its proxies export only to a meshed collector). */
   readonly tracingNamespaceAnnotations?: Record<string, string>;
+  /**
+   * Ports of the collector's pods the mesh needs besides the services'
+   * OTLP/HTTP one: where the proxies export their own spans (OTLP/gRPC), and
+   * where a meshed collector's proxy takes meshed connections.
+   */
+  readonly collectorPorts?: readonly number[];
 }
 
 /**

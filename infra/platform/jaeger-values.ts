@@ -20,6 +20,7 @@
 import type { ExternalPeer } from "../policy/network-policy-spec";
 import type { Resources } from "../workload/spec";
 import { serviceHost } from "../mesh/peers";
+import { RELEASE_NAME as MONITORING_RELEASE } from "./monitoring";
 
 export const TRACING_NAMESPACE = "tracing";
 /** The Helm release's name; the chart names its Deployment, Service and ServiceAccount after it (jaeger.fullname). */
@@ -34,6 +35,12 @@ export const JAEGER_POD_LABELS = {
   "app.kubernetes.io/instance": JAEGER_RELEASE,
   "app.kubernetes.io/component": "all-in-one",
 };
+/**
+ * Grafana's pods (kube-prometheus-stack's grafana chart 12.11.1,
+ * templates/_helpers.tpl `grafana.selectorLabels`: the chart's name and the
+ * release's), which read Jaeger through its datasource.
+ */
+export const GRAFANA_POD_LABELS = { "app.kubernetes.io/name": "grafana", "app.kubernetes.io/instance": MONITORING_RELEASE };
 /** Jaeger's pods as a peer of the shop's NetworkPolicies. */
 export const JAEGER_PEER: ExternalPeer = { namespace: TRACING_NAMESPACE, podLabels: JAEGER_POD_LABELS };
 

@@ -21,9 +21,14 @@ export function namespaceEdges(edges: readonly AuthzEdge[]): NamespaceEdge[] {
   return edges.filter((e): e is NamespaceEdge => e.to !== COLLECTOR);
 }
 
+/** The apps the graph lets send spans to the collector, sorted. */
+export function collectorSenders(edges: readonly AuthzEdge[]): string[] {
+  return [...new Set(edges.filter((e) => e.to === COLLECTOR && e.kind === "traces").map((e) => e.from))].sort();
+}
+
 /** The policy, or none when no edge reaches the collector (tracing off). */
 export function collectorEgressPolicy(edges: readonly AuthzEdge[], collector: ExternalPeer, ports: readonly number[]): NamedPolicy[] {
-  const senders = [...new Set(edges.filter((e) => e.to === COLLECTOR && e.kind === "traces").map((e) => e.from))].sort();
+  const senders = collectorSenders(edges);
   if (senders.length === 0) return [];
   if (ports.length === 0) throw new Error("the collector's egress needs at least one port");
   return [

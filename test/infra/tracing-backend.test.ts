@@ -19,7 +19,7 @@
 import { expect } from "chai";
 import { authzEdges, type AuthzEdge } from "../../infra/authz/graph";
 import { SERVICE_NAMES, SERVICES } from "../../services/topology";
-import { CHART_PINS, INGRESS_NGINX_CONTROLLER_POD_LABELS, JAEGER_CHART_OBJECTS, PROMETHEUS_POD_LABELS_UPSTREAM } from "./fixtures/upstream";
+import { CHART_PINS, GRAFANA_POD_LABELS_UPSTREAM, INGRESS_NGINX_CONTROLLER_POD_LABELS, JAEGER_CHART_OBJECTS, PROMETHEUS_POD_LABELS_UPSTREAM } from "./fixtures/upstream";
 import { INTENDED_TRACES } from "./fixtures/intended-graph";
 import { allowed, type Pod, type Policy } from "./support/netpol";
 import { directDependencies, objects, ofType, reveal, run, type Registration, type StackRun, type Variant } from "./support/stacks";
@@ -211,6 +211,42 @@ describe("tracing in the cluster stacks", function () {
       const gateway = shopPods.find((p) => p.labels.app === "gateway")!;
       expect(allowed(policies, ingress, gateway, 4318)).to.equal(false);
       expect(allowed(policies, prometheus, gateway, 4317)).to.equal(false);
+    });
+
+    it(`${stack}: Jaeger admits only the span senders and Grafana, each on its ports, and its policies come first`, async () => {
+      const r = await run(stack);
+      const policies = objects(r, "NetworkPolicy") as Policy[];
+      expect(policies.filter((p) => p.metadata.namespace === "tracing").map((p) => p.metadata.name)).to.include("default-deny-ingress");
+      const jaeger: Pod = { name: "jaeger", namespace: "tracing", labels: { ...JAEGER_CHART_OBJECTS.podLabels } };
+      const pod = (name: string, namespace: string, labels: Record<string, string>): Pod => ({ name, namespace, labels });
+      const cart = pod("cart", NS, { app: "cart", version: "v1" });
+      const redis = pod("redis", NS, { app: "redis", version: "v1" });
+      const impostor = pod("impostor", "default", { app: "cart", version: "v1" });
+      const ingress = pod("ingress", "ingress-nginx", { ...INGRESS_NGINX_CONTROLLER_POD_LABELS });
+      const grafana = pod("grafana", "monitoring", { ...GRAFANA_POD_LABELS_UPSTREAM });
+      const prometheus = pod("prometheus", "monitoring", { ...PROMETHEUS_POD_LABELS_UPSTREAM });
+      const neighbour = pod("neighbour", "tracing", { app: "other" });
+      const { otlpHttp, otlpGrpc, query } = JAEGER_CHART_OBJECTS.ports;
+      const meshed = stack !== "dev";
+      // Only a NetworkPolicy in the tracing namespace can keep these out: the shop's own cannot.
+      expect(allowed(policies, impostor, jaeger, otlpHttp), "another namespace's pod").to.equal(false);
+      expect(allowed(policies, prometheus, jaeger, query), "Prometheus reads no traces").to.equal(false);
+      expect(allowed(policies, neighbour, jaeger, otlpHttp), "a pod of the tracing namespace").to.equal(false);
+      expect(allowed(policies, cart, jaeger, otlpHttp)).to.equal(true);
+      expect(allowed(policies, redis, jaeger, otlpHttp)).to.equal(false);
+      expect(allowed(policies, cart, jaeger, query), "the services read no traces").to.equal(false);
+      // The edge's proxy spans its hop in the meshes; in dev nginx sends none.
+      expect(allowed(policies, ingress, jaeger, otlpGrpc), "the edge's proxy").to.equal(meshed);
+      expect(allowed(policies, ingress, jaeger, query)).to.equal(false);
+      expect(allowed(policies, grafana, jaeger, query), "Grafana's datasource").to.equal(true);
+      expect(allowed(policies, grafana, jaeger, otlpHttp)).to.equal(false);
+      const policy = r.resources.find((x) => x.type === "meshmart:policy:NetworkPolicies" && x.name === "tracing-policy");
+      expect(policy, "the tracing namespace's policies").to.not.equal(undefined);
+      // A dependency on the component is one on each of its policies.
+      const children = r.resources.filter((x) => x.parent === policy!.urn).map((x) => x.urn);
+      expect(children.length).to.be.greaterThan(1);
+      const deps = directDependencies(r, releaseOf(r, "jaeger")!);
+      expect(children.every((c) => deps.includes(c)) || deps.includes(policy!.urn), "Jaeger never runs open").to.equal(true);
     });
   }
 });
