@@ -12,9 +12,11 @@
  *      on the two chains they build, the Express and Fastify peers
  *      (bench/peers/), in the same rounds;
  *   5. where a request's CPU goes (bench/ladder/);
- *   6. every service warmed, then idle until the GC settles (150 s): resident memory;
+ *   6. every service warmed, then idle until the GC settles (150 s): resident,
+ *      proportional (PSS) and private memory;
  *   7. the resilience suite (npm run test:resilience) for its figures;
- *   8. writes bench/RESULTS.md and prints a summary.
+ *   8. writes bench/RESULTS.md (with bench/footprint.md, the stacks' cluster
+ *      footprint from `npm run bench:footprint`) and prints a summary.
  *
  * Everything talks to 127.0.0.1 only, and every step is bounded in time.
  * BENCH_QUICK=1 runs a short smoke version; BENCH_RESILIENCE=0 skips step 7.
@@ -115,6 +117,7 @@ function summary(report: BenchReport): string {
   }
   lines.push(`  cold start ms     ${report.coldStarts.map((c) => `${c.service} ${c.medianMs.toFixed(0)}`).join(", ")} (goal ≤ ${GOALS.coldStartMs})`);
   lines.push(`  idle RSS MiB      ${Object.entries(report.memory.idle).map(([name, m]) => `${name} ${m.rssMiB.toFixed(1)}`).join(", ")} (goal ≤ ${GOALS.idleRssMiB})`);
+  lines.push(`  idle PSS/private  ${Object.entries(report.memory.idle).map(([name, m]) => `${name} ${m.pssMiB.toFixed(1)}/${m.privateMiB.toFixed(1)}`).join(", ")} MiB`);
   if ("error" in report.resilience) lines.push(`  resilience        ${report.resilience.error}`);
   else {
     const r = report.resilience;
@@ -205,7 +208,21 @@ async function main(): Promise<void> {
       (text) => text.slice(text.indexOf("\n## ") + 1).replace(/^## /gm, "### "),
       () => undefined,
     );
-    const report: BenchReport = { date, machine, settings, paths, coldStarts, memory, floorMemory, ladder: rungs, resilience, ...(images ? { images } : {}), ...(keptLibraries ? { keptLibraries } : {}) };
+    const footprint = await readFile(join(__dirname, "footprint.md"), "utf8").catch(() => undefined);
+    const report: BenchReport = {
+      date,
+      machine,
+      settings,
+      paths,
+      coldStarts,
+      memory,
+      floorMemory,
+      ladder: rungs,
+      resilience,
+      ...(images ? { images } : {}),
+      ...(keptLibraries ? { keptLibraries } : {}),
+      ...(footprint ? { footprint } : {}),
+    };
     await writeFile(RESULTS, renderResults(report));
     process.stdout.write(summary(report));
     if ("error" in resilience && settings.resilience) process.exitCode = 1;

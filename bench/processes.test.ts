@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { cpuTimeMs, cpuTimeNs, memoryOf, parseStatus } from "./processes";
+import { readFileSync } from "node:fs";
+import { cpuTimeMs, cpuTimeNs, memoryOf, parseSmapsRollup, parseStatus, proportionalMemory } from "./processes";
 
 describe("bench: reading /proc", () => {
   it("reads the resident set and its anonymous and file-backed parts", () => {
@@ -20,5 +21,27 @@ describe("bench: reading /proc", () => {
     const memory = memoryOf(process.pid);
     expect(memory.rssMiB).to.be.above(10);
     expect(memory.anonMiB + memory.fileMiB).to.be.at.most(memory.rssMiB + 1);
+  });
+
+  it("reads PSS and private memory from this process's own smaps_rollup, consistent with each other and with the RSS", () => {
+    // Linux's Documentation/filesystems/proc.rst: smaps_rollup sums smaps over every mapping; Rss is the shared
+    // and private pages, clean and dirty; Pss counts a private page whole and a shared one divided among its sharers.
+    const rollup = parseSmapsRollup(readFileSync(`/proc/${process.pid}/smaps_rollup`, "utf8"));
+    const { Rss: rss, Pss: pss, Shared_Clean: sharedClean, Shared_Dirty: sharedDirty, Private_Clean: privateClean, Private_Dirty: privateDirty } = rollup;
+    expect(rss, "a node process holds more than 10 MiB").to.be.above(10 * 1024);
+    expect(sharedClean! + sharedDirty! + privateClean! + privateDirty!, "Rss = shared + private pages").to.equal(rss);
+    expect(pss, "Pss ≤ Rss").to.be.at.most(rss!);
+    expect(pss, "Pss ≥ the private pages, counted whole").to.be.at.least(privateClean! + privateDirty!);
+    expect(rollup["Pss_Anon"]! + rollup["Pss_File"]! + rollup["Pss_Shmem"]!, "Pss = Pss_Anon + Pss_File + Pss_Shmem, give or take the kernel's rounding of each").to.be.closeTo(pss!, 3);
+    const memory = proportionalMemory(rollup);
+    expect(memory.pssMiB).to.equal(pss! / 1024);
+    expect(memory.privateMiB).to.equal((privateClean! + privateDirty!) / 1024);
+    const live = memoryOf(process.pid);
+    expect(live.privateMiB, "private ≤ PSS").to.be.at.most(live.pssMiB + 1);
+    expect(live.pssMiB, "PSS ≤ RSS").to.be.at.most(live.rssMiB + 1);
+  });
+
+  it("refuses a smaps_rollup without the lines it needs", () => {
+    expect(() => parseSmapsRollup("Rss: 10 kB\nPss: 5 kB\n")).to.throw(/Private_Clean/);
   });
 });

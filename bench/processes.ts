@@ -1,7 +1,8 @@
 /**
  * What the benchmark reads about processes from Linux's /proc: CPU time
  * (to charge each request its CPU cost, a figure other work on the machine
- * disturbs far less than throughput), resident memory, and CPU affinity
+ * disturbs far less than throughput), memory (resident, proportional and
+ * private: /proc/<pid>/status and smaps_rollup), and CPU affinity
  * (so the load generator and the servers get a core each instead of
  * starving each other).
  */
@@ -35,22 +36,44 @@ export function cpuTimeNs(pid: number): number {
 }
 
 export interface Memory {
-  /** Resident set size, MiB: what the goal is about. */
+  /** Resident set size, MiB: what the goal is about (VmRSS of /proc/<pid>/status). */
   readonly rssMiB: number;
-  /** Of which anonymous memory, private to the process (heap, stacks, buffers). */
+  /** Of which anonymous memory, private to the process (heap, stacks, buffers): RssAnon. */
   readonly anonMiB: number;
-  /** Of which file-backed pages: mostly the node binary's code, shared by every node process. */
+  /** Of which file-backed pages: mostly the node binary's code, shared by every node process: RssFile. */
   readonly fileMiB: number;
+  /** Proportional set size: each resident page divided by the number of processes mapping it (Pss of smaps_rollup). */
+  readonly pssMiB: number;
+  /** Pages mapped by this process alone, anonymous or not (Private_Clean + Private_Dirty of smaps_rollup): what ending it frees. */
+  readonly privateMiB: number;
 }
 
 /** Parses the Rss lines of /proc/<pid>/status. */
-export function parseStatus(status: string): Memory {
+export function parseStatus(status: string): Pick<Memory, "rssMiB" | "anonMiB" | "fileMiB"> {
   const kib = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? Number.NaN);
   return { rssMiB: kib("VmRSS") / 1024, anonMiB: kib("RssAnon") / 1024, fileMiB: kib("RssFile") / 1024 };
 }
 
+/** Every "Name: N kB" line of /proc/<pid>/smaps_rollup (the sums over all of a process's mappings), in KiB. */
+export function parseSmapsRollup(text: string): Record<string, number> {
+  const fields: Record<string, number> = {};
+  for (const [, name, kib] of text.matchAll(/^(\w+):\s+(\d+) kB$/gm)) fields[name!] = Number(kib);
+  for (const name of ["Rss", "Pss", "Private_Clean", "Private_Dirty"]) {
+    if (!(name in fields)) throw new Error(`smaps_rollup has no ${name} line`);
+  }
+  return fields;
+}
+
+/** PSS and private memory from smaps_rollup's fields (Linux's Documentation/filesystems/proc.rst). */
+export function proportionalMemory(rollup: Readonly<Record<string, number>>): Pick<Memory, "pssMiB" | "privateMiB"> {
+  return { pssMiB: rollup["Pss"]! / 1024, privateMiB: (rollup["Private_Clean"]! + rollup["Private_Dirty"]!) / 1024 };
+}
+
 export function memoryOf(pid: number): Memory {
-  return parseStatus(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return {
+    ...parseStatus(readFileSync(`/proc/${pid}/status`, "utf8")),
+    ...proportionalMemory(parseSmapsRollup(readFileSync(`/proc/${pid}/smaps_rollup`, "utf8"))),
+  };
 }
 
 /** Whether cores can be split: Linux taskset present and at least two cores. */

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { PATHS } from "./paths";
-import { explanations, imageTable, renderResults, type BenchReport } from "./results";
+import { explanations, imageTable, renderResults, withFootprintSection, type BenchReport } from "./results";
 import type { Summary } from "./throughput";
 
 function summary(rps: number, p99: number, cpu: Record<string, number>): Summary {
@@ -8,7 +8,7 @@ function summary(rps: number, p99: number, cpu: Record<string, number>): Summary
   return { requestsPerSecond: rps, p50Ms: 1, p99Ms: p99, cpuUs: cpu, cpuUsTotal: total, requests: rps * 5, failed: 0 };
 }
 
-const memory = (rss: number) => ({ rssMiB: rss, anonMiB: rss - 42, fileMiB: 42 });
+const memory = (rss: number) => ({ rssMiB: rss, anonMiB: rss - 42, fileMiB: 42, pssMiB: rss - 30, privateMiB: rss - 41 });
 
 function report(options: { ratio: number; coldMs: number; rss: number }): BenchReport {
   return {
@@ -78,8 +78,8 @@ describe("bench: RESULTS.md", () => {
     expect(text).to.include("requests or acknowledged writes lost: **0**");
     expect(text).to.include("Hostile inputs: 92 inputs against 47 public routes, 4429 requests");
     expect(text).to.include("| meshmart/users:local | 177 MB |");
-    expect(text).to.match(/\| users \| 75\.0 \| \*\*55\.0\*\* \| 13\.0 \| 42\.0 \| 31 s \|/);
-    expect(text).to.match(/\| floor users \| 53\.0 \| \*\*53\.0\*\* \| 11\.0 \| 42\.0 \| – \|/);
+    expect(text).to.match(/\| users \| 75\.0 \| \*\*55\.0\*\* \| 13\.0 \| 42\.0 \| 25\.0 \| 14\.0 \| 31 s \|/);
+    expect(text).to.match(/\| floor users \| 53\.0 \| \*\*53\.0\*\* \| 11\.0 \| 42\.0 \| 23\.0 \| 12\.0 \| – \|/);
   });
 
   it("reports a suite that did not run instead of figures", () => {
@@ -136,5 +136,26 @@ describe("bench: RESULTS.md sets the peers beside the floor and ours", () => {
     const text = renderResults({ ...report({ ratio: 0.5, coldMs: 100, rss: 50 }), keptLibraries: "## pino\n\n| a | b |" });
     expect(text).to.include("## Kept libraries, measured before and after");
     expect(text).to.include("## pino\n\n| a | b |");
+  });
+
+  it("shows each process's idle PSS and private memory beside its RSS", () => {
+    const text = renderResults(report({ ratio: 0.9, coldMs: 200, rss: 80 }));
+    expect(text).to.include("idle PSS, MiB | idle private, MiB");
+    // rss 80: PSS 50.0, private 39.0 (the fixture above); the floor's users at rss 53: PSS 23.0, private 12.0
+    expect(text).to.match(/\| users \| 100\.0 \| \*\*80\.0\*\* \| 38\.0 \| 42\.0 \| 50\.0 \| 39\.0 \| 31 s \|/);
+    expect(text).to.match(/\| floor users \| 53\.0 \| \*\*53\.0\*\* \| 11\.0 \| 42\.0 \| 23\.0 \| 12\.0 \| – \|/);
+    expect(text).to.include("Private_Clean + Private_Dirty");
+  });
+
+  it("carries bench/footprint.md in its Cluster footprint section, and replaces only that section when the footprint is rerun", () => {
+    const first = renderResults({ ...report({ ratio: 0.9, coldMs: 200, rss: 55 }), footprint: "dev reserves 1 CPU\n" });
+    expect(first).to.include("## Cluster footprint\n\nFrom bench/footprint.md: dev reserves 1 CPU\n\n## Image sizes");
+    const again = withFootprintSection(first, "dev reserves 2 CPU\n");
+    expect(again).to.include("From bench/footprint.md: dev reserves 2 CPU\n\n## Image sizes");
+    expect(again).not.to.include("1 CPU");
+    expect(again.replace("2 CPU", "1 CPU")).to.equal(first);
+    const without = renderResults(report({ ratio: 0.9, coldMs: 200, rss: 55 }));
+    expect(without).to.include("See bench/footprint.md (`npm run bench:footprint`).");
+    expect(withFootprintSection(without, "x\n")).to.include("## Cluster footprint\n\nFrom bench/footprint.md: x\n\n## Image sizes");
   });
 });

@@ -46,6 +46,8 @@ export interface BenchReport {
   readonly images?: string;
   /** bench/kept-libraries.md: each kept-library swap measured before and after (by its own script, on its own Node). */
   readonly keptLibraries?: string;
+  /** bench/footprint.md: every stack's CPU and memory requests and limits (`npm run bench:footprint`). */
+  readonly footprint?: string;
 }
 
 const num = (value: number, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : "–");
@@ -179,14 +181,19 @@ function ladderTable(rungs: readonly Rung[]): string[] {
 
 function memoryTable(report: BenchReport): string[] {
   const row = (name: string, after: Memory | undefined, idle: Memory, settled: number | undefined) =>
-    `| ${name} | ${after ? num(after.rssMiB, 1) : "–"} | **${num(idle.rssMiB, 1)}** | ${num(idle.anonMiB, 1)} | ${num(idle.fileMiB, 1)} | ${settled ? `${settled} s` : "–"} |`;
+    `| ${name} | ${after ? num(after.rssMiB, 1) : "–"} | **${num(idle.rssMiB, 1)}** | ${num(idle.anonMiB, 1)} | ${num(idle.fileMiB, 1)} | ${num(idle.pssMiB, 1)} | ${num(idle.privateMiB, 1)} | ${settled ? `${settled} s` : "–"} |`;
   const lines = [
-    "| process | RSS after traffic, MiB | idle RSS, MiB | of which private (anon) | of which file-backed (node binary…) | last moved |",
-    "| --- | ---: | ---: | ---: | ---: | ---: |",
+    "| process | RSS after traffic, MiB | idle RSS, MiB | of which anonymous | of which file-backed (node binary…) | idle PSS, MiB | idle private, MiB | last moved |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
   ];
   for (const [name, idle] of Object.entries(report.memory.idle)) lines.push(row(name, report.memory.afterLoad[name], idle, report.memory.settledS[name]));
   for (const [name, idle] of Object.entries(report.floorMemory.idle)) lines.push(row(`floor ${name}`, report.floorMemory.afterLoad[name], idle, report.floorMemory.settledS[name]));
   return lines;
+}
+
+/** How many node processes the idle figures were read from together. */
+function sharers(report: BenchReport): number {
+  return Object.keys(report.memory.idle).length + Object.keys(report.floorMemory.idle).length;
 }
 
 function resilienceSection(figures: BenchReport["resilience"], node: string): string[] {
@@ -284,7 +291,7 @@ export function renderResults(report: BenchReport): string {
     "",
     "## Idle memory",
     "",
-    `Every service served traffic, then was left idle ${report.memory.idleS} s for the garbage collector to settle (V8 shrinks a heap that stopped growing, at a moment of its own choosing, seen here from 20 to 100 s after the traffic stops; "last moved" says when each did). Resident set from /proc/<pid>/status; the floor's servers for comparison:`,
+    `Every service served traffic, then was left idle ${report.memory.idleS} s for the garbage collector to settle (V8 shrinks a heap that stopped growing, at a moment of its own choosing, seen here from 20 to 100 s after the traffic stops; "last moved" says when each did). Resident set and its anonymous and file-backed parts (VmRSS, RssAnon, RssFile) from /proc/<pid>/status; PSS (Pss: each resident page divided by the number of processes mapping it, so the node binary's pages shared by every service count once across them) and private memory (Private_Clean + Private_Dirty: pages no other process maps, what ending the process frees) from /proc/<pid>/smaps_rollup, read at the same moment. Every service, the floor's servers and the peers run here at once, so the shared pages are split about ${sharers(report)} ways; in a cluster, one service per pod and node, PSS would lie nearer the RSS. The floor's servers for comparison:`,
     "",
     ...memoryTable(report),
     "",
@@ -292,12 +299,34 @@ export function renderResults(report: BenchReport): string {
     "",
     ...resilienceSection(report.resilience, machine.node),
     "",
+    ...footprintSection(report.footprint),
+    "",
     "## Image sizes",
     "",
     ...(report.images ? ["From bench/images.md (`npm run bench:images`):", "", ...imageNodeWarning(report.images, machine.node), report.images] : ["See bench/images.md (`npm run bench:images`)."]),
     "",
   ];
   return lines.join("\n");
+}
+
+const FOOTPRINT_HEADING = "## Cluster footprint";
+
+/** The "Cluster footprint" section: bench/footprint.md's text, or where to get it. */
+function footprintSection(markdown: string | undefined): string[] {
+  return [FOOTPRINT_HEADING, "", markdown ? `From bench/footprint.md: ${markdown.trim()}` : "See bench/footprint.md (`npm run bench:footprint`)."];
+}
+
+/** RESULTS.md with its "Cluster footprint" section replaced by bench/footprint.md's text (added before "Image sizes" if missing). */
+export function withFootprintSection(results: string, markdown: string): string {
+  const section = footprintSection(markdown).join("\n") + "\n";
+  const start = results.indexOf(`\n${FOOTPRINT_HEADING}\n`);
+  if (start >= 0) {
+    const next = results.indexOf("\n## ", start + 1);
+    return `${results.slice(0, start + 1)}${section}${next >= 0 ? results.slice(next) : ""}`;
+  }
+  const images = results.indexOf("\n## Image sizes\n");
+  if (images < 0) return `${results.trimEnd()}\n\n${section}`;
+  return `${results.slice(0, images + 1)}${section}\n${results.slice(images + 1)}`;
 }
 
 /**
