@@ -22,7 +22,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { CHART_PINS, INGRESS_NGINX_TLS, METALLB_NAMESPACE_LABELS, TLS_ALLOWED_USES } from "./fixtures/upstream";
+import { CERT_MANAGER_COMMIT, CHART_PINS, INGRESS_NGINX_TLS, METALLB_CHART_COMMIT, METALLB_NAMESPACE_LABELS, TLS_ALLOWED_USES } from "./fixtures/upstream";
+import { CERT_MANAGER_SOURCE, crdOf, METALLB_SOURCE } from "./schemas/edge-crds";
 import { objects, ofType, plainText, reveal, transitiveDependencies, type Registration, type StackRun } from "./support/stacks";
 import { unknownFieldErrors } from "./support/strict-fields";
 import { CRD_SCHEMA_GROUPS, validateObject } from "./support/validators";
@@ -103,6 +104,21 @@ describe("HTTPS at the edge and MetalLB, in every stack", function () {
       expect(Object.fromEntries(unknownFieldErrors(strict))).to.deep.equal({});
     });
   }
+
+  it("the schemas name their source: the pinned releases' CRDs, at the commits of their tags", () => {
+    for (const [source, commit, kinds] of [
+      [CERT_MANAGER_SOURCE, CERT_MANAGER_COMMIT, ["v1/Certificate", "v1/ClusterIssuer"]],
+      [METALLB_SOURCE, METALLB_CHART_COMMIT, ["v1beta1/IPAddressPool", "v1beta1/L2Advertisement"]],
+    ] as const) {
+      const file = JSON.parse(readFileSync(join(__dirname, "schemas", source.file), "utf8"));
+      expect(file.source, source.file).to.deep.equal({ repo: source.repo, commit, files: [...new Set(source.kinds.map((k) => k.path))] });
+      expect(Object.keys(file.kinds).sort(), source.file).to.deep.equal([...kinds]);
+    }
+    // One file of many CRDs (MetalLB's subchart), Helm expressions blanked.
+    const two = "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nspec: {names: {kind: A}}\n---\napiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {namespace: {{ .Release.Namespace }}}\nspec: {names: {kind: B}}\n";
+    expect(crdOf(two, "B").spec.names.kind).to.equal("B");
+    expect(() => crdOf(two, "C")).to.throw("no CRD of C");
+  });
 
   it("the generated schemas reject what cert-manager's and MetalLB's CRDs reject", async () => {
     const check = (o: { apiVersion: string; kind: string } & Record<string, unknown>) => validateObject(o);

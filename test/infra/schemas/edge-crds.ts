@@ -16,7 +16,7 @@ import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
-import { kindSchema } from "./from-crds";
+import { kindSchema, METADATA } from "./from-crds";
 
 type Schema = Record<string, any>;
 
@@ -51,13 +51,6 @@ export const METALLB_SOURCE: CrdSource = {
     { path: "charts/metallb/charts/crds/templates/crds.yaml", kind: "IPAddressPool", version: "v1beta1" },
     { path: "charts/metallb/charts/crds/templates/crds.yaml", kind: "L2Advertisement", version: "v1beta1" },
   ],
-};
-
-/** Object metadata as the API server checks it for any custom resource: a DNS-1123 subdomain name. */
-const METADATA: Schema = {
-  type: "object",
-  required: ["name"],
-  properties: { name: { type: "string", maxLength: 253, pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$" } },
 };
 
 /** The CRD of `kind` among the YAML documents of a file (Helm expressions blanked). */

@@ -60,7 +60,7 @@ const CONTROLLER_LIMITS: Record<string, Record<string, Schema>> = {
 };
 
 /** Object metadata as the API server checks it for any custom resource: a DNS-1123 subdomain name. */
-const METADATA: Schema = {
+export const METADATA: Schema = {
   type: "object",
   required: ["name"],
   properties: { name: { type: "string", maxLength: 253, pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$" } },
