@@ -61,7 +61,7 @@ export const KEYS = {
   logLevel: { type: "string", default: "info", description: "Services' log level: debug, info, warn or error." },
   ingressHost: { type: "string", default: "", description: "Host the Ingress answers for; empty: any host." },
   ingressClass: { type: "string", default: "nginx", description: "IngressClass of the installed ingress-nginx." },
-  ingressServiceType: { type: "string", default: "NodePort", description: "ingress-nginx Service type: NodePort (kind/minikube), LoadBalancer (cloud; not awaited) or ClusterIP (port-forward)." },
+  ingressServiceType: { type: "string", default: "NodePort", description: "ingress-nginx Service type: NodePort (kind/minikube), LoadBalancer (a cloud's, not awaited; or MetalLB's with loadBalancer metallb, awaited) or ClusterIP (port-forward)." },
   ingressRateLimitRps: { type: "integer", default: 20, description: "Requests a second each client address may make through the edge (per controller replica; burst 5x); beyond: 503." },
   ingressConnectionLimit: { type: "integer", default: 50, description: "Concurrent connections each client address may hold at the edge (per controller replica)." },
   ingressNodePort: { type: "integer", default: 30080, description: "HTTP node port of ingress-nginx when ingressServiceType is NodePort (30000-32767)." },
