@@ -5,13 +5,17 @@
  * side — the bundles of a git ref (HTTP_CLIENT_BASELINE, default HEAD) and
  * of this tree, or of a second ref (HTTP_CLIENT_CANDIDATE: then nothing
  * uncommitted in the working tree, anyone's, muddies the comparison) — and
- * loaded in rotating order, round after round, at a fixed rate. Each round charges every process of a chain the CPU time of
- * all its threads (the scheduler's nanoseconds) per request; the medians and
- * the spread over rounds are what to quote on a machine shared with others.
+ * loaded in rotating order, round after round, at a fixed rate. With
+ * HTTP_CLIENT_FROM=<ref> the baseline is the candidate's ref with only the
+ * client's files (CLIENT_FILES) taken from <ref>: the two chains then
+ * differ in the client alone. Each round charges every process of a chain
+ * the CPU time of all its threads (the scheduler's nanoseconds) per
+ * request; the medians and the spread over rounds are what to quote on a
+ * machine shared with others.
  *
  *   npx tsx bench/ladder/http-client-cost.ts                          # this tree against HEAD
  *   HTTP_CLIENT_BASELINE=abc1234 HTTP_CLIENT_ROUNDS=15 npx tsx bench/ladder/http-client-cost.ts
- *   HTTP_CLIENT_BASELINE=abc1234~1 HTTP_CLIENT_CANDIDATE=abc1234 npx tsx bench/ladder/http-client-cost.ts
+ *   HTTP_CLIENT_CANDIDATE=HEAD HTTP_CLIENT_FROM=c23875d~1 npx tsx bench/ladder/http-client-cost.ts   # the client of c23875d~1 swapped into HEAD
  *
  * Used to decide the undici swap (docs/benchmarks.md, "The HTTP client swap").
  */
@@ -45,10 +49,18 @@ export interface Chain {
   readonly pids: Readonly<Record<ChainProcess, number>>;
 }
 
-/** Builds the bundles of git ref `ref` (its tree, this checkout's node_modules) into a temporary directory. */
-export function bundleOfRef(ref: string): { dist: string; remove(): void } {
+/** The files of the outbound HTTP client: all that HTTP_CLIENT_FROM swaps. */
+export const CLIENT_FILES = ["services/kit/http-client.ts", "services/kit/http-transport.ts"] as const;
+
+/**
+ * Builds the bundles of git ref `ref` (its tree, this checkout's
+ * node_modules) into a temporary directory; with `clientFrom`, the
+ * client's files are those of that ref.
+ */
+export function bundleOfRef(ref: string, clientFrom?: string): { dist: string; remove(): void } {
   const tree = mkdtempSync(join(tmpdir(), "meshmart-client-baseline-"));
   execFileSync("sh", ["-c", `git -C "$1" archive "$2" | tar -x -C "$3"`, "sh", ROOT, ref, tree]);
+  if (clientFrom !== undefined) execFileSync("sh", ["-c", `git -C "$1" archive "$2" "$4" "$5" | tar -x -C "$3"`, "sh", ROOT, clientFrom, tree, ...CLIENT_FILES]);
   symlinkSync(join(ROOT, "node_modules"), join(tree, "node_modules"));
   const dist = join(tree, "dist-bench");
   const remove = () => rmSync(tree, { recursive: true, force: true });
@@ -139,9 +151,13 @@ export interface StartedClientBench {
   stop(): Promise<void>;
 }
 
-/** Both chains (the bundles of `ref` and of `candidate`, or of this tree) and their Redis, idle until measured. */
-export async function startClientBench(ref: string, candidate?: string): Promise<StartedClientBench> {
-  const baseline = bundleOfRef(ref);
+/**
+ * Both chains (the bundles of `ref` and of `candidate`, or of this tree)
+ * and their Redis, idle until measured; with `clientFrom`, the baseline is
+ * `ref` with the client's files of `clientFrom`.
+ */
+export async function startClientBench(ref: string, candidate?: string, clientFrom?: string): Promise<StartedClientBench> {
+  const baseline = bundleOfRef(ref, clientFrom);
   let built: ReturnType<typeof bundleOfRef> | undefined;
   try {
     built = candidate === undefined ? undefined : bundleOfRef(candidate);
@@ -173,9 +189,11 @@ async function main(): Promise<void> {
     seconds: wholeNumberFromEnv(process.env, "HTTP_CLIENT_SECONDS", 5),
     rate: wholeNumberFromEnv(process.env, "HTTP_CLIENT_RATE", 1_000),
   };
-  const ref = process.env.HTTP_CLIENT_BASELINE ?? "HEAD";
   const candidate = process.env.HTTP_CLIENT_CANDIDATE;
-  const bench = await startClientBench(ref, candidate);
+  const clientFrom = process.env.HTTP_CLIENT_FROM;
+  if (clientFrom !== undefined && candidate === undefined) throw new Error("HTTP_CLIENT_FROM swaps the client into HTTP_CLIENT_CANDIDATE's ref: set that too");
+  const bench = clientFrom === undefined ? await startClientBench(process.env.HTTP_CLIENT_BASELINE ?? "HEAD", candidate) : await startClientBench(candidate!, candidate, clientFrom);
+  const ref = clientFrom === undefined ? (process.env.HTTP_CLIENT_BASELINE ?? "HEAD") : `${candidate} with the client of ${clientFrom}`;
   const named = candidate ?? "this tree";
   try {
     const cost = await measureClientCost(bench.chains, options, (line) => process.stdout.write(`http-client-cost: ${line}\n`));
