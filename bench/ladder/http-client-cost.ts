@@ -11,7 +11,8 @@
  * differ in the client alone. Each round charges every process of a chain
  * the CPU time of all its threads (the scheduler's nanoseconds) per
  * request; the medians and the spread over rounds are what to quote on a
- * machine shared with others.
+ * machine shared with others. Before any load, it also reads each
+ * process's idle memory (RSS and private), once both chains have started.
  *
  *   npx tsx bench/ladder/http-client-cost.ts                          # this tree against HEAD
  *   HTTP_CLIENT_BASELINE=abc1234 HTTP_CLIENT_ROUNDS=15 npx tsx bench/ladder/http-client-cost.ts
@@ -28,7 +29,7 @@ import { startTestRedis, type TestRedis } from "../../test/support/redis";
 import { bundle } from "../../test/support/build";
 import { SERVICES, upstreamUrlEnv, type ServiceName } from "../../services/topology";
 import { load } from "../load";
-import { cpuTimeNs } from "../processes";
+import { cpuTimeNs, memoryOf } from "../processes";
 import { median } from "../stats";
 import { wholeNumberFromEnv } from "../whole-number";
 
@@ -196,6 +197,12 @@ async function main(): Promise<void> {
   const ref = clientFrom === undefined ? (process.env.HTTP_CLIENT_BASELINE ?? "HEAD") : `${candidate} with the client of ${clientFrom}`;
   const named = candidate ?? "this tree";
   try {
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    const idle = bench.chains.map((chain) => ({ variant: chain.variant, memory: Object.fromEntries(CHAIN.map((name) => [name, memoryOf(chain.pids[name])])) }));
+    for (const { variant, memory } of idle) {
+      const line = CHAIN.map((name) => `${name} ${memory[name]!.rssMiB.toFixed(1)} MiB RSS, ${memory[name]!.privateMiB.toFixed(1)} private`).join("; ");
+      process.stdout.write(`http-client-cost: idle, ${variant === "tree" ? named : ref}: ${line}\n`);
+    }
     const cost = await measureClientCost(bench.chains, options, (line) => process.stdout.write(`http-client-cost: ${line}\n`));
     const f = (s: { median: number; min: number; max: number }) => `${s.median.toFixed(1)} µs (${s.min.toFixed(1)}–${s.max.toFixed(1)})`;
     for (const variant of VARIANTS) {

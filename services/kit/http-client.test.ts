@@ -1,3 +1,5 @@
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
 import { expect } from "chai";
 import { Registry } from "prom-client";
 import { z } from "zod";
@@ -259,5 +261,20 @@ describe("kit: outbound HTTP client under a deadline", () => {
     expect(error.status).to.equal(504);
     expect(error.code).to.equal("upstream_timeout");
     expect(error.message).to.equal("things answered 504 to POST /things: upstream_timeout: payment did not answer");
+  });
+});
+
+describe("kit: outbound HTTP client, loading", () => {
+  it("loads undici only with its first upstream: a service that calls nobody never does", () => {
+    // a fresh process: this one may have loaded undici for other tests
+    const script = `
+      const loaded = () => Object.keys(require.cache).some((file) => file.includes("/node_modules/undici/"));
+      const { Upstream } = require(${JSON.stringify(join(__dirname, "http-client.ts"))});
+      const before = loaded();
+      new Upstream({ name: "things", baseUrl: "http://127.0.0.1:9", timeoutMs: 100, retries: 0 });
+      process.stdout.write(JSON.stringify({ before, after: loaded() }));
+    `;
+    const out = execFileSync(process.execPath, ["--import", "tsx", "-e", script], { encoding: "utf8" });
+    expect(JSON.parse(out)).to.deep.equal({ before: false, after: true });
   });
 });

@@ -13,7 +13,18 @@
  * The hand-written node:http transport it replaced, and what each cost in
  * CPU per request: bench/RESULTS.md, "undici for the HTTP client".
  */
-import { interceptors, Pool, type Dispatcher } from "undici";
+import type * as Undici from "undici";
+import type { Dispatcher } from "undici";
+
+let undici: typeof Undici | undefined;
+/**
+ * undici, loaded with the first pool: a service that calls nobody (users,
+ * catalog, notifications) never loads it, and keeps its ~3 MiB.
+ */
+function loadUndici(): typeof Undici {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, not at startup
+  return (undici ??= require("undici") as typeof Undici);
+}
 
 /** The whole call's deadline passed (connect, headers or body). */
 export class TransportTimeout extends Error {
@@ -150,7 +161,7 @@ const attempts: Dispatcher.DispatcherComposeInterceptor = (dispatch) => {
 };
 
 /** The retry interceptor's decision, left to the call: the deadline and the attempt count rule. */
-const retryPolicy: NonNullable<Parameters<typeof interceptors.retry>[0]>["retry"] = (err, { opts }, retry) => {
+const retryPolicy: NonNullable<Parameters<typeof Undici.interceptors.retry>[0]>["retry"] = (err, { opts }, retry) => {
   const call = (opts as unknown as CallOptions).call;
   if (call.mayRetry(err)) setImmediate(retry, null);
   else retry(err);
@@ -174,11 +185,12 @@ export interface UpstreamPoolOptions {
  */
 export class UpstreamPool {
   private readonly origin: string;
-  private readonly pool: Pool;
+  private readonly pool: Undici.Pool;
   private readonly once: Dispatcher;
   private readonly retrying: Dispatcher;
 
   constructor(options: UpstreamPoolOptions) {
+    const { Pool, interceptors } = loadUndici();
     this.origin = new URL(options.baseUrl).origin;
     this.pool = new Pool(this.origin, {
       keepAliveTimeout: 4_000,
