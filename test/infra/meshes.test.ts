@@ -169,9 +169,11 @@ describe("the mesh stacks under mocks", function () {
       const istiod = release(r, "istiod");
       const crs = customResources(r, /istio\.io/);
       // The PeerAuthentication; AuthorizationPolicies: allow-nothing, one per service and Redis's;
-      // DestinationRules: one per service and Redis's; VirtualServices: one per service.
+      // DestinationRules: one per service and Redis's; VirtualServices: one per service; the mesh-wide
+      // Telemetry that turns tracing on (meshmart:tracing follows monitoring, on in this stack).
       const n = SERVICE_NAMES.length;
-      expect(crs.length).to.equal(1 + (1 + n + 1) + (n + 1) + n);
+      expect(crs.map((c) => c.type)).to.include("kubernetes:telemetry.istio.io/v1:Telemetry");
+      expect(crs.length).to.equal(1 + (1 + n + 1) + (n + 1) + n + 1);
       for (const x of crs) expect(directDependencies(r, x), x.urn).to.include.members([base.urn, istiod.urn]);
       const podMonitor = ofType(r, "kubernetes:monitoring.coreos.com/v1:PodMonitor")[0]!;
       expect(directDependencies(r, podMonitor)).to.include.members([base.urn, release(r, "kube-prometheus-stack").urn]);
