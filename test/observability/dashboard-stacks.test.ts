@@ -91,7 +91,8 @@ describe("the dashboard and Grafana per stack", function () {
       expect(grafana.sidecar.dashboards).to.deep.include({ folder: "/tmp/dashboards", provider: { foldersFromFilesStructure: true } });
       expect(grafana.sidecar.datasources).to.deep.equal({ enabled: true, defaultDatasourceEnabled: true, isDefaultDatasource: true });
       expect(grafana["grafana.ini"]).to.deep.equal({ dashboards: { default_home_dashboard_path: "/tmp/dashboards/meshmart/meshmart-red.json" } });
-      expect(grafana, "no extra datasource until one is given").to.not.have.property("additionalDataSources");
+      // tracing follows monitoring in these stacks: the one extra datasource is Jaeger's, and it is not the default
+      expect((grafana.additionalDataSources as any[]).map((d) => [d.type, d.isDefault])).to.deep.equal([["jaeger", false]]);
     });
 
     it(`${variant}: Redis's exporter sidecar is scraped through the redis-metrics Service`, () => {

@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
+import { REDIS_SERVICE_USERS } from "../../../services/redis-acl";
 
 const ROOT = resolve(__dirname, "../../..");
 
@@ -32,6 +33,9 @@ export interface StackRun {
   readonly outputs: any;
   readonly errors: string[];
 }
+
+/** An external Redis's passwords, one per ACL user of the services (`ext-<user>-pw`). */
+const EXTERNAL_REDIS_PASSWORDS = JSON.stringify(Object.fromEntries(REDIS_SERVICE_USERS.map((user) => [user, `ext-${user}-pw`])));
 
 /** Values the stack files cannot hold (secrets) or that must not run here (the bundler). */
 const TEST_OVERRIDES = { "meshmart:bundle": "false" };
@@ -82,7 +86,7 @@ export const VARIANTS = {
     overrides: {
       "meshmart:redisExternalUrl": "redis.example.test:6380",
       "meshmart:redisExternalCidr": "203.0.113.10/32",
-      "meshmart:redisExternalPasswords": '{"cart":"ext-cart-pw","orders":"ext-orders-pw","payment":"ext-payment-pw","notifications":"ext-notifications-pw"}',
+      "meshmart:redisExternalPasswords": EXTERNAL_REDIS_PASSWORDS,
       "meshmart:redisMaxmemory": "1gb",
       // Tracing off although monitoring is on.
       "meshmart:tracing": "false",
@@ -95,7 +99,7 @@ export const VARIANTS = {
       "meshmart:tracing": "false",
       "meshmart:redisExternalUrl": "redis.example.test:6380",
       "meshmart:redisExternalCidr": "203.0.113.10/32",
-      "meshmart:redisExternalPasswords": '{"cart":"ext-cart-pw","orders":"ext-orders-pw","payment":"ext-payment-pw","notifications":"ext-notifications-pw"}',
+      "meshmart:redisExternalPasswords": EXTERNAL_REDIS_PASSWORDS,
     },
   },
   linkerdExternalRedis: {
@@ -103,7 +107,7 @@ export const VARIANTS = {
     overrides: {
       "meshmart:redisExternalUrl": "redis.example.test:6380",
       "meshmart:redisExternalCidr": "203.0.113.10/32",
-      "meshmart:redisExternalPasswords": '{"cart":"ext-cart-pw","orders":"ext-orders-pw","payment":"ext-payment-pw","notifications":"ext-notifications-pw"}',
+      "meshmart:redisExternalPasswords": EXTERNAL_REDIS_PASSWORDS,
     },
   },
   /** Bad config: the program must stop with the keys named. */
