@@ -184,7 +184,7 @@ describe("a real Prometheus scraping the local shop", function () {
     for (const p of ratios) {
       for (const t of p.targets) {
         const { result } = await prom().query(t.expr);
-        expect(result.map((r) => Number(r.value[1])), p.title).to.satisfy((values: number[]) => values.length > 0 && values.every((v) => v === 0));
+        expect(result.map((r) => Number(r.value[1])), `${p.title}: ${JSON.stringify(result)}`).to.satisfy((values: number[]) => values.length > 0 && values.every((v) => v === 0));
       }
     }
     const lag = dashboardPanels().find((p) => p.title.includes("consumer lag"))!;
