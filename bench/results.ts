@@ -191,11 +191,6 @@ function memoryTable(report: BenchReport): string[] {
   return lines;
 }
 
-/** How many node processes the idle figures were read from together. */
-function sharers(report: BenchReport): number {
-  return Object.keys(report.memory.idle).length + Object.keys(report.floorMemory.idle).length;
-}
-
 function resilienceSection(figures: BenchReport["resilience"], node: string): string[] {
   if ("error" in figures) return [`The suite did not produce figures in this run: ${figures.error}`];
   const lines = [
@@ -291,7 +286,7 @@ export function renderResults(report: BenchReport): string {
     "",
     "## Idle memory",
     "",
-    `Every service served traffic, then was left idle ${report.memory.idleS} s for the garbage collector to settle (V8 shrinks a heap that stopped growing, at a moment of its own choosing, seen here from 20 to 100 s after the traffic stops; "last moved" says when each did). Resident set and its anonymous and file-backed parts (VmRSS, RssAnon, RssFile) from /proc/<pid>/status; PSS (Pss: each resident page divided by the number of processes mapping it, so the node binary's pages shared by every service count once across them) and private memory (Private_Clean + Private_Dirty: pages no other process maps, what ending the process frees) from /proc/<pid>/smaps_rollup, read at the same moment. Every service, the floor's servers and the peers run here at once, so the shared pages are split about ${sharers(report)} ways; in a cluster, one service per pod and node, PSS would lie nearer the RSS. The floor's servers for comparison:`,
+    `Every service served traffic, then was left idle ${report.memory.idleS} s for the garbage collector to settle (V8 shrinks a heap that stopped growing, at a moment of its own choosing, seen here from 20 to 100 s after the traffic stops; "last moved" says when each did). Resident set and its anonymous and file-backed parts (VmRSS, RssAnon, RssFile) from /proc/<pid>/status; PSS (Pss: each resident page divided by the number of processes mapping it, so the node binary's pages shared by every service count once across them) and private memory (Private_Clean + Private_Dirty: pages no other process maps, what ending the process frees) from /proc/<pid>/smaps_rollup, read at the same moment. Every node process on this machine maps the same node binary (the shop, the floor, the peers and the bench here, and whatever else runs node on the machine), so the binary's pages are split among all of them and PSS lies within a few MiB of the private figure; a pod alone on its node would carry more of them. The floor's servers for comparison:`,
     "",
     ...memoryTable(report),
     "",
