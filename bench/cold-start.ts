@@ -6,7 +6,7 @@
  */
 import { get } from "node:http";
 import { ENV, type ServiceName } from "../services/topology";
-import { spawnService } from "../scripts/shop/service-process";
+import { spawnService } from "../scripts/launcher/service-process";
 import { median } from "./stats";
 
 export interface ColdStart {

@@ -1,5 +1,5 @@
 // Bundles every service (services/<name>/main.ts) and the local launcher
-// (scripts/shop.ts) into dist/ with esbuild. Services are split: one small
+// (scripts/launcher.ts) into dist/ with esbuild. Services are split: one small
 // entry per service plus shared chunks, so container images share the chunk
 // layer and differ only by a few kilobytes.
 import { build } from "esbuild";
@@ -30,7 +30,7 @@ const banner = {
 
 await rm(outdir, { recursive: true, force: true });
 await build({
-  entryPoints: { ...(await serviceEntries()), shop: join(root, "scripts", "shop.ts") },
+  entryPoints: { ...(await serviceEntries()), launcher: join(root, "scripts", "launcher.ts") },
   outdir,
   outExtension: { ".js": ".mjs" },
   bundle: true,

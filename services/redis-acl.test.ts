@@ -31,7 +31,7 @@ describe("redis-acl: one ACL user per service, least privilege", () => {
   it("writes the ACL file: default user off, then each user from -@all up, hashed passwords", () => {
     const hash = (c: string) => ({ sha256: c.repeat(64) });
     const users = Object.keys(REDIS_ACL) as RedisUser[];
-    const passwords = Object.fromEntries(users.map((user, i) => [user, hash("abcdefghij"[i]!)])) as Record<RedisUser, { sha256: string }>;
+    const passwords = Object.fromEntries(users.map((user, i) => [user, hash("0123456789abcdef"[i % 16]!)])) as Record<RedisUser, { sha256: string }>;
     const lines = aclFile(passwords).trim().split("\n");
     expect(lines[0]).to.match(/^user default off resetpass resetkeys (~\S+ )*~cart:\* .* resetchannels -@all \+hello /);
     expect(lines[0]).to.match(/ \+multi /).and.to.match(/ \+exec( |$)/);

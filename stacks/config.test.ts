@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { REDIS_IMAGE } from "../test/infra/fixtures/upstream";
 import { KEYS, parseConfig, SECRET_KEYS, type Key, type KeySpec } from "./config";
+import { REDIS_SERVICE_USERS } from "../services/redis-acl";
 
 const from = (values: Partial<Record<Key, string>>) => (key: Key) => values[key];
 const errorOf = (values: Partial<Record<Key, string>>) => {
@@ -172,7 +173,7 @@ describe("stack config (stacks/config.ts)", () => {
   });
 
   describe("Redis: memory limit and an external (managed) Redis", () => {
-    const passwords = JSON.stringify({ cart: "c-pw", orders: "o-pw", payment: "p-pw", notifications: "n-pw" });
+    const passwords = JSON.stringify(Object.fromEntries(REDIS_SERVICE_USERS.map((user) => [user, `${user}-pw`])));
     it("takes maxmemory in redis.conf units", () => {
       expect(parseConfig(from({ redisMaxmemory: "256mb" }), "dev").redis.maxmemory).to.equal("256mb");
       expect(() => parseConfig(from({ redisMaxmemory: "1gb" }), "dev"), "the container would be killed before Redis refuses a write").to.throw(
@@ -184,7 +185,7 @@ describe("stack config (stacks/config.ts)", () => {
       const c = parseConfig(from({ redisExternalUrl: "redis.example.com:6380", redisExternalCidr: "203.0.113.10/32", redisExternalPasswords: passwords }), "dev");
       expect(c.redis.external).to.deep.equal({ address: "redis.example.com:6380", tls: true, cidr: "203.0.113.10/32" });
       expect(c.secretsSet.redisExternalPasswords).to.equal(true);
-      expect(JSON.stringify(c)).not.to.contain("c-pw");
+      expect(JSON.stringify(c)).not.to.contain("cart-pw");
       expect(parseConfig(from({ redisExternalUrl: "10.0.0.5:6379", redisExternalCidr: "10.0.0.0/24", redisExternalTls: "false", redisExternalPasswords: passwords }), "dev").redis.external).to.deep.equal({
         address: "10.0.0.5:6379",
         tls: false,

@@ -6,11 +6,11 @@
 import { JAEGER_PEER, JAEGER_PORTS } from "../infra/platform/jaeger-values";
 import { collectorEgressPolicy, namespaceEdges } from "../infra/policy/collector-egress";
 import { NetworkPolicies } from "../infra/policy/network-policies";
-import { DNS_PEER, networkPolicySpecs } from "../infra/policy/network-policy-spec";
+import { DNS_PEER, networkPolicySpecs } from "../infra/policy/authz-network-policy-spec";
 import { CONTROLLER_HTTP_PORT, CONTROLLER_POD_LABELS, INGRESS_NAMESPACE } from "../infra/platform/ingress-nginx";
 import { PROMETHEUS_POD_LABELS } from "../infra/platform/monitoring";
-import { externalRedisEndpoint } from "./mesh-peers";
-import type { StackPlan } from "./plan";
+import { externalRedisEndpoint } from "./mesh-inputs";
+import type { StackPlan } from "./stack-plan";
 
 export const dev: StackPlan = {
   canary: "client",

@@ -3,6 +3,6 @@ import type { Mesh } from "./config";
 import { dev } from "./dev";
 import { istio } from "./istio";
 import { linkerd } from "./linkerd";
-import type { StackPlan } from "./plan";
+import type { StackPlan } from "./stack-plan";
 
 export const STACK_PLANS: { readonly [M in Mesh]: StackPlan } = { none: dev, istio, linkerd };

@@ -25,11 +25,11 @@ import {
   prometheusPod,
   scrapeTls,
 } from "../infra/mesh/istio/values";
-import { canarySplit, meshTimeouts } from "../infra/mesh/routing";
+import { canarySplit, meshTimeouts } from "../infra/mesh/route-numbers";
 import { CONTROLLER_HTTP_PORT } from "../infra/platform/ingress-nginx";
 import { JAEGER_HOST, JAEGER_PORTS } from "../infra/platform/jaeger-values";
-import { externalRedisEndpoint, meshBoundary, meshPeers } from "./mesh-peers";
-import type { StackPlan } from "./plan";
+import { externalRedisEndpoint, meshBoundary, meshPeers } from "./mesh-inputs";
+import type { StackPlan } from "./stack-plan";
 
 export const istio: StackPlan = {
   canary: "mesh",

@@ -26,11 +26,11 @@ import {
   PROMETHEUS_POD_ANNOTATIONS,
   PROXY_RESOURCES,
 } from "../infra/mesh/linkerd/values";
-import { canarySplit, meshTimeouts } from "../infra/mesh/routing";
+import { canarySplit, meshTimeouts } from "../infra/mesh/route-numbers";
 import { JAEGER_HOST, JAEGER_PORTS, JAEGER_SERVICE_ACCOUNT, TRACING_NAMESPACE } from "../infra/platform/jaeger-values";
 import { versionServiceNames } from "../infra/workload/spec";
-import { meshBoundary, meshPeers } from "./mesh-peers";
-import type { StackPlan } from "./plan";
+import { meshBoundary, meshPeers } from "./mesh-inputs";
+import type { StackPlan } from "./stack-plan";
 
 export const linkerd: StackPlan = {
   canary: "mesh",

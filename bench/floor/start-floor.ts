@@ -6,7 +6,7 @@
  * shop's Redis (the same order 1 in the same hash).
  */
 import { join } from "node:path";
-import { spawnService, type ServiceProcess } from "../../scripts/shop/service-process";
+import { spawnService, type ServiceProcess } from "../../scripts/launcher/service-process";
 import { bundleServers } from "../bundle";
 
 export const FLOOR_SERVICES = ["users", "catalog", "orders", "gateway"] as const;

@@ -24,7 +24,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { spawnService, type ServiceProcess } from "../../scripts/shop/service-process";
+import { spawnService, type ServiceProcess } from "../../scripts/launcher/service-process";
 import { startTestRedis, type TestRedis } from "../../test/support/redis";
 import { bundle } from "../../test/support/build";
 import { SERVICES, upstreamUrlEnv, type ServiceName } from "../../services/topology";

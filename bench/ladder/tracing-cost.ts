@@ -23,7 +23,7 @@
 import { bundle } from "../../test/support/build";
 import { startOtlpReceiver, type OtlpReceiver } from "../../test/support/otlp-receiver";
 import { startTestRedis, type TestRedis } from "../../test/support/redis";
-import { spawnService, type ServiceProcess } from "../../scripts/shop/service-process";
+import { spawnService, type ServiceProcess } from "../../scripts/launcher/service-process";
 import { load } from "../load";
 import { cpuTimeMs } from "../processes";
 import { median } from "../stats";

@@ -11,7 +11,7 @@
 import { mkdtemp, readdir, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startShop } from "../../scripts/shop/start-shop";
+import { startShop } from "../../scripts/launcher/start-shop";
 import { bundle } from "../../test/support/build";
 import { load } from "../load";
 import { pathById } from "../paths";

@@ -12,7 +12,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { POD_SECURITY } from "../pod-security";
-import { chartSource, CHARTS } from "./charts";
+import { chartSource, CHARTS } from "./platform-charts";
 
 export const CERT_MANAGER_NAMESPACE = "cert-manager";
 export const CERT_MANAGER_RELEASE = "cert-manager";

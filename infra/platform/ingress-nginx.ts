@@ -17,7 +17,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { POD_SECURITY } from "../pod-security";
-import { chartSource, CHARTS } from "./charts";
+import { chartSource, CHARTS } from "./platform-charts";
 
 export type IngressServiceType = "NodePort" | "LoadBalancer" | "ClusterIP";
 

@@ -1,6 +1,6 @@
 /**
  * The tracing backend's settings (pure): Jaeger v2 from the `jaeger` chart
- * (infra/platform/charts.ts), one all-in-one pod in the namespace `tracing`
+ * (infra/platform/platform-charts.ts), one all-in-one pod in the namespace `tracing`
  * that receives OTLP and serves the Jaeger UI and query API. Decisions:
  *
  * - Storage in memory, bounded (MAX_TRACES, oldest dropped first): a demo's
@@ -17,9 +17,9 @@
  *   limits set. The namespace enforces `restricted`.
  * - Not public: reach the UI with kubectl port-forward (docs/observability.md).
  */
-import type { ExternalPeer } from "../policy/network-policy-spec";
+import type { ExternalPeer } from "../policy/authz-network-policy-spec";
 import type { Resources } from "../workload/spec";
-import { serviceHost } from "../mesh/peers";
+import { serviceHost } from "../mesh/mesh-identities";
 import { RELEASE_NAME as MONITORING_RELEASE } from "./monitoring";
 
 export const TRACING_NAMESPACE = "tracing";

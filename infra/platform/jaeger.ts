@@ -11,7 +11,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { POD_SECURITY } from "../pod-security";
 import { collectorIngressPolicies, type CollectorClients } from "../policy/collector-ingress";
 import { NetworkPolicies } from "../policy/network-policies";
-import { chartSource, CHARTS } from "./charts";
+import { chartSource, CHARTS } from "./platform-charts";
 import { JAEGER_POD_LABELS, JAEGER_RELEASE, TRACING_NAMESPACE, jaegerValues } from "./jaeger-values";
 
 export interface JaegerArgs {

@@ -12,7 +12,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { PART_OF } from "../labels";
 import { POD_SECURITY } from "../pod-security";
-import { chartSource, CHARTS } from "./charts";
+import { chartSource, CHARTS } from "./platform-charts";
 
 export const METALLB_NAMESPACE = "metallb-system";
 export const METALLB_RELEASE = "metallb";

@@ -5,7 +5,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { chartSource, CHARTS } from "./charts";
+import { chartSource, CHARTS } from "./platform-charts";
 
 export interface MetricsServerArgs {
   /** kind's kubelets serve self-signed certificates: skip their verification. */

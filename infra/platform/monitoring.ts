@@ -11,7 +11,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { DASHBOARD_FILE } from "../observability/dashboard";
 import { POD_SECURITY } from "../pod-security";
-import { chartSource, CHARTS } from "./charts";
+import { chartSource, CHARTS } from "./platform-charts";
 
 /** Metadata and extra volumes of the Prometheus pod (how a mesh joins or equips it). */
 export interface PrometheusPodSettings {

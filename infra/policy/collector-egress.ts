@@ -10,7 +10,7 @@
  * the tracing namespace, and nothing of the services to anyone.
  */
 import { COLLECTOR, type AuthzEdge, type EdgeTarget } from "../authz/graph";
-import type { ExternalPeer, NamedPolicy } from "./network-policy-spec";
+import type { ExternalPeer, NamedPolicy } from "./authz-network-policy-spec";
 
 export const COLLECTOR_EGRESS_POLICY = "traces-egress";
 

@@ -12,7 +12,7 @@
  *   edge's hop, on the same ports;
  * - Grafana's pods, on the query port (its Jaeger datasource).
  */
-import type { ExternalPeer, NamedPolicy } from "./network-policy-spec";
+import type { ExternalPeer, NamedPolicy } from "./authz-network-policy-spec";
 
 export interface CollectorClients {
   /** Jaeger's pods (their labels). */

@@ -6,7 +6,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { PART_OF } from "../labels";
-import type { NamedPolicy } from "./network-policy-spec";
+import type { NamedPolicy } from "./authz-network-policy-spec";
 
 export interface NetworkPoliciesArgs {
   readonly namespace: pulumi.Input<string>;

@@ -17,7 +17,7 @@ import { clusterAuthz } from "./authz-cluster";
 import { canary } from "./canary";
 import { leftovers, PROGRAM_NAMESPACES } from "./leftovers";
 import { fromMetricsUrls, fromPrometheus } from "./payment-requests";
-import { publicApi } from "./public-api";
+import { publicApi } from "./public-api-probe";
 import { formatReport, type CheckReport } from "./report";
 import { smoke } from "./smoke";
 

@@ -10,7 +10,7 @@
  *   await renderDashboard(run.recorded, "docs/dashboard.png");
  */
 import type { Dashboard } from "@grafana/grafana-foundation-sdk/dashboard";
-import type { ShopOptions } from "../shop/start-shop";
+import type { ShopOptions } from "../launcher/start-shop";
 import { parseLoadOptions } from "../../services/load-generator/load-options";
 import type { LoadSummary } from "../../services/load-generator/load-report";
 import { startLoad, type Progress } from "../../services/load-generator/open-loop";

@@ -21,7 +21,7 @@ import { LOAD_GENERATOR } from "../../infra/authz/graph";
 import { LINKERD_CNI_NAMESPACE } from "../../infra/mesh/linkerd/values";
 import { leftovers, PROGRAM_NAMESPACES } from "../cluster-checks/leftovers";
 import { kubectlOk } from "../cluster-checks/kubectl";
-import { freePort } from "../shop/ports";
+import { freePort } from "../launcher/ports";
 import type { MeshCluster, PrometheusConnection } from "./mesh-cluster";
 import type { MachineDescription, StackName } from "./run-state";
 

@@ -8,7 +8,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect } from "chai";
 import type { Browser, Response as PageResponse } from "playwright-core";
-import { startShop, type Shop } from "../../scripts/shop/start-shop";
+import { startShop, type Shop } from "../../scripts/launcher/start-shop";
 import { bundle } from "../support/build";
 import { launchChromium, openPage } from "./support/browser";
 

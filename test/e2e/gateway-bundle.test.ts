@@ -7,7 +7,7 @@ import { copyFile, mkdir, mkdtemp, readdir, readFile, rm } from "node:fs/promise
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
-import { spawnService, type ServiceProcess } from "../../scripts/shop/service-process";
+import { spawnService, type ServiceProcess } from "../../scripts/launcher/service-process";
 import { ENV, SERVICE_NAMES, upstreamUrlEnv } from "../../services/topology";
 import { bundle } from "../support/build";
 import { closedUrl } from "../support/http";

@@ -5,7 +5,7 @@
 // they would in a cluster. Screenshots go to test-output/e2e/.
 import { expect } from "chai";
 import type { Browser, Locator, Page } from "playwright-core";
-import { startShop, type Shop, type ShopOptions } from "../../scripts/shop/start-shop";
+import { startShop, type Shop, type ShopOptions } from "../../scripts/launcher/start-shop";
 import { bundle } from "../support/build";
 import { waitFor } from "../support/wait";
 import { focused, launchChromium, openPage, screenshot, tabTo, type WatchedPage } from "./support/browser";

@@ -24,8 +24,8 @@ import { DockerError } from "../../scripts/images/docker";
 import { ensureDockerd, type Daemon } from "../../scripts/images/dockerd";
 import { onInterrupt } from "../../scripts/images/interrupt";
 import { prepareImages } from "../../scripts/images/pipeline";
-import { freePort } from "../../scripts/shop/ports";
-import { startRedisServer, type RedisServerProcess } from "../../scripts/shop/redis-server";
+import { freePort } from "../../scripts/launcher/ports";
+import { startRedisServer, type RedisServerProcess } from "../../scripts/launcher/redis-server";
 import { Containers, type Container } from "./containers";
 
 const TAG = "test";

@@ -94,6 +94,7 @@ function addReviews(copy: string): void {
   edit(copy, "services/gateway/public-api.ts", `  { method: "GET", path: "/api/users/:id", upstream: "users" },\n];`, `  { method: "GET", path: "/api/users/:id", upstream: "users" },\n  { method: "GET", path: "/api/${name}/:productId", upstream: "${name}" },\n];`);
   // The intent the authorization tests hold the program to.
   edit(copy, "test/infra/fixtures/intended-graph.ts", `"gateway->users",`, `"gateway->users", "gateway->${name}",`);
+  edit(copy, "test/infra/fixtures/intended-graph.ts", `"notifications->redis",`, `"notifications->redis", "${name}->redis",`);
 }
 
 /** Runs the copy's program under mocks for a stack (test/infra/support/run-stack.ts). */
@@ -166,7 +167,7 @@ describe("adding a service: the topology, its folder and the gateway's routes, a
   it("runs in the local shop (the launcher), and the gateway serves its public route", async () => {
     const dist = join(copy, "dist-test");
     await exec(process.execPath, ["scripts/build.mjs"], { cwd: copy, env: { ...process.env, MESHMART_DIST_DIR: dist } });
-    const child = spawn(process.execPath, [join(dist, "shop.mjs")], { cwd: copy, env: { PATH: process.env.PATH, SHOP_PORTS: "free" } });
+    const child = spawn(process.execPath, [join(dist, "launcher.mjs")], { cwd: copy, env: { PATH: process.env.PATH, SHOP_PORTS: "free" } });
     launched.push(child);
     let output = "";
     child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));

@@ -11,13 +11,14 @@ import { SERVICE_NAMES, SERVICES } from "../../services/topology";
 import { LINKERD_FAILURE_ACCRUAL as UPSTREAM } from "./fixtures/upstream";
 import { parseLinkerdAccrual, parseLinkerdDurationMs } from "./support/linkerd-accrual-parse";
 import { objects, run, VARIANTS, type StackRun, type Variant } from "./support/stacks";
+import { intendedCallees } from "./fixtures/intended-graph";
 
 const NAMESPACE = "meshmart";
 /** The callees of the authorization graph (docs/architecture.md): every service some service calls. */
-const CALLEES = ["cart", "catalog", "notifications", "orders", "payment", "users"];
-/** Services that wait on nobody (their 5xx are their own) and those that relay their upstreams' (docs/meshes.md). */
-const OWN_FAILURES = ["catalog", "notifications", "payment", "users"];
+const CALLEES = intendedCallees();
+/** Services that relay their upstreams' 5xx, and those whose 5xx are their own: the rest (docs/meshes.md). */
 const RELAYING = ["cart", "orders"];
+const OWN_FAILURES = CALLEES.filter((s) => !RELAYING.includes(s));
 
 const variants = (stack: string) => (Object.keys(VARIANTS) as Variant[]).filter((v) => VARIANTS[v].stack === stack && v !== "badMesh");
 const isBalancerKey = (key: string) => UPSTREAM.prefixes.some((p) => key.startsWith(p));

@@ -18,6 +18,7 @@ import { istioAllows, mtlsMode, type IstioObject } from "./support/istio-authz";
 import { inCidr, linkerdAllows, type LinkerdObject, type Pod as LinkerdPod } from "./support/linkerd-authz";
 import { objects, reveal, run, type StackRun } from "./support/stacks";
 import { WORKLOADS } from "./support/shop-shape";
+import { intendedRedisUsers } from "./fixtures/intended-graph";
 
 const NS = "meshmart";
 const GRAPH = authzEdges();
@@ -290,7 +291,7 @@ describe("istio policy details", function () {
     const prometheus = "cluster.local/ns/monitoring/sa/kps-prometheus";
     const users = redis.spec.rules.filter((x: any) => x.from[0].source.principals[0] !== prometheus);
     expect(users.map((x: any) => x.from[0].source.principals[0]).sort()).to.deep.equal(
-      ["cart", "notifications", "orders", "payment"].map((s) => `cluster.local/ns/meshmart/sa/${s}`),
+      intendedRedisUsers().map((s) => `cluster.local/ns/meshmart/sa/${s}`),
     );
     for (const rule of users) expect(rule.to).to.deep.equal([{ operation: { ports: ["6379"] } }]);
     // Prometheus: GET (and HEAD) /metrics on the exporter's port, never Redis's.

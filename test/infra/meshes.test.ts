@@ -10,7 +10,7 @@ import { expect } from "chai";
 import { CALL_OPERATIONS, ENV, SERVICE_NAMES, SERVICES } from "../../services/topology";
 import { authzEdges, INGRESS_OPERATIONS } from "../../infra/authz/graph";
 import { CHART_PINS, GATEWAY_API_STANDARD_INSTALL, ISTIO_PROMETHEUS_PROXY_METADATA } from "./fixtures/upstream";
-import { meshTimeouts } from "../../infra/mesh/routing";
+import { meshTimeouts } from "../../infra/mesh/route-numbers";
 import { directDependencies, isSecret, objects, ofType, plainText, reveal, run, transitiveDependencies, type Registration, type StackRun } from "./support/stacks";
 import { TRACKS } from "./support/shop-shape";
 

@@ -9,6 +9,7 @@ import { expect } from "chai";
 import { REDIS_SERVICE_USERS } from "../../services/redis-acl";
 import { SERVICES } from "../../services/topology";
 import { isSecret, objects, ofType, plainText, reveal, run, type StackRun } from "./support/stacks";
+import { intendedRedisUsers } from "./fixtures/intended-graph";
 
 const deploymentEnv = (r: Awaited<ReturnType<typeof run>>, name: string) =>
   Object.fromEntries((objects(r, "Deployment").find((d) => d.metadata.name === name)!.spec.template.spec.containers[0].env as { name: string; value?: string; valueFrom?: unknown }[]).map((e) => [e.name, e.value ?? e.valueFrom]));
@@ -97,7 +98,7 @@ describe("Redis in the cluster: ACL users, memory limit, external Redis", functi
 
 describe("an external Redis in the mesh stacks", function () {
   this.timeout(180_000);
-  const REDIS_USERS = ["cart", "orders", "payment", "notifications"];
+  const REDIS_USERS = intendedRedisUsers();
 
   for (const variant of ["istioExternalRedis", "linkerdExternalRedis"] as const) {
     it(`${variant}: the namespace boundary lets exactly the Redis users reach its address block on its port`, async () => {

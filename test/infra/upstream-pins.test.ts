@@ -6,8 +6,8 @@
  * release it declares are checked against them, never the reverse.
  */
 import { expect } from "chai";
-import { GATEWAY_API_VERSION, ISTIO_VERSION, LINKERD_CHART_VERSION, LINKERD_EDGE_RELEASE, MESH_CHARTS } from "../../infra/mesh/charts";
-import { CHARTS } from "../../infra/platform/charts";
+import { GATEWAY_API_VERSION, ISTIO_VERSION, LINKERD_CHART_VERSION, LINKERD_EDGE_RELEASE, MESH_CHARTS } from "../../infra/mesh/mesh-charts";
+import { CHARTS } from "../../infra/platform/platform-charts";
 import { CONTROLLER_POD_LABELS } from "../../infra/platform/ingress-nginx";
 import { PROMETHEUS_POD_LABELS, PROMETHEUS_SERVICE } from "../../infra/platform/monitoring";
 import { CHART_PINS, CHART_VALUE_PATHS, INGRESS_NGINX_CONTROLLER_POD_LABELS, KPS_PROMETHEUS_CR, MESH_RELEASES, PROMETHEUS_POD_LABELS_UPSTREAM } from "./fixtures/upstream";

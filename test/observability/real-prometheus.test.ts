@@ -25,7 +25,7 @@ import { JOURNEYS, errorRatioRecord, sloRules, WINDOWS } from "../../infra/obser
 import { alertRules } from "../../infra/observability/rules";
 import { redDashboard } from "../../infra/observability/dashboard";
 import { DEFAULT_MAXMEMORY, memoryBytes } from "../../infra/redis/spec";
-import { SHOP_PROCESSES } from "../../scripts/shop/processes";
+import { SHOP_PROCESSES } from "../../scripts/launcher/launcher-processes";
 import { postJson } from "../support/services";
 import { waitFor } from "../support/wait";
 import { dashboardPanels as panelsOf, type DashboardPanel } from "./support/dashboard-panels";
@@ -126,6 +126,12 @@ describe("a real Prometheus scraping the local shop", function () {
         const ratios = await errorRatios("5m");
         return JOURNEYS.every((j) => Number.isFinite(ratios[j.name])) ? ratios : undefined;
       },
+      { timeoutMs: 20_000, intervalMs: 200 },
+    );
+    // payment's series appear with the first checkout; rate() needs two scrapes of its counter
+    await waitFor(
+      "payment's request rate by version",
+      async () => ((await prom().query(`sum by (version) (rate(http_requests_total{service="payment",route="/payments"}[1m]))`)).result.length > 0 ? true : undefined),
       { timeoutMs: 20_000, intervalMs: 200 },
     );
   });

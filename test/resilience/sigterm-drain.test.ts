@@ -8,8 +8,8 @@
  * sees zero failed requests. Every acknowledged charge is in the ledger.
  */
 import { expect } from "chai";
-import { spawnService, type ServiceProcess } from "../../scripts/shop/service-process";
-import { waitReady } from "../../scripts/shop/start-shop";
+import { spawnService, type ServiceProcess } from "../../scripts/launcher/service-process";
+import { waitReady } from "../../scripts/launcher/start-shop";
 import { bundle } from "../support/build";
 import { waitFor } from "../support/wait";
 import { startDurableRedis, type DurableRedis } from "./support/durable-redis";

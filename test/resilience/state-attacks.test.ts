@@ -13,7 +13,7 @@
 import { expect } from "chai";
 import { Cart, CheckoutResult } from "../../services/contracts/cart";
 import { OrderList } from "../../services/contracts/order";
-import { startShop, type Shop } from "../../scripts/shop/start-shop";
+import { startShop, type Shop } from "../../scripts/launcher/start-shop";
 import { bundle } from "../support/build";
 import { sampleValue } from "../support/metrics";
 import { postJson } from "../support/services";

@@ -16,10 +16,10 @@ import { PROBE_REQUESTS, probeRequest, probeTable, verdict } from "../../scripts
 import { canary, defaultTolerance } from "../../scripts/cluster-checks/canary";
 import { run } from "../../scripts/cluster-checks/main";
 import { fromMetricsUrls, paymentRequests } from "../../scripts/cluster-checks/payment-requests";
-import { publicApi } from "../../scripts/cluster-checks/public-api";
+import { publicApi } from "../../scripts/cluster-checks/public-api-probe";
 import { formatReport, type CheckReport } from "../../scripts/cluster-checks/report";
 import { smoke } from "../../scripts/cluster-checks/smoke";
-import { startShop, type Shop } from "../../scripts/shop/start-shop";
+import { startShop, type Shop } from "../../scripts/launcher/start-shop";
 import { SERVICE_NAMES } from "../../services/topology";
 import { bundle } from "../support/build";
 

@@ -1,5 +1,5 @@
 /**
- * The launcher end to end: `node dist/shop.mjs` (what `npm start` runs) on
+ * The launcher end to end: `node dist/launcher.mjs` (what `npm start` runs) on
  * free ports, driven through the gateway, stopped with SIGTERM, and nothing
  * left behind; plus the programmatic startShop() other suites use.
  */
@@ -8,8 +8,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
-import { DEFAULT_CANARY_WEIGHT, PAYMENT_V2_PORT, SHOP_PROCESSES } from "../../scripts/shop/processes";
-import { portsFor, startLevels, startShop } from "../../scripts/shop/start-shop";
+import { DEFAULT_CANARY_WEIGHT, PAYMENT_V2_PORT, SHOP_PROCESSES } from "../../scripts/launcher/launcher-processes";
+import { portsFor, startLevels, startShop } from "../../scripts/launcher/start-shop";
 import { SERVICE_NAMES, SERVICES } from "../../services/topology";
 import { KEYS } from "../../stacks/config";
 import { bundle } from "../support/build";
@@ -47,9 +47,9 @@ describe("the launcher (npm start)", function () {
   let dist: string;
   const launched: ChildProcess[] = [];
 
-  /** Runs dist/shop.mjs with `env`; resolves once it printed where everything listens. */
+  /** Runs dist/launcher.mjs with `env`; resolves once it printed where everything listens. */
   async function launch(env: Record<string, string> = {}): Promise<Launched> {
-    const child = spawn(process.execPath, [join(dist, "shop.mjs")], { env: { PATH: process.env.PATH, SHOP_PORTS: "free", ...env } });
+    const child = spawn(process.execPath, [join(dist, "launcher.mjs")], { env: { PATH: process.env.PATH, SHOP_PORTS: "free", ...env } });
     launched.push(child);
     let output = "";
     child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -133,7 +133,7 @@ describe("the launcher (npm start)", function () {
 
   it("says how to install redis-server when it is missing", async () => {
     const emptyPath = mkdtempSync(join(tmpdir(), "meshmart-nopath-"));
-    const child = spawn(process.execPath, [join(dist, "shop.mjs")], { env: { PATH: emptyPath, SHOP_PORTS: "free" } });
+    const child = spawn(process.execPath, [join(dist, "launcher.mjs")], { env: { PATH: emptyPath, SHOP_PORTS: "free" } });
     let output = "";
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
     const code = await new Promise((resolve) => child.on("exit", resolve));
@@ -152,7 +152,7 @@ describe("the launcher (npm start)", function () {
       [{ PAYMENT_CANARY_WEIGHT: "101" }, "PAYMENT_CANARY_WEIGHT must be a whole percent 0-100"],
       [{ PAYMENT_CANARY_WEIGHT: "10", PAYMENT_VERSION: "v2" }, "set PAYMENT_VERSION or PAYMENT_CANARY_WEIGHT, not both"],
     ] as const) {
-      const child = spawn(process.execPath, [join(dist, "shop.mjs")], { env: { PATH: process.env.PATH, ...env } });
+      const child = spawn(process.execPath, [join(dist, "launcher.mjs")], { env: { PATH: process.env.PATH, ...env } });
       let output = "";
       child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
       expect(await new Promise((resolve) => child.on("exit", resolve))).to.equal(1);

@@ -14,7 +14,7 @@ import { parseLoadOptions } from "../../services/load-generator/load-options";
 import { startLoad } from "../../services/load-generator/open-loop";
 import { startHealthServer } from "../../services/load-generator/health-server";
 import type { LoadSummary } from "../../services/load-generator/load-report";
-import type { Shop } from "../../scripts/shop/start-shop";
+import type { Shop } from "../../scripts/launcher/start-shop";
 import { localShopSuite } from "../support/local-shop-suite";
 import { sampleValue } from "../support/metrics";
 

@@ -11,7 +11,7 @@
  * deviation at n = 2,000).
  */
 import { expect } from "chai";
-import { startShop, type Shop } from "../../scripts/shop/start-shop";
+import { startShop, type Shop } from "../../scripts/launcher/start-shop";
 import { CheckoutResult } from "../../services/contracts/cart";
 import { bundle } from "../support/build";
 import { sampleValue } from "../support/metrics";

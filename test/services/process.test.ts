@@ -6,7 +6,7 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { expect } from "chai";
-import { spawnService, type ServiceProcess } from "../../scripts/shop/service-process";
+import { spawnService, type ServiceProcess } from "../../scripts/launcher/service-process";
 import type { ServiceName } from "../../services/topology";
 import { bundle } from "../support/build";
 import { closedUrl } from "../support/http";

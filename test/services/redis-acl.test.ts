@@ -9,7 +9,7 @@ import { createClient } from "redis";
 import { CheckoutResult } from "../../services/contracts/cart";
 import type { RedisClient } from "../../services/kit/redis";
 import { REDIS_SERVICE_USERS } from "../../services/redis-acl";
-import { startShop } from "../../scripts/shop/start-shop";
+import { startShop } from "../../scripts/launcher/start-shop";
 import { startDurableRedis } from "../resilience/support/durable-redis";
 import { bundle } from "../support/build";
 import { startBackend } from "../support/backend";

@@ -26,7 +26,7 @@ import { randomBytes } from "node:crypto";
 import { createServer, type AddressInfo, type Socket } from "node:net";
 import { join } from "node:path";
 import { expect } from "chai";
-import { startShop, type Shop } from "../../scripts/shop/start-shop";
+import { startShop, type Shop } from "../../scripts/launcher/start-shop";
 import { TRACE_FLUSH_TIMEOUT_MS } from "../../services/kit/run";
 import type { ServiceName } from "../../services/topology";
 import { bundle } from "../support/build";
@@ -302,10 +302,10 @@ describe("tracing: one checkout is one trace, gateway to notifications", functio
     for (const line of cut) expect(line.timeout_ms).to.equal(TRACE_FLUSH_TIMEOUT_MS);
   });
 
-  it("npm start (dist/shop.mjs) passes the OTLP endpoint and sampler on to every service", async function () {
+  it("npm start (dist/launcher.mjs) passes the OTLP endpoint and sampler on to every service", async function () {
     this.timeout(90_000);
     const receiver = await startOtlpReceiver();
-    const child = spawn(process.execPath, [join(await bundle(), "shop.mjs")], {
+    const child = spawn(process.execPath, [join(await bundle(), "launcher.mjs")], {
       env: { PATH: process.env.PATH, SHOP_PORTS: "free", OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_TRACES_SAMPLER: "parentbased_traceidratio", OTEL_TRACES_SAMPLER_ARG: "1" },
     });
     let output = "";

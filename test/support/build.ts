@@ -1,5 +1,5 @@
 /**
- * The bundles (dist/services/<name>.mjs, dist/shop.mjs) for tests that run
+ * The bundles (dist/services/<name>.mjs, dist/launcher.mjs) for tests that run
  * real processes, built once per test run into a temporary directory of
  * their own with scripts/build.mjs (MESHMART_DIST_DIR), so a concurrent
  * `npm run build` over dist/ can never pull the files from under a test.

@@ -7,7 +7,7 @@
  *   const local = localShopSuite({ env: { PAYMENT_TIMEOUT_RATE: "1" } });
  *   it("…", () => fetch(`${local.shop.urls.gateway}/api/products`));
  */
-import { startShop, type Shop, type ShopOptions } from "../../scripts/shop/start-shop";
+import { startShop, type Shop, type ShopOptions } from "../../scripts/launcher/start-shop";
 import { bundle } from "./build";
 
 export function localShopSuite(options: Omit<ShopOptions, "distDir" | "ports"> = {}): { readonly shop: Shop } {

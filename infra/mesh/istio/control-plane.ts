@@ -9,9 +9,9 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { chartSource } from "../../platform/charts";
+import { chartSource } from "../../platform/platform-charts";
 import { POD_SECURITY } from "../../pod-security";
-import { MESH_CHARTS } from "../charts";
+import { MESH_CHARTS } from "../mesh-charts";
 import { meshTelemetry, type IstioTracing } from "./tracing-spec";
 import { ISTIO_NAMESPACE, istioBaseValues, istiodValues } from "./values";
 

@@ -8,7 +8,7 @@
  */
 import type { AuthzEdge, Operation, Topology } from "../../authz/graph";
 import { SERVICES } from "../../../services/topology";
-import { identityOf, portOf, targetsOf, type MeshPeers, type Target, type WorkloadIdentity } from "../peers";
+import { identityOf, portOf, targetsOf, type MeshPeers, type Target, type WorkloadIdentity } from "../mesh-identities";
 import { TRUST_DOMAIN } from "./values";
 
 export interface NamedSpec {

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { SERVICE_NAMES } from "../../../services/topology";
-import { canarySplit, meshTimeouts } from "../routing";
+import { canarySplit, meshTimeouts } from "../route-numbers";
 import { destinationRuleSpec, duration, trafficSpecs, virtualServiceSpec } from "./traffic-spec";
 
 const T = meshTimeouts(2000);

@@ -11,7 +11,7 @@
  *   never on the 502-504 it relays from a failing leaf — a payment outage
  *   must not eject healthy cart and gateway pods. Never more than half of
  *   the pods. payment has one subset per version, by the `version` label.
- * - VirtualService: each service's route timeout (routing.ts); GETs toward a
+ * - VirtualService: each service's route timeout (route-numbers.ts); GETs toward a
  *   leaf are retried (they are idempotent) on connection failures, resets
  *   and 5xx, each try with its own timeout; every other route gets
  *   `retries: {attempts: 0}`, because Istio retries every request by
@@ -21,8 +21,8 @@
 import { isLeaf } from "../../../services/budgets";
 import { SERVICE_NAMES, SERVICES, type ServiceName } from "../../../services/topology";
 import type { Topology } from "../../authz/graph";
-import type { MeshTimeouts, WeightedVersion } from "../routing";
-import { serviceHost } from "../peers";
+import type { MeshTimeouts, WeightedVersion } from "../route-numbers";
+import { serviceHost } from "../mesh-identities";
 import type { NamedSpec } from "./policy-spec";
 
 /** What a retried GET is retried on. */

@@ -22,7 +22,7 @@
  *   (service-upstream) with the Service's host, so the mesh routes the call.
  */
 import type { Resources } from "../../workload/spec";
-import { serviceHost } from "../peers";
+import { serviceHost } from "../mesh-identities";
 import { tracingExtensionProviders, type IstioTracing } from "./tracing-spec";
 
 export const ISTIO_NAMESPACE = "istio-system";

@@ -8,8 +8,8 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { chartSource } from "../../platform/charts";
-import { GATEWAY_API_CRDS_URL, MESH_CHARTS } from "../charts";
+import { chartSource } from "../../platform/platform-charts";
+import { GATEWAY_API_CRDS_URL, MESH_CHARTS } from "../mesh-charts";
 import { LinkerdIdentity } from "./identity";
 import {
   CONTROL_PLANE_NAMESPACE_ANNOTATIONS,

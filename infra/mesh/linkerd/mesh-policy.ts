@@ -12,12 +12,12 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AuthzEdge } from "../../authz/graph";
 import { PART_OF } from "../../labels";
-import type { MeshPeers } from "../peers";
-import type { MeshTimeouts, WeightedVersion } from "../routing";
+import type { MeshPeers } from "../mesh-identities";
+import type { MeshTimeouts, WeightedVersion } from "../route-numbers";
 import { proxyAdminPolicies, targetPolicies } from "./policy-spec";
 import { proxyPodMonitorSpec } from "./proxy-monitor";
 import { LINKERD_NAMESPACE } from "./values";
-import { allServiceRoutes, canaryBackends } from "./route-spec";
+import { allServiceRoutes, canaryBackends } from "./http-route-spec";
 
 export interface LinkerdMeshPolicyArgs {
   readonly namespace: pulumi.Output<string>;

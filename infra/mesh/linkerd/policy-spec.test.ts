@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { authzEdges } from "../../authz/graph";
 import { SERVICE_NAMES } from "../../../services/topology";
-import type { MeshPeers } from "../peers";
+import type { MeshPeers } from "../mesh-identities";
 import { meshTlsSpec, serverSpec, targetPolicies } from "./policy-spec";
 
 const peers = (monitoring: boolean): MeshPeers => ({

@@ -21,7 +21,7 @@
 import { SERVICES, type ServiceName } from "../../../services/topology";
 import type { AuthzEdge, Operation, Topology } from "../../authz/graph";
 import { REDIS_EXPORTER_PORT_NAME } from "../../redis/spec";
-import { callerIdentities, identityOf, targetsOf, type MeshPeers, type Target, type WorkloadIdentity } from "../peers";
+import { callerIdentities, identityOf, targetsOf, type MeshPeers, type Target, type WorkloadIdentity } from "../mesh-identities";
 import { LINKERD_VIZ_NAMESPACE, VIZ_PROMETHEUS_SERVICE_ACCOUNT } from "./values";
 
 export const POLICY_GROUP = "policy.linkerd.io";

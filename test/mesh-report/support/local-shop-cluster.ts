@@ -13,8 +13,8 @@
  */
 import { connect } from "node:net";
 import { cpus, platform, release, totalmem } from "node:os";
-import { SHOP_PROCESSES } from "../../../scripts/shop/processes";
-import { startShop, type Shop } from "../../../scripts/shop/start-shop";
+import { SHOP_PROCESSES } from "../../../scripts/launcher/launcher-processes";
+import { startShop, type Shop } from "../../../scripts/launcher/start-shop";
 import type { MeshCluster, PrometheusConnection } from "../../../scripts/mesh-report/mesh-cluster";
 import type { MachineDescription, StackName } from "../../../scripts/mesh-report/run-state";
 import { parseLoadOptions } from "../../../services/load-generator/load-options";

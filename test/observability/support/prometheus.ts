@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
-import { freePort } from "../../../scripts/shop/ports";
+import { freePort } from "../../../scripts/launcher/ports";
 import { waitFor } from "../../support/wait";
 
 export interface ScrapeTarget {

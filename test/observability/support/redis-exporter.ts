@@ -10,7 +10,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { redisExporterArgs } from "../../../infra/redis/spec";
-import { freePort } from "../../../scripts/shop/ports";
+import { freePort } from "../../../scripts/launcher/ports";
 import { waitFor } from "../../support/wait";
 
 /**

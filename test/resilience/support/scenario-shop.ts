@@ -4,7 +4,7 @@
  * Keeps every service's log lines, and fails loudly if a process exits on
  * its own.
  */
-import { startShop, type ExitReport, type Shop } from "../../../scripts/shop/start-shop";
+import { startShop, type ExitReport, type Shop } from "../../../scripts/launcher/start-shop";
 import type { ServiceName } from "../../../services/topology";
 import { bundle } from "../../support/build";
 

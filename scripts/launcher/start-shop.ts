@@ -1,7 +1,7 @@
 /**
  * The whole shop on one machine, no cluster: a redis-server (unless given
  * REDIS_URL) and one process per service from the bundles in dist/, wired by
- * services/topology.ts. `npm start` (scripts/shop.ts) is a thin CLI over
+ * services/topology.ts. `npm start` (scripts/launcher.ts) is a thin CLI over
  * `startShop`; the storefront and resilience suites call it directly:
  *
  *   const shop = await startShop({ ports: "free", env: { CATALOG_ERROR_RATE: "0.05" } });
@@ -19,7 +19,7 @@
  */
 import { join } from "node:path";
 import { ENV, SERVICE_NAMES, SERVICES, upstreamUrlEnv, type ServiceName } from "../../services/topology";
-import { canaryWeightOf, displayName, PAYMENT_V2_PORT, processesOf, SHOP_PROCESSES, type ShopProcess } from "./processes";
+import { canaryWeightOf, displayName, PAYMENT_V2_PORT, processesOf, SHOP_PROCESSES, type ShopProcess } from "./launcher-processes";
 import { startReaper } from "./reaper";
 import type { RedisServiceUser } from "../../services/redis-acl";
 import { newRedisPasswords, startRedisServer, type RedisServerProcess } from "./redis-server";

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { SERVICE_NAMES } from "../../services/topology";
-import { workloadPlan } from "./plan";
+import { workloadPlan } from "./replica-plan";
 
 const args = { replicas: 2, maxReplicas: 10, targetCpuUtilization: 70 };
 const atRest = (tracks: readonly { replicas: number; autoscaling?: { minReplicas: number } }[]) =>

@@ -9,7 +9,7 @@ import { IMAGE_ANNOTATION } from "./images/reference";
 import { Redis, type ExternalRedisArgs } from "./redis/redis";
 import { serviceEnv, type FaultRates, type TracingEnv } from "./workload/env";
 import { Microservice } from "./workload/microservice";
-import type { WorkloadPlan } from "./workload/plan";
+import type { WorkloadPlan } from "./workload/replica-plan";
 
 export interface ShopArgs {
   /** The namespace (AppNamespace.name: objects are created after it). */

@@ -9,7 +9,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { AuthzEdge } from "../infra/authz/graph";
 import type { IngressNginx } from "../infra/platform/ingress-nginx";
 import type { Monitoring } from "../infra/platform/monitoring";
-import type { CanaryMode } from "../infra/workload/plan";
+import type { CanaryMode } from "../infra/workload/replica-plan";
 import type { Resources } from "../infra/workload/spec";
 import type { ServiceName } from "../services/topology";
 import type { StackConfig } from "./config";

@@ -3,7 +3,7 @@
  * and, per service, the route timeout and GET retries derived from the leaf
  * budget by services/budgets.ts (the same numbers the services' own clients
  * use). Istio and Linkerd spell them differently (see istio/traffic-spec.ts
- * and linkerd/route-spec.ts); the numbers are the same.
+ * and linkerd/http-route-spec.ts); the numbers are the same.
  */
 import { retriesToward, timeBudgets } from "../../services/budgets";
 import { SERVICE_NAMES, type ServiceName } from "../../services/topology";

@@ -1,13 +1,13 @@
 import { expect } from "chai";
 import { SERVICE_NAMES } from "../../../services/topology";
-import { canarySplit, meshTimeouts } from "../routing";
-import { allServiceRoutes, canaryBackends, duration, serviceRoutes } from "./route-spec";
+import { canarySplit, meshTimeouts } from "../route-numbers";
+import { allServiceRoutes, canaryBackends, duration, serviceRoutes } from "./http-route-spec";
 
 const T = meshTimeouts(2000);
 /** What Linkerd's policy controller accepts (outbound/index.rs parse_duration, edge-26.8.3). */
 const LINKERD_DURATION = /^(0|[0-9]+(ms|s|m|h|d))$/;
 
-describe("Linkerd routes (infra/mesh/linkerd/route-spec.ts)", () => {
+describe("Linkerd routes (infra/mesh/linkerd/http-route-spec.ts)", () => {
   it("writes durations Linkerd parses: whole numbers with a unit", () => {
     expect(duration(1800)).to.equal("1800ms");
     expect(() => duration(1.5)).to.throw("not a whole number");

@@ -3,16 +3,16 @@
  * the authorization graph as mesh identities, and the NetworkPolicies that
  * draw the namespace's boundary under the mesh (defense in depth).
  */
-import { meshNetworkPolicySpecs } from "../infra/mesh/network-policy-spec";
-import { serviceAccountFor, TARGETS, type MeshPeers } from "../infra/mesh/peers";
+import { meshNetworkPolicySpecs } from "../infra/mesh/namespace-boundary";
+import { serviceAccountFor, TARGETS, type MeshPeers } from "../infra/mesh/mesh-identities";
 import { CONTROLLER_HTTP_PORT, CONTROLLER_POD_LABELS, CONTROLLER_SERVICE_ACCOUNT, INGRESS_NAMESPACE } from "../infra/platform/ingress-nginx";
 import { PROMETHEUS_POD_LABELS, PROMETHEUS_SERVICE_ACCOUNT } from "../infra/platform/monitoring";
 import { JAEGER_PEER, JAEGER_PORTS } from "../infra/platform/jaeger-values";
 import { collectorEgressPolicy } from "../infra/policy/collector-egress";
 import { NetworkPolicies } from "../infra/policy/network-policies";
-import { DNS_PEER, type ExternalPeer } from "../infra/policy/network-policy-spec";
+import { DNS_PEER, type ExternalPeer } from "../infra/policy/authz-network-policy-spec";
 import type { StackConfig } from "./config";
-import type { PolicyContext } from "./plan";
+import type { PolicyContext } from "./stack-plan";
 
 /**
  * Every party's identity, known before anything is created: the service

@@ -21,7 +21,7 @@
  * pinned, as its own resource, never deletes it (other tenants may use the
  * CRDs), and leaves a cluster's own CRDs alone when told to.
  */
-import type { ChartRef } from "../platform/charts";
+import type { ChartRef } from "../platform/platform-charts";
 
 const ISTIO_REPO = "https://istio-release.storage.googleapis.com/charts";
 const LINKERD_EDGE_REPO = "https://helm.linkerd.io/edge";

@@ -6,14 +6,14 @@
  *
  * Annotations apply to a whole HTTPRoute, so each service gets two: `<svc>-get`
  * matches GET (more specific than a path-only match, so it wins) with the
- * service's request timeout (routing.ts) and, toward a leaf only, retries on
+ * service's request timeout (route-numbers.ts) and, toward a leaf only, retries on
  * 5xx, each try with its own timeout; `<svc>` matches everything else with
  * the timeout only (Linkerd never retries a route without retry annotations). payment's routes split by weight across
  * the payment-v1 and payment-v2 Services.
  */
 import { SERVICE_NAMES, SERVICES, type ServiceName } from "../../../services/topology";
 import type { Topology } from "../../authz/graph";
-import type { MeshTimeouts, RouteTimeouts, WeightedVersion } from "../routing";
+import type { MeshTimeouts, RouteTimeouts, WeightedVersion } from "../route-numbers";
 
 export interface RouteObject {
   readonly name: string;

@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import { SERVICE_NAMES, SERVICES } from "../../services/topology";
-import { canarySplit, GET_RETRY_ATTEMPTS, meshTimeouts } from "./routing";
+import { canarySplit, GET_RETRY_ATTEMPTS, meshTimeouts } from "./route-numbers";
 
-describe("mesh routing numbers (infra/mesh/routing.ts)", () => {
+describe("mesh routing numbers (infra/mesh/route-numbers.ts)", () => {
   it("splits 95/5 at the default weight", () => {
     expect(canarySplit(5)).to.deep.equal([
       { version: "v1", weight: 95 },

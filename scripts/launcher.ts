@@ -1,5 +1,5 @@
 /**
- * `npm start`: the whole shop on this machine (see scripts/shop/start-shop.ts).
+ * `npm start`: the whole shop on this machine (see scripts/launcher/start-shop.ts).
  *
  *   REDIS_URL, REDIS_PASSWORD   use that Redis instead of starting a redis-server
  *   PAYMENT_CANARY_WEIGHT=20    percent of payments cart sends to payment-v2 (default 5, as the dev stack)
@@ -25,9 +25,9 @@
 import { realpathSync } from "node:fs";
 import { dirname } from "node:path";
 import { ENV } from "../services/topology";
-import { canaryWeightOf, DEFAULT_CANARY_WEIGHT, displayName, SHOP_PROCESSES } from "./shop/processes";
-import { RedisServerMissingError } from "./shop/redis-server";
-import { startShop, type PortLayout, type Shop } from "./shop/start-shop";
+import { canaryWeightOf, DEFAULT_CANARY_WEIGHT, displayName, SHOP_PROCESSES } from "./launcher/launcher-processes";
+import { RedisServerMissingError } from "./launcher/redis-server";
+import { startShop, type PortLayout, type Shop } from "./launcher/start-shop";
 
 const FORWARDED = [
   ENV.catalogErrorRate,

@@ -24,7 +24,7 @@ import type * as k8s from "@pulumi/kubernetes";
 import { SERVICE_NAMES, SERVICES } from "../../services/topology";
 import type { Topology } from "../authz/graph";
 import { appSelector } from "../labels";
-import type { ExternalPeer, NamedPolicy } from "../policy/network-policy-spec";
+import type { ExternalPeer, NamedPolicy } from "../policy/authz-network-policy-spec";
 import { REDIS_EXPORTER_PORT } from "../redis/spec";
 
 type PolicyPeer = k8s.types.input.networking.v1.NetworkPolicyPeer;
