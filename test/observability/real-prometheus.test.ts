@@ -101,6 +101,22 @@ describe("a real Prometheus scraping the local shop", function () {
     }
   }
 
+  /**
+   * Fresh checkouts, seen by Prometheus: rate() over the panels' 1m window
+   * needs increases inside it, so panels read "now" are fed just before.
+   */
+  let visits = 100;
+  async function trafficNow(): Promise<void> {
+    for (let i = 0; i < 2; i++) await shopperVisit(`shopper-${visits++}`);
+    for (const service of ["cart", "payment"]) {
+      await waitFor(
+        `${service}'s request rate over the last minute`,
+        async () => ((await prom().query(`sum(rate(http_requests_total{service="${service}",route!~"/healthz|/readyz|/metrics"}[1m])) > 0`)).result.length > 0 ? true : undefined),
+        { timeoutMs: 20_000, intervalMs: 200 },
+      );
+    }
+  }
+
   /** The journeys' error-ratio recordings over `window`, by journey (NaN while a journey has no rate yet). */
   async function errorRatios(window: (typeof WINDOWS)[number]): Promise<Record<string, number>> {
     const { result } = await prom().query(errorRatioRecord(window));
@@ -171,6 +187,7 @@ describe("a real Prometheus scraping the local shop", function () {
   });
 
   it("evaluates every dashboard panel's query, with data but for the named exceptions", async () => {
+    await trafficNow();
     const panels = dashboardPanels().filter((p) => !p.targets.every((t) => clusterOnly(t.rawExpr)));
     expect(panels.map((p) => p.title)).to.include.members(["Redis memory against maxmemory", "Redis commands per second", "Redis clients", "notifications: consumer lag on the events stream", "GC time (share of wall time)"]);
     const empty: string[] = [];
@@ -185,6 +202,7 @@ describe("a real Prometheus scraping the local shop", function () {
   });
 
   it("reads 0 in every error-ratio panel, and 0 lag once notifications consumed the checkouts' events, with no failure injected", async () => {
+    await trafficNow();
     const ratios = dashboardPanels().filter((p) => p.title.toLowerCase().includes("error ratio") && !p.targets.every((t) => clusterOnly(t.rawExpr)));
     expect(ratios).to.have.length.above(2);
     for (const p of ratios) {
