@@ -108,13 +108,19 @@ describe("a real Prometheus scraping the local shop", function () {
   let visits = 100;
   async function trafficNow(): Promise<void> {
     for (let i = 0; i < 2; i++) await shopperVisit(`shopper-${visits++}`);
-    for (const service of ["cart", "payment"]) {
+    for (const service of ["gateway", "catalog", "cart", "payment", "orders", "notifications"]) {
       await waitFor(
         `${service}'s request rate over the last minute`,
         async () => ((await prom().query(`sum(rate(http_requests_total{service="${service}",route!~"/healthz|/readyz|/metrics"}[1m])) > 0`)).result.length > 0 ? true : undefined),
         { timeoutMs: 20_000, intervalMs: 200 },
       );
     }
+    // and two fresh scrapes of Redis's exporter, which a slow scrape can leave stale for a moment
+    await waitFor(
+      "Redis's command rate over the last minute",
+      async () => ((await prom().query(`sum(rate(redis_commands_processed_total[1m])) > 0`)).result.length > 0 ? true : undefined),
+      { timeoutMs: 20_000, intervalMs: 200 },
+    );
   }
 
   /** The journeys' error-ratio recordings over `window`, by journey (NaN while a journey has no rate yet). */
