@@ -27,6 +27,7 @@ import { spawnService, type ServiceProcess } from "../../scripts/launcher/servic
 import { load } from "../load";
 import { cpuTimeMs } from "../processes";
 import { median } from "../stats";
+import { wholeNumberFromEnv } from "../whole-number";
 
 export const VARIANTS = ["off", "unsampled", "sampled"] as const;
 export type Variant = (typeof VARIANTS)[number];
@@ -134,13 +135,11 @@ export async function measureTracingCost(
 }
 
 async function main(): Promise<void> {
-  const int = (name: string, fallback: number) => {
-    const raw = process.env[name];
-    if (raw === undefined) return fallback;
-    if (!/^\d+$/.test(raw) || Number(raw) < 1) throw new Error(`${name} must be a whole number ≥ 1; got ${JSON.stringify(raw)}`);
-    return Number(raw);
+  const options = {
+    rounds: wholeNumberFromEnv(process.env, "TRACING_ROUNDS", 5),
+    seconds: wholeNumberFromEnv(process.env, "TRACING_SECONDS", 4),
+    rate: wholeNumberFromEnv(process.env, "TRACING_RATE", 1_000),
   };
-  const options = { rounds: int("TRACING_ROUNDS", 5), seconds: int("TRACING_SECONDS", 4), rate: int("TRACING_RATE", 1_000) };
   const redis = await startTestRedis();
   let bench: StartedTracingBench | undefined;
   try {

@@ -8,10 +8,10 @@ import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { chromium } from "playwright-core";
+import { CHROMIUM_ARGS } from "../../test/e2e/support/browser";
 
 /** Debian's chromium, as the browser tests use; MESH_REPORT_CHROMIUM names another Chromium-based browser (the kind workflow's runner has Google Chrome). */
 export const CHART_BROWSER = process.env.MESH_REPORT_CHROMIUM || "/usr/bin/chromium";
-const BROWSER_FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
 export interface ChartSpec {
   /** Where the PNG goes. */
@@ -31,7 +31,7 @@ declare global {
 export async function renderCharts(specs: readonly ChartSpec[]): Promise<void> {
   if (specs.length === 0) return;
   if (!existsSync(CHART_BROWSER)) throw new Error(`${CHART_BROWSER} is missing: install Debian's chromium (apt-get install chromium) or set MESH_REPORT_CHROMIUM to a Chromium-based browser to draw the charts`);
-  const browser = await chromium.launch({ executablePath: CHART_BROWSER, args: BROWSER_FLAGS, headless: true, timeout: 60_000 });
+  const browser = await chromium.launch({ executablePath: CHART_BROWSER, args: CHROMIUM_ARGS, headless: true, timeout: 60_000 });
   try {
     const page = await browser.newPage({ deviceScaleFactor: 1 });
     await page.setContent('<!doctype html><html><body style="margin:0;background:#fff"><div id="box"></div></body></html>');
