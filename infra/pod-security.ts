@@ -23,6 +23,12 @@ export const POD_SECURITY = {
   shop: podSecurityLabels("restricted"),
   /** ingress-nginx's controller binds :80/:443 (NET_BIND_SERVICE). */
   ingress: podSecurityLabels("baseline", "restricted"),
+  /**
+   * The Gateway API edge's pods (Istio's provisioned gateway: a pod-level
+   * sysctl to bind :80/:443 unprivileged, which baseline allows): baseline,
+   * warned against restricted as ingress-nginx's.
+   */
+  gatewayEdge: podSecurityLabels("baseline", "restricted"),
   /** kube-prometheus-stack's node-exporter uses the host's network, PID namespace and paths. */
   monitoring: podSecurityLabels("privileged", "baseline"),
   /** A mesh's control plane (and linkerd-viz), whose proxies need no init container with the CNI plugin. */
@@ -35,4 +41,8 @@ export const POD_SECURITY = {
   metallb: podSecurityLabels("privileged"),
   /** A mesh's CNI plugin: a DaemonSet that writes the nodes' CNI configuration. */
   meshCni: podSecurityLabels("privileged"),
+  /** Flagger's controller (meshmart:canary flagger): its container's securityContext meets restricted (infra/mesh/flagger/flagger-values.ts). */
+  flagger: podSecurityLabels("restricted"),
+  /** Kiali (meshmart:kiali): the chart's default container securityContext meets restricted. */
+  kiali: podSecurityLabels("restricted"),
 } as const;

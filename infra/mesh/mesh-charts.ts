@@ -40,6 +40,10 @@ export const MESH_CHARTS = {
   linkerdViz: { chart: "linkerd-viz", version: LINKERD_CHART_VERSION, repo: LINKERD_EDGE_REPO },
   /** linkerd2-cni: the same for Linkerd (no linkerd-init with NET_ADMIN in any pod). */
   linkerdCni: { chart: "linkerd2-cni", version: LINKERD_CHART_VERSION, repo: LINKERD_EDGE_REPO },
+  /** Flagger 1.44.0 with its CRDs (meshmart:canary flagger), routing with either mesh. */
+  flagger: { chart: "flagger", version: "1.44.0", repo: "https://flagger.app" },
+  /** Kiali v2.29.0, the server chart (meshmart:kiali, the istio stack). */
+  kiali: { chart: "kiali-server", version: "2.29.0", repo: "https://kiali.org/helm-charts" },
 } as const satisfies Record<string, ChartRef>;
 
 export const GATEWAY_API_VERSION = "v1.5.1";

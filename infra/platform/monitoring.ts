@@ -44,6 +44,13 @@ export const RELEASE_NAME = "kube-prometheus-stack";
 /** fullnameOverride: keeps the chart's object names short and predictable. */
 export const FULLNAME = "kps";
 export const PROMETHEUS_SERVICE = `${FULLNAME}-prometheus`;
+/** Prometheus's query port on that Service (kube-prometheus-stack 88.5.3 values.yaml prometheus.service.port). */
+export const PROMETHEUS_PORT = 9090;
+
+/** The stack's Prometheus as in-cluster clients (Flagger, Kiali) address it. */
+export function prometheusUrl(monitoringNamespace: string): string {
+  return `http://${PROMETHEUS_SERVICE}.${monitoringNamespace}.svc.cluster.local:${PROMETHEUS_PORT}`;
+}
 /** Prometheus's service account: its identity in a mesh. */
 export const PROMETHEUS_SERVICE_ACCOUNT = `${FULLNAME}-prometheus`;
 export const GRAFANA_SERVICE = "grafana";

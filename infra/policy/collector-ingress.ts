@@ -10,7 +10,8 @@
  *   meshed (Linkerd: meshed connections arrive on 4143);
  * - in a mesh stack, the ingress controller's pods, whose proxy spans the
  *   edge's hop, on the same ports;
- * - Grafana's pods, on the query port (its Jaeger datasource).
+ * - Grafana's pods, on the query port (its Jaeger datasource);
+ * - with Kiali, Kiali's pods, on the query port too.
  */
 import type { ExternalPeer, NamedPolicy } from "./authz-network-policy-spec";
 
@@ -25,6 +26,8 @@ export interface CollectorClients {
   readonly edge?: ExternalPeer;
   /** Grafana's pods (monitoring on), and the query port they read on. */
   readonly grafana?: { readonly peer: ExternalPeer; readonly port: number };
+  /** Kiali's pods (meshmart:kiali), which read traces on the same query port. */
+  readonly kiali?: { readonly peer: ExternalPeer; readonly port: number };
 }
 
 const inNamespace = (namespace: string) => ({ matchLabels: { "kubernetes.io/metadata.name": namespace } });
@@ -45,6 +48,12 @@ export function collectorIngressPolicies(c: CollectorClients): NamedPolicy[] {
     policies.push({
       name: "query-from-grafana",
       spec: { podSelector: { matchLabels: c.collector }, policyTypes: ["Ingress"], ingress: [{ from: [external(c.grafana.peer)], ports: tcp([c.grafana.port]) }] },
+    });
+  }
+  if (c.kiali) {
+    policies.push({
+      name: "query-from-kiali",
+      spec: { podSelector: { matchLabels: c.collector }, policyTypes: ["Ingress"], ingress: [{ from: [external(c.kiali.peer)], ports: tcp([c.kiali.port]) }] },
     });
   }
   return policies;

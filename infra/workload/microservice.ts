@@ -2,11 +2,14 @@
  * One service of the shop as Kubernetes runs it: ServiceAccount, one hardened
  * Deployment per version track, the app-wide ClusterIP Service (selects every
  * version), per-version Services when there are several tracks (the meshes
- * route to them), an HPA and a PDB per track, and a ServiceMonitor.
+ * route to them), an HPA and a PDB per track, and a ServiceMonitor. A
+ * Flagger target (meshmart:canary flagger) has no Service of the program's:
+ * Flagger makes them, and its selector holds Flagger's selector label.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { pullSecretRefs } from "../images/pull-secret";
+import { FLAGGER_SELECTOR_LABEL } from "../mesh/flagger/flagger-values";
 import { appLabels, appSelector, recommendedLabels, versionSelector } from "../labels";
 import {
   deploymentSpec,
@@ -31,6 +34,8 @@ export interface VersionTrack {
   readonly autoscaling?: AutoscalingArgs;
   /** The container's environment for this track. */
   readonly env: pulumi.Input<EnvVar[]>;
+  /** Flagger's target (meshmart:canary flagger): Flagger copies it and owns the app's Services. */
+  readonly flagger?: true;
 }
 
 export interface MicroserviceArgs {
@@ -85,6 +90,8 @@ export class Microservice extends pulumi.ComponentResource {
       ...(args.serviceAnnotations ? { annotations: args.serviceAnnotations } : {}),
     });
     const common = appLabels({ app: args.app, component: args.component });
+    // Flagger's target: Flagger makes the app's Services (apex, primary, canary), selecting by its label.
+    const flagger = args.tracks.some((t) => t.flagger);
 
     const sa = new k8s.core.v1.ServiceAccount(
       `${name}-sa`,
@@ -92,11 +99,13 @@ export class Microservice extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const service = new k8s.core.v1.Service(
-      `${name}-svc`,
-      { metadata: serviceMeta(args.app, common), spec: serviceSpec({ port: args.port, selector: appSelector(args.app) }) },
-      { parent: this },
-    );
+    const service = flagger
+      ? undefined
+      : new k8s.core.v1.Service(
+          `${name}-svc`,
+          { metadata: serviceMeta(args.app, common), spec: serviceSpec({ port: args.port, selector: appSelector(args.app) }) },
+          { parent: this },
+        );
 
     this.deploymentNames = {};
     this.versionServiceNames = {};
@@ -120,6 +129,7 @@ export class Microservice extends pulumi.ComponentResource {
             serviceAccountName: serviceAccountName(args.app),
             resources: args.resources,
             podAnnotations: args.podAnnotations,
+            selectorLabels: track.flagger ? [FLAGGER_SELECTOR_LABEL] : undefined,
           }),
         },
         { parent: this, dependsOn: [sa] },
@@ -161,7 +171,8 @@ export class Microservice extends pulumi.ComponentResource {
       );
     }
 
-    this.serviceName = service.metadata.name;
+    // Flagger's apex Service has the app's name.
+    this.serviceName = service ? service.metadata.name : pulumi.output(args.app);
     this.serviceAccountName = sa.metadata.name;
     this.registerOutputs({
       serviceName: this.serviceName,

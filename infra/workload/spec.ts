@@ -85,6 +85,19 @@ export interface DeploymentSpecArgs {
   readonly podAnnotations?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /** Seconds Kubernetes waits after SIGTERM; the service drains within SHUTDOWN_TIMEOUT_MS below it. */
   readonly terminationGracePeriodSeconds?: number;
+  /** Pod labels the selector holds besides app and version (Flagger's selector label on its target); absent: none. */
+  readonly selectorLabels?: readonly string[];
+}
+
+/** The pod's own labels of these keys (a selector may only hold labels the pods carry). */
+function podLabelsNamed(labels: Record<string, string>, keys: readonly string[]): Record<string, string> {
+  return Object.fromEntries(
+    keys.map((k) => {
+      const value = labels[k];
+      if (value === undefined) throw new Error(`the pods carry no label ${k} to select by`);
+      return [k, value];
+    }),
+  );
 }
 
 /** Seconds the pod keeps serving after it is marked terminating, while endpoints update. */
@@ -95,7 +108,7 @@ export function deploymentSpec(args: DeploymentSpecArgs): DeploymentSpec {
   return {
     ...(args.replicas === undefined ? {} : { replicas: args.replicas }),
     revisionHistoryLimit: 5,
-    selector: { matchLabels: versionSelector(args.app, args.version) },
+    selector: { matchLabels: { ...versionSelector(args.app, args.version), ...podLabelsNamed(labels, args.selectorLabels ?? []) } },
     strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
     template: {
       metadata: { labels, annotations: args.podAnnotations },

@@ -8,7 +8,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { SERVICE_NAMES } from "../../../services/topology";
+import { SERVICE_NAMES, type ServiceName } from "../../../services/topology";
 import type { AuthzEdge } from "../../authz/graph";
 import { PART_OF } from "../../labels";
 import type { MeshPeers } from "../mesh-identities";
@@ -35,6 +35,8 @@ export interface IstioMeshPolicyArgs {
   readonly crdReleases: pulumi.Resource[];
   /** The release installing the PodMonitor CRD; absent: monitoring is off. */
   readonly monitoringRelease?: pulumi.Resource;
+  /** Services whose routing Flagger owns (meshmart:canary flagger): their VirtualService and DestinationRules are Flagger's; absent: none. */
+  readonly flaggerRouted?: readonly ServiceName[];
 }
 
 const ISTIO_NETWORKING = "networking.istio.io/v1";
@@ -60,6 +62,7 @@ export class IstioMeshPolicy extends pulumi.ComponentResource {
     const traffic = args.namespace.apply((ns) => trafficSpecs(ns, args.timeouts, args.canary));
     // trafficSpecs lists the services in SERVICE_NAMES order.
     for (const [i, service] of SERVICE_NAMES.entries()) {
+      if (args.flaggerRouted?.includes(service)) continue;
       custom(`dr-${service}`, ISTIO_NETWORKING, "DestinationRule", service, traffic.apply((t) => t.destinationRules[i]!.spec));
       custom(`vs-${service}`, ISTIO_NETWORKING, "VirtualService", service, traffic.apply((t) => t.virtualServices[i]!.spec));
     }

@@ -10,6 +10,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import type { ServiceName } from "../../../services/topology";
 import type { AuthzEdge } from "../../authz/graph";
 import { PART_OF } from "../../labels";
 import type { MeshPeers } from "../mesh-identities";
@@ -17,7 +18,7 @@ import type { MeshTimeouts, WeightedVersion } from "../route-numbers";
 import { proxyAdminPolicies, targetPolicies } from "./policy-spec";
 import { proxyPodMonitorSpec } from "./proxy-monitor";
 import { LINKERD_NAMESPACE } from "./values";
-import { allServiceRoutes, canaryBackends } from "./http-route-spec";
+import { allServiceRoutes, canaryBackends, routeHeaders } from "./http-route-spec";
 
 export interface LinkerdMeshPolicyArgs {
   readonly namespace: pulumi.Output<string>;
@@ -32,6 +33,8 @@ export interface LinkerdMeshPolicyArgs {
   readonly crdDependsOn: pulumi.Resource[];
   /** The release installing the PodMonitor CRD; absent: monitoring is off. */
   readonly monitoringRelease?: pulumi.Resource;
+  /** Services whose routing Flagger owns (meshmart:canary flagger): their HTTPRoute is Flagger's; absent: none. */
+  readonly flaggerRouted?: readonly ServiceName[];
 }
 
 const ROUTE_API = "gateway.networking.k8s.io/v1";
@@ -50,7 +53,8 @@ export class LinkerdMeshPolicy extends pulumi.ComponentResource {
 
     for (const o of [...targetPolicies(args.edges, args.peers), ...proxyAdminPolicies(args.peers)]) create(o, o.spec);
 
-    for (const route of allServiceRoutes(args.timeouts, canaryBackends(args.canary, args.versionServices))) {
+    const flaggers = new Set((args.flaggerRouted ?? []).flatMap((s) => routeHeaders(s, args.timeouts).map((r) => r.name)));
+    for (const route of allServiceRoutes(args.timeouts, canaryBackends(args.canary, args.versionServices)).filter((r) => !flaggers.has(r.name))) {
       create({ apiVersion: ROUTE_API, kind: "HTTPRoute", name: route.name }, route.spec, route.annotations);
     }
     if (args.monitoringRelease) {

@@ -3,7 +3,7 @@
  * declare, found generically from apiVersion and kind: the core groups from
  * kubernetes-models, monitoring.coreos.com from prometheus-operator, Istio and
  * Gateway API from their @kubernetes-models packages, policy.linkerd.io,
- * cert-manager.io and metallb.io from schemas generated from the pinned
+ * cert-manager.io, metallb.io, flagger.app and gateway.envoyproxy.io from schemas generated from the pinned
  * releases' CRDs (../schemas/, checked with ajv). A
  * kind without a validator is an error, never skipped. (The model packages
  * are ESM-only, hence the dynamic imports.)
@@ -20,6 +20,8 @@ const CRD_SCHEMA_FILES: Record<string, string> = {
   [LINKERD_POLICY_GROUP]: join(__dirname, "../schemas/linkerd-policy-edge-26.8.3.json"),
   "cert-manager.io": join(__dirname, "../schemas/cert-manager-v1.21.1.json"),
   "metallb.io": join(__dirname, "../schemas/metallb-0.16.1.json"),
+  "gateway.envoyproxy.io": join(__dirname, "../schemas/envoy-gateway-v1.9.0.json"),
+  "flagger.app": join(__dirname, "../schemas/flagger-1.44.0.json"),
 };
 
 /** Groups whose schemas reject unknown fields themselves (no TypeScript model for support/strict-fields.ts). */
