@@ -23,7 +23,8 @@ describe("stack config (stacks/config.ts)", () => {
     expect(c.namespace).to.equal("meshmart");
     expect(c.images).to.deep.include({ registryServer: "localhost:5001", repository: "meshmart", tag: "latest", push: true, platform: "linux/amd64", bundle: true });
     expect(c.workloads).to.deep.equal({ replicas: 2, maxReplicas: 10, targetCpuUtilization: 70, upstreamTimeoutMs: 2000, upstreamRetries: 1, logLevel: "info" });
-    expect(c.canary).to.deep.equal({ weight: 5 });
+    expect(c.canary).to.deep.equal({ weight: 5, mode: "static" });
+    expect(c.kiali).to.equal(false);
     expect(c.faults).to.deep.equal({ catalogErrorRate: 0, paymentDeclineRate: 0, paymentTimeoutRate: 0 });
     // HTTPS by default, with a certificate the program makes (issue 14).
     expect(c.ingress).to.deep.equal({ host: "", className: "nginx", serviceType: "NodePort", nodePort: 30080, rateLimitRps: 20, connectionLimit: 50, httpsNodePort: 30443, tls: "self-signed" });
@@ -122,6 +123,25 @@ describe("stack config (stacks/config.ts)", () => {
         `meshmart:loadBalancerAddresses must be comma-separated CIDRs or first-last IPv4 ranges such as 172.18.255.200-172.18.255.250; got ${JSON.stringify(`172.18.255.200/29,${range}`)}`,
       ],
     ),
+    ["canary mode", { canary: "argo" }, 'meshmart:canary must be one of static, flagger; got "argo"'],
+    [
+      "Flagger without a mesh",
+      { canary: "flagger", loadGenerator: "true", edgeTls: "off" },
+      'meshmart:canary flagger needs a mesh (meshmart:mesh istio or linkerd): Flagger shifts payment\'s traffic with the mesh\'s routing, and without one cart splits payments itself; got mesh "none"',
+    ],
+    [
+      "Flagger without monitoring",
+      { mesh: "istio", canary: "flagger", loadGenerator: "true", edgeTls: "off", monitoring: "false" },
+      "meshmart:canary flagger needs meshmart:monitoring true: Flagger's analysis reads payment's success rate and latency from the stack's Prometheus",
+    ],
+    [
+      "Flagger without traffic",
+      { mesh: "linkerd", canary: "flagger" },
+      "meshmart:canary flagger needs meshmart:loadGenerator true: the analysis judges payment's live requests, and without shoppers there are none, so every rollout would halt and roll back",
+    ],
+    ["Kiali outside istio", { mesh: "linkerd", kiali: "true" }, 'meshmart:kiali needs meshmart:mesh istio: Kiali is Istio\'s console and reads Istio\'s configuration and telemetry; got mesh "linkerd"'],
+    ["Kiali without monitoring", { mesh: "istio", kiali: "true", monitoring: "false" }, "meshmart:kiali needs meshmart:monitoring true: Kiali's graph and health come from the stack's Prometheus"],
+    ["Kiali switch", { kiali: "yes" }, 'meshmart:kiali must be true or false; got "yes"'],
     [
       "registry password",
       { registryUsername: "ci" },
@@ -146,6 +166,12 @@ describe("stack config (stacks/config.ts)", () => {
     });
     for (const mode of ["off", "self-signed", "cert-manager"]) expect(parseConfig(from({ edgeTls: mode }), "dev").ingress.tls).to.equal(mode);
     expect(parseConfig(from({ ingressHttpsNodePort: "31443" }), "dev").ingress.httpsNodePort).to.equal(31443);
+  });
+
+  it("takes Flagger in a mesh stack with monitoring and the load generator, and Kiali in the istio stack", () => {
+    const c = parseConfig(from({ mesh: "istio", canary: "flagger", loadGenerator: "true", edgeTls: "off", kiali: "true" }), "istio");
+    expect([c.canary, c.kiali]).to.deep.equal([{ weight: 5, mode: "flagger" }, true]);
+    expect(parseConfig(from({ mesh: "linkerd", canary: "flagger", loadGenerator: "true", edgeTls: "off", canaryWeight: "20" }), "linkerd").canary).to.deep.equal({ weight: 20, mode: "flagger" });
   });
 
   it("reports every bad key at once", () => {

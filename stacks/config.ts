@@ -22,6 +22,12 @@ export type EdgeTlsMode = (typeof EDGE_TLS_MODES)[number];
 /** What gives a LoadBalancer Service its address: the cluster's own (a cloud), or MetalLB installed by the program. */
 export const LOAD_BALANCERS = ["none", "metallb"] as const;
 export type LoadBalancerKind = (typeof LOAD_BALANCERS)[number];
+/** What serves the public edge: the card's ingress-nginx, or the Gateway API (docs/edge.md). */
+export const EDGES = ["ingress-nginx", "gateway-api"] as const;
+export type EdgeKind = (typeof EDGES)[number];
+/** How payment's canary is run: a static split by canaryWeight, or Flagger's progressive delivery (mesh stacks; docs/meshes.md). */
+export const CANARY_MODES = ["static", "flagger"] as const;
+export type CanaryKind = (typeof CANARY_MODES)[number];
 export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -53,6 +59,7 @@ export const KEYS = {
   maxReplicas: { type: "integer", default: 10, description: "Autoscaler maximum per Deployment." },
   targetCpuUtilization: { type: "integer", default: 70, description: "Autoscaler target: average CPU utilization, percent of requests." },
   canaryWeight: { type: "integer", default: 5, description: "Percent of payment traffic sent to v2 (0-100)." },
+  canary: { type: "string", default: "static", description: "payment's canary: static (v1 and v2 split by canaryWeight) or flagger (istio and linkerd: Flagger rolls out each new payment image, stepping its weight to 50% while the success rate and latency hold, else rolling back; canaryWeight is then unused; needs monitoring and loadGenerator; docs/meshes.md)." },
   catalogErrorRate: { type: "string", default: "0", description: "Injected fault: share (0-1) of catalog requests answered 500." },
   paymentDeclineRate: { type: "string", default: "0", description: "Injected fault: share (0-1) of payments declined." },
   paymentTimeoutRate: { type: "string", default: "0", description: "Injected fault: share (0-1) of payments that hang past the caller's timeout." },
@@ -66,6 +73,7 @@ export const KEYS = {
   ingressConnectionLimit: { type: "integer", default: 50, description: "Concurrent connections each client address may hold at the edge (per controller replica)." },
   ingressNodePort: { type: "integer", default: 30080, description: "HTTP node port of ingress-nginx when ingressServiceType is NodePort (30000-32767)." },
   ingressHttpsNodePort: { type: "integer", default: 30443, description: "HTTPS node port of ingress-nginx when ingressServiceType is NodePort (30000-32767, not ingressNodePort)." },
+  edge: { type: "string", default: "ingress-nginx", description: "What serves the public edge: ingress-nginx (the card's, retired upstream in 2026) or gateway-api (a Gateway and HTTPRoutes: Istio's own GatewayClass in the istio stack, Envoy Gateway installed by the program in dev and linkerd; docs/edge.md)." },
   edgeTls: { type: "string", default: "self-signed", description: "HTTPS at the edge: self-signed (a certificate the program makes), cert-manager (installs cert-manager; a Certificate from its own ClusterIssuer) or off (HTTP only). On: HTTP redirects to HTTPS and HSTS is sent." },
   loadBalancer: { type: "string", default: "none", description: "What gives the LoadBalancer Service its address: none (the cloud's controller) or metallb (installed by the program, L2 mode; needs ingressServiceType LoadBalancer and loadBalancerAddresses)." },
   loadBalancerAddresses: { type: "string", description: "MetalLB's address pool: comma-separated CIDRs or first-last ranges (e.g. 172.18.255.200-172.18.255.250); required with loadBalancer metallb." },
@@ -75,10 +83,11 @@ export const KEYS = {
   monitoringNamespace: { type: "string", default: "monitoring", description: "Namespace of kube-prometheus-stack." },
   tracing: { type: "boolean", description: "Install the tracing backend (Jaeger, in the namespace tracing), point the services and the mesh's proxies at it, and add it to Grafana; unset: on when monitoring is on." },
   tracingSampleRatio: { type: "string", default: "1", description: "Share (0-1) of traces recorded, decided where a trace starts (the edge's proxy or the gateway); every hop after follows that decision." },
+  kiali: { type: "boolean", default: false, description: "istio: install Kiali (the mesh's console: topology, traffic, Istio config), reading the stack's Prometheus and, with tracing, Jaeger; needs monitoring; reach it with kubectl port-forward (docs/observability.md)." },
   grafanaAdminPassword: { type: "string", secret: true, description: "Grafana admin password (secret); unset: a random one (see the grafanaAdminPassword output)." },
   metricsServer: { type: "boolean", default: false, description: "Install metrics-server (the HPAs need it): on for kind; off where the cluster has one (minikube addon, GKE, AKS), since a second one fails the install." },
   metricsServerInsecureTls: { type: "boolean", default: false, description: "Pass --kubelet-insecure-tls to metrics-server: only for kind, whose kubelets serve self-signed certificates." },
-  gatewayApiCrds: { type: "boolean", default: true, description: "linkerd: apply the pinned Gateway API CRDs (v1.5.1, kept on destroy). Off: leave the cluster's own alone (they must be v1.1.1 or later)." },
+  gatewayApiCrds: { type: "boolean", default: true, description: "linkerd, and every stack with edge gateway-api: apply the pinned Gateway API CRDs (v1.5.1, standard channel, kept on destroy). Off: leave the cluster's own alone (linkerd needs v1.1.1 or later; the Gateway edge v1.5.1)." },
   redisImage: { type: "string", default: "redis:7.4.11-alpine@sha256:ff02b58f971e7d7d156a1267e283fcbbeee91773b6aa36c49dac28ecfe28eadf", description: "Redis image, pinned by digest (the manifest list of redis:7.4.11-alpine)." },
   redisStorage: { type: "string", default: "1Gi", description: "Size of Redis's volume (a Kubernetes quantity)." },
   redisStorageClass: { type: "string", description: "StorageClass of Redis's volume; unset: the cluster's default." },
@@ -119,7 +128,8 @@ export interface StackConfig {
     readonly upstreamRetries: number;
     readonly logLevel: LogLevel;
   };
-  readonly canary: { readonly weight: number };
+  /** payment's canary: the static split's weight (percent to v2), or Flagger's progressive delivery (mode flagger). */
+  readonly canary: { readonly weight: number; readonly mode: CanaryKind };
   readonly faults: { readonly catalogErrorRate: number; readonly paymentDeclineRate: number; readonly paymentTimeoutRate: number };
   readonly ingress: {
     readonly host: string;
@@ -133,6 +143,8 @@ export interface StackConfig {
     /** HTTPS at the edge, and how its certificate is made. */
     readonly tls: EdgeTlsMode;
   };
+  /** What serves the edge: ingress-nginx, or a Gateway API Gateway (the ingress settings apply to either). */
+  readonly edge: EdgeKind;
   /** What gives the LoadBalancer Service its address; addresses: MetalLB's pool (metallb only). */
   readonly loadBalancer: { readonly kind: LoadBalancerKind; readonly addresses: readonly string[] };
   /** The load generator (a workload of its own, reaching the edge only). */
@@ -140,6 +152,8 @@ export interface StackConfig {
   readonly monitoring: { readonly enabled: boolean; readonly namespace: string };
   /** The tracing backend, the services' OTLP export and the mesh's proxy spans; sampleRatio 0..1. */
   readonly tracing: { readonly enabled: boolean; readonly sampleRatio: number };
+  /** Kiali, the istio stack's mesh console. */
+  readonly kiali: boolean;
   readonly metricsServer: { readonly enabled: boolean; readonly kubeletInsecureTls: boolean };
   /** linkerd: whether the program applies the Gateway API CRDs. */
   readonly gatewayApiCrds: boolean;
@@ -286,7 +300,7 @@ export function parseConfig(raw: RawConfig, stack: string, hostArch: string = pr
       upstreamRetries: r.integer("upstreamRetries", 0, 3, mesh === "none" ? 1 : 0),
       logLevel: r.oneOf("logLevel", LOG_LEVELS),
     },
-    canary: { weight: r.integer("canaryWeight", 0, 100) },
+    canary: { weight: r.integer("canaryWeight", 0, 100), mode: r.oneOf("canary", CANARY_MODES) },
     faults: {
       catalogErrorRate: r.fraction("catalogErrorRate"),
       paymentDeclineRate: r.fraction("paymentDeclineRate"),
@@ -302,11 +316,13 @@ export function parseConfig(raw: RawConfig, stack: string, hostArch: string = pr
       httpsNodePort: r.integer("ingressHttpsNodePort", 30000, 32767),
       tls: r.oneOf("edgeTls", EDGE_TLS_MODES),
     },
+    edge: r.oneOf("edge", EDGES),
     loadBalancer: readLoadBalancer(r),
     loadGenerator: { enabled: r.boolean("loadGenerator"), rate: r.integer("loadGeneratorRate", 1, 100000) },
     monitoring: { enabled: r.boolean("monitoring"), namespace: r.string("monitoringNamespace", dnsLabel) },
     // Traces go with the metrics: unset, tracing follows monitoring (Grafana shows both).
     tracing: { enabled: r.boolean("tracing", r.boolean("monitoring")), sampleRatio: r.fraction("tracingSampleRatio") },
+    kiali: r.boolean("kiali"),
     metricsServer: { enabled: r.boolean("metricsServer"), kubeletInsecureTls: r.boolean("metricsServerInsecureTls") },
     gatewayApiCrds: r.boolean("gatewayApiCrds"),
     redis: {
@@ -323,6 +339,8 @@ export function parseConfig(raw: RawConfig, stack: string, hostArch: string = pr
     r.errors.push(`${PROJECT}:loadGeneratorRate must be at most ${PROJECT}:ingressRateLimitRps (${config.ingress.rateLimitRps}), the edge's limit per client address; got ${JSON.stringify(String(config.loadGenerator.rate))}`);
   }
   edgeConflicts(config, r.errors);
+  canaryConflicts(config, r.errors);
+  kialiConflicts(config, r.errors);
   const maxmemory = config.redis.maxmemory;
   if (!config.redis.external && /^[1-9][0-9]*(k|kb|m|mb|g|gb)?$/i.test(maxmemory) && memoryBytes(maxmemory) > memoryBytes(MAXMEMORY_CEILING)) {
     r.errors.push(`${PROJECT}:redisMaxmemory must leave room under the Redis container's 512Mi memory limit (at most ${MAXMEMORY_CEILING}); got ${JSON.stringify(maxmemory)}`);
@@ -384,6 +402,26 @@ function edgeConflicts(config: StackConfig, errors: string[]): void {
   if (config.loadGenerator.enabled && config.ingress.tls !== "off") {
     // The generator speaks HTTP to the edge's port 80, the only port the authorization graph opens to it; with TLS on, that port only redirects.
     errors.push(`${PROJECT}:loadGenerator needs ${PROJECT}:edgeTls off: the generator speaks plain HTTP to the edge's port 80, which redirects to HTTPS when TLS is on; got edgeTls ${JSON.stringify(config.ingress.tls)}`);
+  }
+}
+
+/** Kiali reads Istio's configuration and telemetry: the istio stack, with its Prometheus. */
+function kialiConflicts(config: StackConfig, errors: string[]): void {
+  if (!config.kiali) return;
+  if (config.mesh !== "istio") errors.push(`${PROJECT}:kiali needs ${PROJECT}:mesh istio: Kiali is Istio's console and reads Istio's configuration and telemetry; got mesh ${JSON.stringify(config.mesh)}`);
+  if (!config.monitoring.enabled) errors.push(`${PROJECT}:kiali needs ${PROJECT}:monitoring true: Kiali's graph and health come from the stack's Prometheus`);
+}
+
+/** Flagger needs a mesh to route with, Prometheus to judge by and traffic to judge (it sets the weights itself: canaryWeight is unused). */
+function canaryConflicts(config: StackConfig, errors: string[]): void {
+  if (config.canary.mode !== "flagger") return;
+  const key = `${PROJECT}:canary flagger`;
+  if (config.mesh === "none") {
+    errors.push(`${key} needs a mesh (${PROJECT}:mesh istio or linkerd): Flagger shifts payment's traffic with the mesh's routing, and without one cart splits payments itself; got mesh "none"`);
+  }
+  if (!config.monitoring.enabled) errors.push(`${key} needs ${PROJECT}:monitoring true: Flagger's analysis reads payment's success rate and latency from the stack's Prometheus`);
+  if (!config.loadGenerator.enabled) {
+    errors.push(`${key} needs ${PROJECT}:loadGenerator true: the analysis judges payment's live requests, and without shoppers there are none, so every rollout would halt and roll back`);
   }
 }
 
