@@ -12,13 +12,16 @@ import { RegistryPullSecret } from "./infra/images/pull-secret";
 import { ServiceImages } from "./infra/images/service-images";
 import { EDGE_TLS_SECRET, EdgeTls, edgeNames } from "./infra/edge-tls";
 import { ShopIngress } from "./infra/ingress";
+import { EdgeGateway } from "./infra/edge/edge-gateway";
+import { EDGE_GATEWAY_NAME, EDGE_GATEWAY_NAMESPACE } from "./infra/edge/gateway-routes-spec";
 import { AppNamespace } from "./infra/namespace";
 import { Observability } from "./infra/observability/observability";
 import { DEFAULT_THRESHOLDS } from "./infra/observability/rules";
 import { CertManager } from "./infra/platform/cert-manager";
-import { CONTROLLER_POD_LABELS, CONTROLLER_SERVICE, IngressNginx, INGRESS_NAMESPACE } from "./infra/platform/ingress-nginx";
+import { IngressNginx, INGRESS_NAMESPACE } from "./infra/platform/ingress-nginx";
 import { Jaeger } from "./infra/platform/jaeger";
-import { GRAFANA_POD_LABELS, JAEGER_PORTS, jaegerDatasource, OTLP_HTTP_ENDPOINT } from "./infra/platform/jaeger-values";
+import { GRAFANA_POD_LABELS, JAEGER_PORTS, JAEGER_QUERY_URL, jaegerDatasource, OTLP_HTTP_ENDPOINT } from "./infra/platform/jaeger-values";
+import { Kiali, KIALI_PEER } from "./infra/observability/kiali";
 import { collectorSenders } from "./infra/policy/collector-egress";
 import { MetalLb } from "./infra/platform/metallb";
 import { MetricsServer } from "./infra/platform/metrics-server";
@@ -33,7 +36,9 @@ import { SERVICE_NAMES, SERVICES } from "./services/topology";
 import { bundleServices } from "./stacks/bundle";
 import { externalRedis, loadConfig } from "./stacks/config";
 import { STACK_PLANS } from "./stacks/index";
+import { edgeOf } from "./stacks/mesh-inputs";
 import * as outputs from "./stacks/outputs";
+import { progressiveDelivery } from "./stacks/progressive-delivery";
 
 // ── config ──────────────────────────────────────────────────────────────────
 const { config, secrets } = loadConfig();
@@ -52,26 +57,32 @@ const redisPassword = secrets.redisPassword ?? generated("redis-password");
 // First: the ingress controller and Prometheus join the mesh too, so its
 // injector must be up before their pods start.
 const meshSetup = plan.installMesh({ config, provider });
+// The edge: ingress-nginx, or the stack's Gateway API implementation (meshmart:edge).
+const gatewayEdge = meshSetup.gatewayEdge;
+const edge = edgeOf(meshSetup);
 
 // ── platform ────────────────────────────────────────────────────────────────
 // MetalLB's pool before the controller's LoadBalancer Service, which then waits for its address.
 const metallb = config.loadBalancer.kind === "metallb" ? new MetalLb("metallb", { addresses: config.loadBalancer.addresses }, { provider }) : undefined;
 const edgeTls = config.ingress.tls !== "off";
-const ingress = new IngressNginx(
-  "ingress-nginx",
-  {
-    namespace: INGRESS_NAMESPACE,
-    className: config.ingress.className,
-    serviceType: config.ingress.serviceType,
-    nodePort: config.ingress.nodePort,
-    httpsNodePort: config.ingress.httpsNodePort,
-    defaultCertificate: edgeTls ? `${config.namespace}/${EDGE_TLS_SECRET}` : undefined,
-    awaitLoadBalancer: metallb ? { after: metallb.config } : undefined,
-    podLabels: meshSetup.ingress?.pods.labels,
-    podAnnotations: meshSetup.ingress?.pods.annotations,
-  },
-  { provider, dependsOn: meshSetup.dependsOn },
-);
+// ingress-nginx, unless the stack's Gateway API implementation is the edge.
+const ingress = gatewayEdge
+  ? undefined
+  : new IngressNginx(
+      "ingress-nginx",
+      {
+        namespace: INGRESS_NAMESPACE,
+        className: config.ingress.className,
+        serviceType: config.ingress.serviceType,
+        nodePort: config.ingress.nodePort,
+        httpsNodePort: config.ingress.httpsNodePort,
+        defaultCertificate: edgeTls ? `${config.namespace}/${EDGE_TLS_SECRET}` : undefined,
+        awaitLoadBalancer: metallb ? { after: metallb.config } : undefined,
+        podLabels: meshSetup.ingress?.pods.labels,
+        podAnnotations: meshSetup.ingress?.pods.annotations,
+      },
+      { provider, dependsOn: meshSetup.dependsOn },
+    );
 // Who may call whom (docs/architecture.md): every enforcement mechanism derives from it.
 const edges = authzEdges(undefined, undefined, { loadGenerator: config.loadGenerator.enabled, tracing: config.tracing.enabled });
 // The tracing backend after the mesh: in the linkerd stack its pod is meshed, so the injector must be up.
@@ -83,9 +94,10 @@ const tracing = config.tracing.enabled
         clients: {
           shop: { namespace: config.namespace, apps: collectorSenders(edges) },
           otlpPorts: [JAEGER_PORTS.otlpHttp, ...(meshSetup.collectorPorts ?? [])],
-          // In a mesh the ingress controller's proxy spans the edge's hop.
-          edge: meshSetup.ingress ? { namespace: INGRESS_NAMESPACE, podLabels: CONTROLLER_POD_LABELS } : undefined,
+          // In a mesh the edge's proxy (the ingress controller's, or the Gateway's) spans the edge's hop.
+          edge: config.mesh !== "none" ? { namespace: edge.namespace, podLabels: edge.podLabels } : undefined,
           grafana: config.monitoring.enabled ? { peer: { namespace: config.monitoring.namespace, podLabels: GRAFANA_POD_LABELS }, port: JAEGER_PORTS.query } : undefined,
+          kiali: config.kiali ? { peer: KIALI_PEER, port: JAEGER_PORTS.query } : undefined,
         },
       },
       { provider, dependsOn: meshSetup.dependsOn },
@@ -114,7 +126,8 @@ const workloads = workloadPlan({
   replicas: config.workloads.replicas,
   maxReplicas: config.workloads.maxReplicas,
   targetCpuUtilization: config.workloads.targetCpuUtilization,
-  canary: plan.canary,
+  // Flagger (meshmart:canary flagger) runs payment as one Deployment it rolls out; else the stack's split.
+  canary: config.canary.mode === "flagger" ? "flagger" : plan.canary,
 });
 const perPod = meshSetup.podOverhead ? addResources(SERVICE_RESOURCES, meshSetup.podOverhead) : SERVICE_RESOURCES;
 const redisPod = meshSetup.podOverhead ? addResources(REDIS_POD_RESOURCES, meshSetup.podOverhead) : REDIS_POD_RESOURCES;
@@ -147,6 +160,9 @@ const monitoring = config.monitoring.enabled
       { provider, dependsOn: meshSetup.dependsOn },
     )
   : undefined;
+
+// Kiali (meshmart:kiali, istio): the mesh's console, reading Prometheus and, with tracing, Jaeger.
+if (config.kiali) new Kiali("kiali", { monitoringNamespace: config.monitoring.namespace, tracingQueryUrl: tracing ? JAEGER_QUERY_URL : undefined }, { provider, dependsOn: meshSetup.dependsOn });
 
 // ── policy ──────────────────────────────────────────────────────────────────
 // Before the workloads, which wait for it: the policy names them by their
@@ -188,8 +204,8 @@ const shop = new Shop(
   { provider, dependsOn: [...meshSetup.dependsOn, ...policy] },
 );
 
-// The edge's certificate (the key a Pulumi secret), or cert-manager's Certificate after its release.
-const edgeCertificate = edgeTls
+// ingress-nginx's certificate (the key a Pulumi secret), or cert-manager's Certificate after its release.
+const edgeCertificate = edgeTls && ingress
   ? new EdgeTls(
       "edge-tls",
       {
@@ -202,24 +218,50 @@ const edgeCertificate = edgeTls
     )
   : undefined;
 
-new ShopIngress(
-  "ingress",
-  {
-    namespace: namespace.name,
-    className: config.ingress.className,
-    host: config.ingress.host,
-    serviceName: shop.services.gateway.serviceName,
-    servicePort: SERVICES.gateway.port,
-    annotations: meshSetup.ingress?.ingressAnnotations,
-    upstreamTimeoutMs: config.workloads.upstreamTimeoutMs,
-    limits: { rps: config.ingress.rateLimitRps, connections: config.ingress.connectionLimit },
-    // MetalLB gives the balancer an address, which the controller publishes on the Ingresses.
-    skipAwait: config.ingress.serviceType === "LoadBalancer" && !metallb,
-    tlsSecretName: edgeCertificate?.secretName,
-  },
-  // The controller's admission webhook must be up before an Ingress is accepted.
-  { provider, dependsOn: [ingress.release] },
-);
+if (ingress) {
+  new ShopIngress(
+    "ingress",
+    {
+      namespace: namespace.name,
+      className: config.ingress.className,
+      host: config.ingress.host,
+      serviceName: shop.services.gateway.serviceName,
+      servicePort: SERVICES.gateway.port,
+      annotations: meshSetup.ingress?.ingressAnnotations,
+      upstreamTimeoutMs: config.workloads.upstreamTimeoutMs,
+      limits: { rps: config.ingress.rateLimitRps, connections: config.ingress.connectionLimit },
+      // MetalLB gives the balancer an address, which the controller publishes on the Ingresses.
+      skipAwait: config.ingress.serviceType === "LoadBalancer" && !metallb,
+      tlsSecretName: edgeCertificate?.secretName,
+    },
+    // The controller's admission webhook must be up before an Ingress is accepted.
+    { provider, dependsOn: [ingress.release] },
+  );
+}
+
+// The Gateway API edge: its certificate beside the Gateway, the shop's HTTPRoutes to the gateway Service.
+if (gatewayEdge) {
+  new EdgeGateway(
+    "edge-gateway",
+    {
+      implementation: gatewayEdge,
+      gatewayName: EDGE_GATEWAY_NAME,
+      gatewayNamespace: EDGE_GATEWAY_NAMESPACE,
+      shopNamespace: { name: config.namespace, output: namespace.name },
+      host: config.ingress.host,
+      backend: { name: shop.services.gateway.serviceName, port: SERVICES.gateway.port },
+      upstreamTimeoutMs: config.workloads.upstreamTimeoutMs,
+      tls: edgeTls
+        ? { source: config.ingress.tls === "cert-manager" ? "cert-manager" : "self-signed", names: edgeNames(config.ingress.host), certManagerRelease: certManager?.release }
+        : undefined,
+    },
+    { provider },
+  );
+}
+
+// ── progressive delivery ─────────────────────────────────────────────────────
+// meshmart:canary flagger: Flagger owns payment's Services and routes and rolls out each new template.
+if (config.canary.mode === "flagger") progressiveDelivery({ config, provider, namespace: namespace.name, workloads: shop.services, dependsOn: meshSetup.dependsOn });
 
 if (config.loadGenerator.enabled) {
   // Shoppers from inside the cluster, through the edge (the controller's Service), and nothing else.
@@ -231,7 +273,7 @@ if (config.loadGenerator.enabled) {
       imagePullPolicy: "IfNotPresent",
       imagePullSecrets: pullSecret ? [pullSecret.name] : undefined,
       flags: {
-        target: edgeUrl(CONTROLLER_SERVICE, INGRESS_NAMESPACE),
+        target: edgeUrl(edge.service, edge.namespace),
         host: config.ingress.host || undefined,
         rate: config.loadGenerator.rate,
         connectionLimit: config.ingress.connectionLimit,
@@ -264,7 +306,7 @@ if (monitoring) {
 export const stack = config.stack;
 export const mesh = config.mesh;
 export const namespaceName = config.namespace;
-export const ingressUrl = ingress.balancerAddress.apply((address) => outputs.ingressUrl(config, address));
+export const ingressUrl = (ingress?.balancerAddress ?? pulumi.output(undefined)).apply((address) => outputs.ingressUrl(config, address, edge));
 export const grafanaPortForward = monitoring ? outputs.grafanaPortForward(config) : "monitoring is off";
 export const prometheusPortForward = monitoring ? outputs.prometheusPortForward(config) : "monitoring is off";
 /** `pulumi stack output --show-secrets grafanaAdminPassword` (generated unless configured). */

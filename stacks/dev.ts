@@ -7,15 +7,16 @@ import { JAEGER_PEER, JAEGER_PORTS } from "../infra/platform/jaeger-values";
 import { collectorEgressPolicy, namespaceEdges } from "../infra/policy/collector-egress";
 import { NetworkPolicies } from "../infra/policy/network-policies";
 import { DNS_PEER, networkPolicySpecs } from "../infra/policy/authz-network-policy-spec";
-import { CONTROLLER_HTTP_PORT, CONTROLLER_POD_LABELS, INGRESS_NAMESPACE } from "../infra/platform/ingress-nginx";
 import { PROMETHEUS_POD_LABELS } from "../infra/platform/monitoring";
-import { externalRedisEndpoint } from "./mesh-inputs";
+import { envoyEdge } from "./envoy-edge";
+import { edgeOf, externalRedisEndpoint } from "./mesh-inputs";
 import type { StackPlan } from "./stack-plan";
 
 export const dev: StackPlan = {
   canary: "client",
-  installMesh: () => ({ dependsOn: [] }),
-  applyPolicy: ({ config, provider, namespace, edges }) => [
+  // No mesh; with the Gateway API edge, Envoy Gateway (and the Gateway API CRDs).
+  installMesh: (ctx) => ({ dependsOn: [], gatewayEdge: ctx.config.edge === "gateway-api" ? envoyEdge(ctx) : undefined }),
+  applyPolicy: ({ config, provider, namespace, edges, mesh }) => [
     new NetworkPolicies(
       "policy",
       {
@@ -23,8 +24,8 @@ export const dev: StackPlan = {
         // The in-namespace edges and the edge's; the collector (another namespace) is one egress policy of its own.
         policies: [
           ...networkPolicySpecs(namespaceEdges(edges), {
-          ingress: { namespace: INGRESS_NAMESPACE, podLabels: CONTROLLER_POD_LABELS },
-          edgePort: CONTROLLER_HTTP_PORT,
+          ingress: { namespace: edgeOf(mesh).namespace, podLabels: edgeOf(mesh).podLabels },
+          edgePort: edgeOf(mesh).podHttpPort,
           monitoring: config.monitoring.enabled ? { namespace: config.monitoring.namespace, podLabels: PROMETHEUS_POD_LABELS } : undefined,
           dns: DNS_PEER,
           externalRedis: externalRedisEndpoint(config),

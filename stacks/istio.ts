@@ -26,9 +26,13 @@ import {
   scrapeTls,
 } from "../infra/mesh/istio/values";
 import { canarySplit, meshTimeouts } from "../infra/mesh/route-numbers";
-import { CONTROLLER_HTTP_PORT } from "../infra/platform/ingress-nginx";
+import { EDGE_GATEWAY_NAME, EDGE_GATEWAY_NAMESPACE } from "../infra/edge/gateway-routes-spec";
+import { ISTIO_GATEWAY_CLASS, istioGatewayEdge, istioGatewayService } from "../infra/edge/istio-gateway-class";
+import { INGRESS_NGINX_EDGE } from "../infra/edge/edge-peer";
+import type { GatewayImplementation } from "../infra/edge/edge-gateway";
 import { JAEGER_HOST, JAEGER_PORTS } from "../infra/platform/jaeger-values";
 import { externalRedisEndpoint, meshBoundary, meshPeers } from "./mesh-inputs";
+import { flaggerTargets } from "./progressive-delivery";
 import type { StackPlan } from "./stack-plan";
 
 export const istio: StackPlan = {
@@ -36,14 +40,32 @@ export const istio: StackPlan = {
   installMesh: ({ config, provider }) => {
     // Proxy spans: the collector's OTLP/gRPC port, the stack's sampling ratio.
     const tracing = config.tracing.enabled ? { service: JAEGER_HOST, port: JAEGER_PORTS.otlpGrpc, sampleRatio: config.tracing.sampleRatio } : undefined;
-    const controlPlane = new IstioControlPlane("istio", { tracing }, { provider });
+    // The Gateway API edge: istiod provisions the Gateway (GatewayClass istio) after the pinned Gateway API CRDs.
+    const gatewayApi = config.edge === "gateway-api";
+    const controlPlane = new IstioControlPlane("istio", { tracing, gatewayEdge: gatewayApi ? { installCrds: config.gatewayApiCrds } : undefined }, { provider });
+    const gatewayApiCrds = controlPlane.gatewayApiCrds ? [controlPlane.gatewayApiCrds] : [];
+    const service = istioGatewayService(config.ingress.serviceType, {
+      http: config.ingress.nodePort,
+      https: config.ingress.tls === "off" ? undefined : config.ingress.httpsNodePort,
+    });
+    const gatewayEdge: GatewayImplementation | undefined = gatewayApi
+      ? {
+          className: ISTIO_GATEWAY_CLASS,
+          edge: istioGatewayEdge(EDGE_GATEWAY_NAME, EDGE_GATEWAY_NAMESPACE),
+          gatewayAnnotations: service.annotations,
+          parameters: service.parameters,
+          crdDependsOn: gatewayApiCrds,
+          dependsOn: [controlPlane.release],
+        }
+      : undefined;
     return {
       namespaceLabels: INJECTION_LABELS,
       podAnnotations: WORKLOAD_POD_ANNOTATIONS,
-      edgeClientPodAnnotations: edgeClientPodAnnotations(CONTROLLER_HTTP_PORT),
+      edgeClientPodAnnotations: edgeClientPodAnnotations((gatewayEdge?.edge ?? INGRESS_NGINX_EDGE).podHttpPort),
       podOverhead: SIDECAR_RESOURCES,
       dependsOn: [controlPlane.release],
-      crdDependsOn: [controlPlane.crdRelease, controlPlane.release],
+      crdDependsOn: [...gatewayApiCrds, controlPlane.crdRelease, controlPlane.release],
+      gatewayEdge,
       ingress: {
         pods: { labels: INGRESS_POD_LABELS, annotations: INGRESS_POD_ANNOTATIONS },
         ingressAnnotations: ingressAnnotations("gateway", config.namespace),
@@ -64,6 +86,8 @@ export const istio: StackPlan = {
         externalRedis: externalRedisEndpoint(ctx.config),
         timeouts: meshTimeouts(ctx.config.workloads.upstreamTimeoutMs),
         canary: canarySplit(ctx.config.canary.weight),
+        // meshmart:canary flagger: payment's routes are Flagger's.
+        flaggerRouted: flaggerTargets(ctx.config),
         crdReleases: ctx.mesh.crdDependsOn ?? [],
         monitoringRelease: ctx.monitoring?.release,
       },

@@ -23,26 +23,41 @@ import {
   VIZ_PEERS,
   INGRESS_POD_ANNOTATIONS,
   NAMESPACE_ANNOTATIONS,
+  edgeGatewayPodAnnotations,
   PROMETHEUS_POD_ANNOTATIONS,
   PROXY_RESOURCES,
 } from "../infra/mesh/linkerd/values";
 import { canarySplit, meshTimeouts } from "../infra/mesh/route-numbers";
 import { JAEGER_HOST, JAEGER_PORTS, JAEGER_SERVICE_ACCOUNT, TRACING_NAMESPACE } from "../infra/platform/jaeger-values";
 import { versionServiceNames } from "../infra/workload/spec";
+import { envoyListenerPorts } from "../infra/edge/envoy-gateway-values";
+import { envoyEdge } from "./envoy-edge";
 import { meshBoundary, meshPeers } from "./mesh-inputs";
+import { flaggerTargets } from "./progressive-delivery";
 import type { StackPlan } from "./stack-plan";
 
 export const linkerd: StackPlan = {
   canary: "mesh",
-  installMesh: ({ config, provider }) => {
+  installMesh: (ctx) => {
+    const { config, provider } = ctx;
     // Proxy spans to the collector's OTLP/gRPC port, over mTLS to its identity (its namespace is meshed).
     const tracing = config.tracing.enabled
       ? { endpoint: `${JAEGER_HOST}:${JAEGER_PORTS.otlpGrpc}`, serviceAccount: JAEGER_SERVICE_ACCOUNT, namespace: TRACING_NAMESPACE }
       : undefined;
     const controlPlane = new LinkerdControlPlane("linkerd", { installGatewayApiCrds: config.mesh === "linkerd" && config.gatewayApiCrds, tracing }, { provider });
+    // The Gateway API edge: Envoy Gateway, its proxy pods meshed after the injector, on the control plane's Gateway API CRDs.
+    const gatewayEdge =
+      config.edge === "gateway-api"
+        ? envoyEdge(ctx, {
+            podAnnotations: edgeGatewayPodAnnotations(envoyListenerPorts(config.ingress.tls !== "off")),
+            dependsOn: [controlPlane.release],
+            gatewayApiCrds: controlPlane.gatewayApiCrds ? [controlPlane.gatewayApiCrds] : [],
+          })
+        : undefined;
     return {
       namespaceAnnotations: NAMESPACE_ANNOTATIONS,
       podOverhead: PROXY_RESOURCES,
+      gatewayEdge,
       // Circuit breaking: every Service some service calls, by tier.
       serviceAnnotations: failureAccrualServiceAnnotations(),
       dependsOn: [controlPlane.release],
@@ -63,6 +78,8 @@ export const linkerd: StackPlan = {
         peers: meshPeers(ctx),
         timeouts: meshTimeouts(ctx.config.workloads.upstreamTimeoutMs),
         canary: canarySplit(ctx.config.canary.weight),
+        // meshmart:canary flagger: payment's routes are Flagger's.
+        flaggerRouted: flaggerTargets(ctx.config),
         versionServices: versionServiceNames("payment"),
         crdDependsOn: ctx.mesh.crdDependsOn ?? [],
         monitoringRelease: ctx.monitoring?.release,

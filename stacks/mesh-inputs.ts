@@ -5,14 +5,19 @@
  */
 import { meshNetworkPolicySpecs } from "../infra/mesh/namespace-boundary";
 import { serviceAccountFor, TARGETS, type MeshPeers } from "../infra/mesh/mesh-identities";
-import { CONTROLLER_HTTP_PORT, CONTROLLER_POD_LABELS, CONTROLLER_SERVICE_ACCOUNT, INGRESS_NAMESPACE } from "../infra/platform/ingress-nginx";
+import { INGRESS_NGINX_EDGE, type EdgePeer } from "../infra/edge/edge-peer";
 import { PROMETHEUS_POD_LABELS, PROMETHEUS_SERVICE_ACCOUNT } from "../infra/platform/monitoring";
 import { JAEGER_PEER, JAEGER_PORTS } from "../infra/platform/jaeger-values";
 import { collectorEgressPolicy } from "../infra/policy/collector-egress";
 import { NetworkPolicies } from "../infra/policy/network-policies";
 import { DNS_PEER, type ExternalPeer } from "../infra/policy/authz-network-policy-spec";
 import type { StackConfig } from "./config";
-import type { PolicyContext } from "./stack-plan";
+import type { MeshSetup, PolicyContext } from "./stack-plan";
+
+/** The stack's edge: the Gateway API implementation's pods, else ingress-nginx's controller. */
+export function edgeOf(mesh: MeshSetup): EdgePeer {
+  return mesh.gatewayEdge?.edge ?? INGRESS_NGINX_EDGE;
+}
 
 /**
  * Every party's identity, known before anything is created: the service
@@ -24,7 +29,7 @@ export function meshPeers(ctx: PolicyContext): MeshPeers {
   return {
     namespace: ctx.config.namespace,
     serviceAccounts: Object.fromEntries(TARGETS.map((t) => [t, serviceAccountFor(t)])) as MeshPeers["serviceAccounts"],
-    ingress: { namespace: INGRESS_NAMESPACE, serviceAccount: CONTROLLER_SERVICE_ACCOUNT },
+    ingress: { namespace: edgeOf(ctx.mesh).namespace, serviceAccount: edgeOf(ctx.mesh).serviceAccount },
     monitoring: ctx.config.monitoring.enabled ? { namespace: ctx.config.monitoring.namespace, serviceAccount: PROMETHEUS_SERVICE_ACCOUNT } : undefined,
   };
 }
@@ -48,6 +53,7 @@ export interface MeshPorts {
 
 /** The namespace's boundary as NetworkPolicies, before the workloads. */
 export function meshBoundary(ctx: PolicyContext, ports: MeshPorts): NetworkPolicies {
+  const edge = edgeOf(ctx.mesh);
   const prometheus = ctx.config.monitoring.enabled ? [{ namespace: ctx.config.monitoring.namespace, podLabels: PROMETHEUS_POD_LABELS }] : [];
   return new NetworkPolicies(
     "policy",
@@ -56,11 +62,11 @@ export function meshBoundary(ctx: PolicyContext, ports: MeshPorts): NetworkPolic
       policies: [
         ...meshNetworkPolicySpecs({
         dns: DNS_PEER,
-        ingress: { namespace: INGRESS_NAMESPACE, podLabels: CONTROLLER_POD_LABELS },
+        ingress: { namespace: edge.namespace, podLabels: edge.podLabels },
         scrapers: [...prometheus, ...(ports.addOns ?? [])],
         controlPlane: ports.controlPlane,
         proxyPorts: ports.proxyPorts,
-        edgeClients: { apps: ctx.edges.filter((e) => e.kind === "shopper").map((e) => e.from), port: CONTROLLER_HTTP_PORT },
+        edgeClients: { apps: ctx.edges.filter((e) => e.kind === "shopper").map((e) => e.from), port: edge.podHttpPort },
         externalRedis: externalRedisEndpoint(ctx.config),
         }),
         // The services' spans (OTLP/HTTP) and their proxies' (OTLP/gRPC), to the collector's pods only.

@@ -7,6 +7,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import type { AuthzEdge } from "../infra/authz/graph";
+import type { GatewayImplementation } from "../infra/edge/edge-gateway";
 import type { IngressNginx } from "../infra/platform/ingress-nginx";
 import type { Monitoring } from "../infra/platform/monitoring";
 import type { CanaryMode } from "../infra/workload/replica-plan";
@@ -23,7 +24,8 @@ export interface MeshContext {
 export interface PlatformContext extends MeshContext {
   /** Absent when monitoring is off. */
   readonly monitoring?: Monitoring;
-  readonly ingress: IngressNginx;
+  /** Absent with the Gateway API edge. */
+  readonly ingress?: IngressNginx;
 }
 
 /** Pod metadata (and volumes) a platform chart's pods get to join the mesh. */
@@ -52,6 +54,8 @@ export interface MeshSetup {
   readonly dependsOn: pulumi.Resource[];
   /** What the mesh's custom resources wait for: the releases (or manifests) installing their CRDs. */
   readonly crdDependsOn?: pulumi.Resource[];
+  /** The Gateway API edge's implementation (meshmart:edge gateway-api); absent: ingress-nginx is the edge. */
+  readonly gatewayEdge?: GatewayImplementation;
   /** How ingress-nginx joins the mesh: its controller pods, and annotations of the shop's Ingress. */
   readonly ingress?: { readonly pods: MeshPodSettings; readonly ingressAnnotations: Record<string, string> };
   /**

@@ -39,8 +39,21 @@ export function istioBaseValues(): Record<string, unknown> {
   return { defaultRevision: "default" };
 }
 
+/**
+ * With the Gateway API edge (istiod 1.30.3): the provisioned gateway pods
+ * get the RuntimeDefault seccomp profile (`gateways.seccompProfile`, empty
+ * by default), and a route that names no retries is not retried
+ * (`meshConfig.defaultHttpRetryPolicy` with no attempts: retry.ConvertPolicy
+ * returns none). The Gateway's HTTPRoutes are such routes: standard-channel
+ * HTTPRoutes have no retry field, and the edge never retries (POSTs
+ * included), as ingress-nginx's `proxy-next-upstream: off`. Every route of the
+ * shop's VirtualServices names its retries, so nothing else changes.
+ */
+export const GATEWAY_EDGE_SECCOMP = { type: "RuntimeDefault" } as const;
+export const NO_DEFAULT_RETRIES = { attempts: 0 } as const;
+
 /** istiod's values; with tracing, the mesh config names the collector as an OpenTelemetry provider. */
-export function istiodValues(tracing?: IstioTracing): Record<string, unknown> {
+export function istiodValues(tracing?: IstioTracing, gatewayEdge = false): Record<string, unknown> {
   return {
     autoscaleEnabled: false,
     replicaCount: 1,
@@ -53,7 +66,9 @@ export function istiodValues(tracing?: IstioTracing): Record<string, unknown> {
       outboundTrafficPolicy: { mode: "REGISTRY_ONLY" },
       defaultConfig: { holdApplicationUntilProxyStarts: true },
       ...(tracing ? { extensionProviders: tracingExtensionProviders(tracing) } : {}),
+      ...(gatewayEdge ? { defaultHttpRetryPolicy: NO_DEFAULT_RETRIES } : {}),
     },
+    ...(gatewayEdge ? { gateways: { seccompProfile: GATEWAY_EDGE_SECCOMP } } : {}),
     global: {
       proxy: { resources: SIDECAR_RESOURCES },
       logAsJson: true,

@@ -9,7 +9,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { chartSource } from "../../platform/platform-charts";
-import { GATEWAY_API_CRDS_URL, MESH_CHARTS } from "../mesh-charts";
+import { gatewayApiCrds } from "../../edge/gateway-api-crds";
+import { MESH_CHARTS } from "../mesh-charts";
 import { LinkerdIdentity } from "./identity";
 import {
   CONTROL_PLANE_NAMESPACE_ANNOTATIONS,
@@ -49,15 +50,8 @@ export class LinkerdControlPlane extends pulumi.ComponentResource {
 
   constructor(name: string, args: LinkerdControlPlaneArgs, opts?: pulumi.ComponentResourceOptions) {
     super("meshmart:mesh:LinkerdControlPlane", name, args, opts);
-    if (args.installGatewayApiCrds) {
-      // Cluster-wide CRDs other tenants may use: `pulumi destroy` leaves them
-      // (and every object of the manifest) in place.
-      this.gatewayApiCrds = new k8s.yaml.v2.ConfigFile(
-        `${name}-gateway-api-crds`,
-        { file: GATEWAY_API_CRDS_URL },
-        { parent: this, retainOnDelete: true },
-      );
-    }
+    // Kept on `pulumi destroy` (cluster-wide, other tenants may use them).
+    if (args.installGatewayApiCrds) this.gatewayApiCrds = gatewayApiCrds(`${name}-gateway-api-crds`, this);
     const ns = new k8s.core.v1.Namespace(
       `${name}-ns`,
       { metadata: { name: LINKERD_NAMESPACE, labels: CONTROL_PLANE_NAMESPACE_LABELS, annotations: CONTROL_PLANE_NAMESPACE_ANNOTATIONS } },

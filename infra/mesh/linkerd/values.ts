@@ -132,6 +132,15 @@ export const INGRESS_POD_ANNOTATIONS = {
   // (per-client limits), not the proxy's 127.0.0.1. Its calls out stay meshed.
   "config.linkerd.io/skip-inbound-ports": "80,443,8443",
 };
+/**
+ * A Gateway's proxy pods (the Gateway API edge, Envoy Gateway): meshed like
+ * ingress-nginx's, so they call the gateway as their own identity; their
+ * listener ports skip the proxy (clients reach Envoy directly and keep their
+ * addresses).
+ */
+export function edgeGatewayPodAnnotations(listenerPorts: readonly number[]): Record<string, string> {
+  return { "linkerd.io/inject": "enabled", "config.linkerd.io/skip-inbound-ports": listenerPorts.join(",") };
+}
 /** The Ingress proxies to the Service's cluster IP, so Linkerd routes (and retries) the call. */
 export const INGRESS_ANNOTATIONS = { "nginx.ingress.kubernetes.io/service-upstream": "true" };
 

@@ -73,18 +73,23 @@ export function schemaFile(source: CrdSource, show: (path: string) => string): S
   };
 }
 
-function main(): void {
-  const [certManagerGit, metallbGit] = process.argv.slice(2);
-  if (!certManagerGit || !metallbGit) throw new Error("usage: edge-crds.ts <cert-manager git dir> <metallb git dir>");
-  for (const [source, gitDir] of [
-    [CERT_MANAGER_SOURCE, certManagerGit],
-    [METALLB_SOURCE, metallbGit],
-  ] as const) {
+/** Writes each source's schema file beside this script, reading its CRDs from a git directory at its pinned commit. */
+export function writeSchemaFiles(sources: readonly (readonly [CrdSource, string])[]): void {
+  for (const [source, gitDir] of sources) {
     const show = (path: string) => execFileSync("git", ["--git-dir", gitDir, "show", `${source.commit}:${path}`], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
     const out = join(__dirname, source.file);
     writeFileSync(out, `${JSON.stringify(schemaFile(source, show), null, 1)}\n`);
     console.log(`wrote ${out}`);
   }
+}
+
+function main(): void {
+  const [certManagerGit, metallbGit] = process.argv.slice(2);
+  if (!certManagerGit || !metallbGit) throw new Error("usage: edge-crds.ts <cert-manager git dir> <metallb git dir>");
+  writeSchemaFiles([
+    [CERT_MANAGER_SOURCE, certManagerGit],
+    [METALLB_SOURCE, metallbGit],
+  ]);
 }
 
 if (require.main === module) main();

@@ -34,24 +34,38 @@ interface SchemaFile {
 
 const crdModels = new Map<string, Map<string, Model>>();
 
+/**
+ * The strict checks of a schema file generated from pinned CRDs, by
+ * `<version>/<Kind>`: each answers the schema's complaint, or undefined.
+ */
+export function schemaFileChecks(path: string): Map<string, (data: unknown) => string | undefined> {
+  const file = JSON.parse(readFileSync(path, "utf8")) as SchemaFile;
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  // The OpenAPI formats the CRDs use, as the API server checks them (kube-openapi validate/formats: int32, int64, byte = base64).
+  ajv.addFormat("int32", { type: "number", validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31 });
+  ajv.addFormat("int64", { type: "number", validate: (n: number) => Number.isInteger(n) });
+  ajv.addFormat("byte", /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/);
+  return new Map(
+    Object.entries(file.kinds).map(([key, schema]) => {
+      const check = ajv.compile({ ...schema, definitions: file.definitions });
+      return [key, (data: unknown) => (check(data) ? undefined : ajv.errorsText(check.errors, { dataVar: key }))];
+    }),
+  );
+}
+
 /** One Model per `<version>/<Kind>` of a group's schema file, validating with ajv. */
 function crdModel(group: string, version: string, kind: string): Model | undefined {
   if (!crdModels.has(group)) {
-    const file = JSON.parse(readFileSync(CRD_SCHEMA_FILES[group]!, "utf8")) as SchemaFile;
-    const ajv = new Ajv({ allErrors: true, strict: false });
-    // The OpenAPI formats the CRDs use, as the API server checks them (kube-openapi validate/formats: int32, int64, byte = base64).
-    ajv.addFormat("int32", { type: "number", validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31 });
-    ajv.addFormat("int64", { type: "number", validate: (n: number) => Number.isInteger(n) });
-    ajv.addFormat("byte", /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/);
+    const checks = schemaFileChecks(CRD_SCHEMA_FILES[group]!);
     crdModels.set(
       group,
       new Map(
-        Object.entries(file.kinds).map(([key, schema]) => {
-          const check = ajv.compile({ ...schema, definitions: file.definitions });
+        [...checks].map(([key, check]) => {
           const model = class {
             constructor(private readonly data: unknown) {}
             validate(): void {
-              if (!check(this.data)) throw new Error(ajv.errorsText(check.errors, { dataVar: key }));
+              const problem = check(this.data);
+              if (problem) throw new Error(problem);
             }
           };
           return [key, model as Model];
