@@ -110,6 +110,20 @@ export const VARIANTS = {
       "meshmart:redisExternalPasswords": EXTERNAL_REDIS_PASSWORDS,
     },
   },
+  /** The Gateway API edge (docs/edge.md), per implementation. Istio's GatewayClass: HTTPS with the program's certificate on fixed node ports. */
+  istioGatewayApi: { stack: "istio", overrides: { "meshmart:edge": "gateway-api" } },
+  /** The same edge in plain HTTP behind a ClusterIP Service, with the load generator as its client. */
+  istioGatewayApiPlain: {
+    stack: "istio",
+    overrides: { "meshmart:edge": "gateway-api", "meshmart:edgeTls": "off", "meshmart:ingressServiceType": "ClusterIP", "meshmart:loadGenerator": "true" },
+  },
+  /** Envoy Gateway without a mesh: cert-manager's certificate for a host, behind a cloud LoadBalancer. */
+  devGatewayApi: {
+    stack: "dev",
+    overrides: { "meshmart:edge": "gateway-api", "meshmart:edgeTls": "cert-manager", "meshmart:ingressServiceType": "LoadBalancer", "meshmart:ingressHost": "shop.example.test" },
+  },
+  /** Envoy Gateway's proxies in Linkerd's mesh, plain HTTP on fixed node ports, with the load generator. */
+  linkerdGatewayApi: { stack: "linkerd", overrides: { "meshmart:edge": "gateway-api", "meshmart:edgeTls": "off", "meshmart:loadGenerator": "true" } },
   /** Bad config: the program must stop with the keys named. */
   badMesh: { stack: "dev", overrides: { "meshmart:mesh": "istoi", "meshmart:replicas": "1" } },
 } as const;
