@@ -16,6 +16,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parse } from "yaml";
+import { CACHE_ENV, reachedFile, reachedMutants } from "./mutant-run-cache";
 import { COMPUTED_OUTPUTS, firstPoolAddress, imageRepoDigest, randomPassword, type PasswordInputs } from "./mock-providers";
 
 const ROOT = resolve(__dirname, "../../..");
@@ -148,6 +149,8 @@ async function main(): Promise<void> {
     errors.push(e instanceof Error ? e.message : String(e));
   }
   writeFileSync(out, JSON.stringify({ stack, preview, config, resources, outputs, errors }, null, 1));
+  // In a mutation run: which mutants this run's code reached, so runs that never reach a mutant can be reused (mutant-run-cache.ts).
+  if (process.env[CACHE_ENV]) writeFileSync(reachedFile(out), JSON.stringify(reachedMutants()));
 }
 
 main().catch((e) => {
