@@ -17,14 +17,11 @@
  * Service after the pool and awaited; `ingressUrl`'s scheme and address.
  */
 import { expect } from "chai";
-import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { CERT_MANAGER_COMMIT, CHART_PINS, INGRESS_NGINX_TLS, METALLB_CHART_COMMIT, METALLB_NAMESPACE_LABELS, TLS_ALLOWED_USES } from "./fixtures/upstream";
 import { CERT_MANAGER_SOURCE, crdOf, METALLB_SOURCE } from "./schemas/edge-crds";
-import { objects, ofType, plainText, reveal, transitiveDependencies, type Registration, type StackRun } from "./support/stacks";
+import { objects, ofType, plainText, reveal, runStack, transitiveDependencies, type Registration, type StackRun } from "./support/stacks";
 import { unknownFieldErrors } from "./support/strict-fields";
 import { CRD_SCHEMA_GROUPS, validateObject } from "./support/validators";
 
@@ -46,25 +43,12 @@ const RUNS = {
 type RunName = keyof typeof RUNS;
 
 let runs: Promise<Record<RunName, StackRun>> | undefined;
-/** The three runs, in parallel, once per mocha process (support/run-stack.ts, as support/stacks.ts runs the shared variants). */
+/** The three runs, in parallel, once per mocha process (support/stacks.ts's runStack, as it runs the shared variants). */
 function stackRun(name: RunName): Promise<StackRun> {
   runs ??= (async () => {
-    const dir = mkdtempSync(join(tmpdir(), "meshmart-edge-tls-"));
-    try {
-      const names = Object.keys(RUNS) as RunName[];
-      await Promise.all(
-        names.map((n) =>
-          promisify(execFile)(
-            process.execPath,
-            ["--import", "tsx", join(__dirname, "support/run-stack.ts"), RUNS[n].stack, join(dir, `${n}.json`), JSON.stringify({ "meshmart:bundle": "false", ...RUNS[n].overrides })],
-            { cwd: join(__dirname, "../.."), maxBuffer: 16 * 1024 * 1024, timeout: 300_000 },
-          ),
-        ),
-      );
-      return Object.fromEntries(names.map((n) => [n, JSON.parse(readFileSync(join(dir, `${n}.json`), "utf8")) as StackRun])) as Record<RunName, StackRun>;
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const names = Object.keys(RUNS) as RunName[];
+    const results = await Promise.all(names.map((n) => runStack(RUNS[n].stack, RUNS[n].overrides)));
+    return Object.fromEntries(names.map((n, i) => [n, results[i]!])) as Record<RunName, StackRun>;
   })();
   return runs.then((r) => r[name]);
 }

@@ -15,22 +15,17 @@
  * is hardened exactly as the gateway's (which hardening.test.ts holds to the
  * whole-object expectation), and its objects are schema-valid with no
  * unknown field (the validators of schema.test.ts and unknown-fields.test.ts).
- * The three runs with the switch on are this file's own (support/run-stack.ts,
- * as support/stacks.ts runs the shared variants).
+ * The three runs with the switch on are this file's own (support/stacks.ts's runStack,
+ * as it runs the shared variants).
  */
 import { expect } from "chai";
-import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { promisify } from "node:util";
 import { authzEdges } from "../../infra/authz/graph";
 import { REDIS_PORT, SERVICE_NAMES, SERVICES } from "../../services/topology";
 import { INGRESS_NGINX_CONTROLLER_POD_LABELS, PROMETHEUS_POD_LABELS_UPSTREAM } from "./fixtures/upstream";
 import { istioAllows, type IstioObject } from "./support/istio-authz";
 import { linkerdAllows, type LinkerdObject } from "./support/linkerd-authz";
 import { allowed, type Pod, type Policy } from "./support/netpol";
-import { objects, reveal, type StackRun } from "./support/stacks";
+import { objects, reveal, runStack, type StackRun } from "./support/stacks";
 import { unknownFieldErrors } from "./support/strict-fields";
 import { LINKERD_POLICY_GROUP, validateObject } from "./support/validators";
 
@@ -63,25 +58,12 @@ let runs: Promise<Record<string, StackRun>> | undefined;
 /** The six runs (each stack on and off), in parallel, once per mocha process. */
 function stackRun(stack: Stack, on = true): Promise<StackRun> {
   runs ??= (async () => {
-    const dir = mkdtempSync(join(tmpdir(), "meshmart-load-generator-"));
-    try {
-      const plan = (Object.keys(LOAD_RUNS) as Stack[]).flatMap((s) => [
-        { key: `${s}-on`, stack: s, overrides: LOAD_RUNS[s] as Record<string, string> },
-        { key: `${s}-off`, stack: s, overrides: OFF_RUNS[s] },
-      ]);
-      await Promise.all(
-        plan.map((p) =>
-          promisify(execFile)(
-            process.execPath,
-            ["--import", "tsx", join(__dirname, "support/run-stack.ts"), p.stack, join(dir, `${p.key}.json`), JSON.stringify({ "meshmart:bundle": "false", ...p.overrides })],
-            { cwd: join(__dirname, "../.."), maxBuffer: 16 * 1024 * 1024, timeout: 300_000 },
-          ),
-        ),
-      );
-      return Object.fromEntries(plan.map((p) => [p.key, JSON.parse(readFileSync(join(dir, `${p.key}.json`), "utf8")) as StackRun]));
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const plan = (Object.keys(LOAD_RUNS) as Stack[]).flatMap((s) => [
+      { key: `${s}-on`, stack: s, overrides: LOAD_RUNS[s] as Record<string, string> },
+      { key: `${s}-off`, stack: s, overrides: OFF_RUNS[s] },
+    ]);
+    const results = await Promise.all(plan.map((p) => runStack(p.stack, p.overrides)));
+    return Object.fromEntries(plan.map((p, i) => [p.key, results[i]!]));
   })();
   return runs.then((r) => r[`${stack}-${on ? "on" : "off"}`]!);
 }

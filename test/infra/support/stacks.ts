@@ -1,13 +1,16 @@
 /**
  * The program's runs under mocks, one child process each (see run-stack.ts),
- * started together on first use and shared by every infra test file.
+ * started together on first use and shared by every infra test file. In a
+ * mutation run each starts on its own first use, and a run the active mutant
+ * cannot change is reused from the dry run (mutant-run-cache.ts).
  */
-import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { execFile, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { REDIS_SERVICE_USERS } from "../../../services/redis-acl";
+import { MutantRunCache, reachedFile } from "./mutant-run-cache";
 
 const ROOT = resolve(__dirname, "../../..");
 
@@ -124,6 +127,19 @@ export const VARIANTS = {
   },
   /** Envoy Gateway's proxies in Linkerd's mesh, plain HTTP on fixed node ports, with the load generator. */
   linkerdGatewayApi: { stack: "linkerd", overrides: { "meshmart:edge": "gateway-api", "meshmart:edgeTls": "off", "meshmart:loadGenerator": "true" } },
+  /**
+   * Flagger rolling payment out (meshmart:canary flagger), with what it needs: monitoring (on in the
+   * stack files), the load generator (so plain HTTP at the edge), no injected payment timeouts (a
+   * rollout that can promote); in the istio stack with Kiali too.
+   */
+  istioFlagger: {
+    stack: "istio",
+    overrides: { "meshmart:canary": "flagger", "meshmart:loadGenerator": "true", "meshmart:edgeTls": "off", "meshmart:paymentTimeoutRate": "0", "meshmart:kiali": "true" },
+  },
+  linkerdFlagger: {
+    stack: "linkerd",
+    overrides: { "meshmart:canary": "flagger", "meshmart:loadGenerator": "true", "meshmart:edgeTls": "off", "meshmart:paymentTimeoutRate": "0" },
+  },
   /** Bad config: the program must stop with the keys named. */
   badMesh: { stack: "dev", overrides: { "meshmart:mesh": "istoi", "meshmart:replicas": "1" } },
 } as const;
@@ -144,43 +160,96 @@ export const PREVIEWS = {
 export type Preview = keyof typeof PREVIEWS;
 
 const exec = promisify(execFile);
-let runs: Promise<Record<Variant, StackRun>> | undefined;
 
-async function runOne(dir: string, variant: Variant, preview = false): Promise<StackRun> {
-  const { stack, overrides } = VARIANTS[variant];
-  const out = join(dir, `${variant}${preview ? "-preview" : ""}.json`);
-  await exec(
-    process.execPath,
-    [
-      "--import",
-      "tsx",
-      join(ROOT, "test/infra/support/run-stack.ts"),
-      stack,
-      out,
-      JSON.stringify({ ...TEST_OVERRIDES, ...overrides }),
-      ...(preview ? ["--preview"] : []),
-    ],
-    { cwd: ROOT, maxBuffer: 16 * 1024 * 1024, timeout: 300_000 },
-  );
-  return JSON.parse(readFileSync(out, "utf8")) as StackRun;
+/** Runs still going (and their directories), ended if mocha exits first (a mutation run's first failure: .mocharc.cjs). */
+const live = new Map<ChildProcess, string>();
+process.once("exit", () => {
+  for (const [child, dir] of live) {
+    child.kill("SIGKILL");
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** One run of the child (run-stack.ts): its arguments but the output file. */
+async function spawnRun(args: readonly string[]): Promise<{ result: string; reached: string | undefined }> {
+  const dir = mkdtempSync(join(tmpdir(), "meshmart-run-"));
+  try {
+    const out = join(dir, "run.json");
+    const [stack, ...rest] = args;
+    const running = exec(process.execPath, ["--import", "tsx", join(ROOT, "test/infra/support/run-stack.ts"), stack!, out, ...rest], {
+      cwd: ROOT,
+      maxBuffer: 16 * 1024 * 1024,
+      timeout: 300_000,
+    });
+    live.set(running.child, dir);
+    await running.finally(() => live.delete(running.child));
+    return { result: readFileSync(out, "utf8"), reached: existsSync(reachedFile(out)) ? readFileSync(reachedFile(out), "utf8") : undefined };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
+
+/** In a mutation run: each distinct run's result, once per mocha process (every caller parses its own copy). */
+const mutationRuns = new Map<string, Promise<string>>();
+
+/** Made (or, under a mutation run, reused: mutant-run-cache.ts) once per key. */
+function mutationRun(cache: MutantRunCache, args: readonly string[]): Promise<string> {
+  const key = MutantRunCache.key(args);
+  let text = mutationRuns.get(key);
+  if (!text) {
+    const reused = cache.reuse(key);
+    text = reused !== undefined
+      ? Promise.resolve(reused)
+      : spawnRun(args).then(({ result, reached }) => {
+          if (reached !== undefined) cache.record(key, result, reached);
+          return result;
+        });
+    mutationRuns.set(key, text);
+  }
+  return text;
+}
+
+/**
+ * The program under mocks for a stack (its Pulumi.<stack>.yaml, the test
+ * overrides, then `overrides`), in a child process of its own (run-stack.ts);
+ * with `preview`, as `pulumi preview`.
+ */
+export async function runStack(stack: string, overrides: Readonly<Record<string, string>>, preview = false): Promise<StackRun> {
+  const args = [stack, JSON.stringify({ ...TEST_OVERRIDES, ...overrides }), ...(preview ? ["--preview"] : [])];
+  const cache = MutantRunCache.fromEnv(ROOT);
+  const text = cache ? await mutationRun(cache, args) : (await spawnRun(args)).result;
+  return JSON.parse(text) as StackRun;
+}
+
+const variantRuns = new Map<Variant, Promise<StackRun>>();
+function variantRun(variant: Variant): Promise<StackRun> {
+  let r = variantRuns.get(variant);
+  if (!r) {
+    r = runStack(VARIANTS[variant].stack, VARIANTS[variant].overrides);
+    variantRuns.set(variant, r);
+  }
+  return r;
+}
+
+let runs: Promise<Record<Variant, StackRun>> | undefined;
 
 /** All runs, started in parallel once per mocha process. */
 export function allRuns(): Promise<Record<Variant, StackRun>> {
   runs ??= (async () => {
-    const dir = mkdtempSync(join(tmpdir(), "meshmart-stacks-"));
-    try {
-      const names = Object.keys(VARIANTS) as Variant[];
-      const results = await Promise.all(names.map((v) => runOne(dir, v)));
-      return Object.fromEntries(names.map((v, i) => [v, results[i]!])) as Record<Variant, StackRun>;
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const names = Object.keys(VARIANTS) as Variant[];
+    const results = await Promise.all(names.map(variantRun));
+    return Object.fromEntries(names.map((v, i) => [v, results[i]!])) as Record<Variant, StackRun>;
   })();
   return runs;
 }
 
+/**
+ * One variant's run. In `npm test` the first call starts them all; in a
+ * mutation run only this one, so a test that kills the mutant (mocha --bail)
+ * stops the run before the others are made.
+ */
 export async function run(variant: Variant): Promise<StackRun> {
+  if (MutantRunCache.fromEnv(ROOT)) return variantRun(variant);
   return (await allRuns())[variant];
 }
 
@@ -189,14 +258,9 @@ let previews: Promise<Record<Preview, StackRun>> | undefined;
 /** The preview runs, started in parallel on first use. */
 export function previewRuns(): Promise<Record<Preview, StackRun>> {
   previews ??= (async () => {
-    const dir = mkdtempSync(join(tmpdir(), "meshmart-previews-"));
-    try {
-      const names = Object.keys(PREVIEWS) as Preview[];
-      const results = await Promise.all(names.map((p) => runOne(dir, PREVIEWS[p].of, true)));
-      return Object.fromEntries(names.map((p, i) => [p, results[i]!])) as Record<Preview, StackRun>;
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const names = Object.keys(PREVIEWS) as Preview[];
+    const results = await Promise.all(names.map((p) => runStack(VARIANTS[PREVIEWS[p].of].stack, VARIANTS[PREVIEWS[p].of].overrides, true)));
+    return Object.fromEntries(names.map((p, i) => [p, results[i]!])) as Record<Preview, StackRun>;
   })();
   return previews;
 }
