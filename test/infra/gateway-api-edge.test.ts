@@ -15,7 +15,7 @@ import { expect } from "chai";
 import { join } from "node:path";
 import { INGRESS_OPERATIONS } from "../../infra/authz/graph";
 import { SERVICE_NAMES, SERVICES, type ServiceName } from "../../services/topology";
-import { ENVOY_GATEWAY, INGRESS_NGINX_CONTROLLER_POD_LABELS, ISTIO_GATEWAY_API, MESH_RELEASES } from "./fixtures/upstream";
+import { ENVOY_GATEWAY, INGRESS_NGINX_CONTROLLER_POD_LABELS, ISTIO_GATEWAY_API, JAEGER_CHART_OBJECTS, MESH_RELEASES } from "./fixtures/upstream";
 import { istioAllows, type IstioObject } from "./support/istio-authz";
 import { linkerdAllows, type LinkerdObject } from "./support/linkerd-authz";
 import { allowed, type Pod, type Policy } from "./support/netpol";
@@ -257,6 +257,18 @@ for (const c of CASES) {
         for (const to of SERVICE_NAMES.filter((s) => s !== "gateway")) {
           for (const method of ["GET", "POST"]) expect(meshAllows(r, c, identity, to, { method, path: `/${to}` }), `${method} ${to}`).to.equal(false);
         }
+      });
+    }
+
+    if (c.mesh !== "none") {
+      it(`${c.mesh}: the edge's proxies may send the tracing backend their spans (OTLP/gRPC), ingress-nginx's no longer`, () => {
+        const policies = objects(r, "NetworkPolicy") as Policy[];
+        const jaeger: Pod = { name: "jaeger", namespace: "tracing", labels: { ...JAEGER_CHART_OBJECTS.podLabels } };
+        const edge: Pod = { name: "edge", namespace: c.impl.pods.namespace, labels: c.impl.pods.labels };
+        const nginx: Pod = { name: "nginx", namespace: "ingress-nginx", labels: { ...INGRESS_NGINX_CONTROLLER_POD_LABELS } };
+        expect(allowed(policies, edge, jaeger, JAEGER_CHART_OBJECTS.ports.otlpGrpc)).to.equal(true);
+        expect(allowed(policies, edge, jaeger, JAEGER_CHART_OBJECTS.ports.query)).to.equal(false);
+        expect(allowed(policies, nginx, jaeger, JAEGER_CHART_OBJECTS.ports.otlpGrpc)).to.equal(false);
       });
     }
 
