@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { MESH_RELEASES } from "./fixtures/upstream";
+import { CHART_PINS, MESH_RELEASES } from "./fixtures/upstream";
 
 const doc = (name: string) => readFileSync(join(__dirname, "../../docs", name), "utf8");
 
@@ -18,5 +18,13 @@ describe("docs/meshes.md", () => {
     }
     expect(text).to.contain("pulumi config set canaryWeight");
     expect(text).to.contain("pulumi destroy --stack istio");
+  });
+  it("shows how to roll payment out with Flagger and watch it promote or roll back, at the pinned version", () => {
+    const text = doc("meshes.md");
+    expect(text).to.contain("## Progressive delivery with Flagger");
+    expect(text).to.contain(`Flagger ${CHART_PINS.flagger.version}`);
+    for (const command of ["pulumi config set canary flagger", "kubectl -n meshmart get canary payment -w", "kubectl -n meshmart describe canary payment", "kubectl -n flagger-system logs deploy/flagger"]) {
+      expect(text, command).to.contain(command);
+    }
   });
 });

@@ -11,7 +11,7 @@
 import { expect } from "chai";
 import { allRuns, ofType, reveal, run, transitiveDependencies, type Registration, type StackRun } from "./support/stacks";
 
-const STACKS = ["dev", "istio", "linkerd", "devLocal", "linkerdCanary", "istioCanary"] as const;
+const STACKS = ["dev", "istio", "linkerd", "devLocal", "linkerdCanary", "istioCanary", "istioFlagger", "linkerdFlagger"] as const;
 
 /** Kinds that grant or deny traffic, or route it (a mesh's policy). */
 const POLICY_TYPE = /^kubernetes:(networking\.k8s\.io\/v1:NetworkPolicy|security\.istio\.io\/|networking\.istio\.io\/|policy\.linkerd\.io\/|gateway\.networking\.k8s\.io\/v1:HTTPRoute)/;

@@ -2,7 +2,7 @@
  * payment's canary under mocks. dev (no mesh): cart splits payments per
  * request, so it gets payment-v1's and payment-v2's Services and the weight,
  * and both payment tracks autoscale from a small footprint at rest. The mesh
- * stacks: the mesh splits, cart calls PAYMENT_URL only.
+ * stacks: the mesh splits (or Flagger steps its weights), cart calls PAYMENT_URL only.
  */
 import { expect } from "chai";
 import { ENV } from "../../services/topology";
@@ -37,7 +37,7 @@ describe("payment's canary in the three stacks (under mocks)", function () {
     for (const d of objects(r, "Deployment").filter((d) => d.metadata.name !== "cart")) expect(envOf(d), d.metadata.name).not.to.have.any.keys(...CANARY_VARS);
   });
 
-  for (const stack of ["istio", "linkerd", "istioCanary", "linkerdCanary"] as const) {
+  for (const stack of ["istio", "linkerd", "istioCanary", "linkerdCanary", "istioFlagger", "linkerdFlagger"] as const) {
     it(`${stack}: cart has none of them (the mesh splits)`, async () => {
       const r = await run(stack);
       for (const d of objects(r, "Deployment")) expect(envOf(d), d.metadata.name).not.to.have.any.keys(...CANARY_VARS);

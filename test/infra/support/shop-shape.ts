@@ -12,5 +12,14 @@ export const TRACKS: readonly string[] = SERVICE_NAMES.flatMap((name) =>
   SERVICES[name].versions.length > 1 ? SERVICES[name].versions.map((v) => `${name}-${v}`) : [name],
 );
 
+/**
+ * The shop's tracks in a run with these config overrides: with meshmart:canary flagger a service of
+ * several versions runs one Deployment named after it (Flagger's target; Flagger makes its primary).
+ */
+export function tracksOf(overrides: Readonly<Record<string, string>>): string[] {
+  if (overrides["meshmart:canary"] !== "flagger") return [...TRACKS];
+  return [...SERVICE_NAMES];
+}
+
 /** Every workload of the shop's namespace: the tracks and Redis. */
 export const WORKLOADS: readonly string[] = [...TRACKS, "redis"];
