@@ -8,8 +8,10 @@
  *   which Helm never upgrades or deletes. The program's pinned standard
  *   manifest owns the Gateway API CRDs (one owner, kept on destroy, as in
  *   the linkerd stack), so `crds.enabled: false`; Envoy Gateway's own CRDs
- *   come from `gateway-crds-helm` with only `crds.envoyGateway.enabled`, as
- *   templates its release owns (removed on destroy).
+ *   come from `gateway-crds-helm` with only `crds.envoyGateway.enabled`,
+ *   rendered and applied server-side as the program's own objects (removed on
+ *   destroy): upstream installs that chart with `helm template | kubectl
+ *   apply --server-side`, not as a Helm release, for its large CRDs.
  * - No topology injector: its MutatingWebhookConfiguration and the certgen
  *   ClusterRole(Binding) are Helm hooks that `helm uninstall` leaves behind
  *   (cluster-wide); the injector only adds zone labels to proxy pods. The

@@ -41,7 +41,8 @@ export interface EnvoyGatewayArgs {
 
 export class EnvoyGateway extends pulumi.ComponentResource {
   public readonly release: k8s.helm.v3.Release;
-  public readonly crdRelease: k8s.helm.v3.Release;
+  /** Envoy Gateway's CRDs, rendered and applied server-side (not a Helm release: upstream's advice for these large CRDs). */
+  public readonly crds: k8s.helm.v4.Chart;
   public readonly gatewayClass: k8s.apiextensions.CustomResource;
   public readonly implementation: GatewayImplementation;
 
@@ -50,21 +51,21 @@ export class EnvoyGateway extends pulumi.ComponentResource {
     const labels = { "app.kubernetes.io/part-of": PART_OF };
     const gatewayCrds = args.installGatewayApiCrds ? [gatewayApiCrds(`${name}-gateway-api-crds`, this)] : (args.gatewayApiCrds ?? []);
     const ns = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: ENVOY_GATEWAY_NAMESPACE, labels: { ...labels, ...POD_SECURITY.gatewayEdge } } }, { parent: this });
-    this.crdRelease = new k8s.helm.v3.Release(
+    this.crds = new k8s.helm.v4.Chart(
       `${name}-crds`,
-      { name: "envoy-gateway-crds", namespace: ns.metadata.name, ...chartSource(CHARTS.envoyGatewayCrds), values: envoyGatewayCrdsValues(), timeout: 300 },
+      { name: "envoy-gateway-crds", namespace: ns.metadata.name, ...chartSource(CHARTS.envoyGatewayCrds), values: envoyGatewayCrdsValues() },
       { parent: this },
     );
     this.release = new k8s.helm.v3.Release(
       `${name}-release`,
       { name: "envoy-gateway", namespace: ns.metadata.name, ...chartSource(CHARTS.envoyGateway), values: envoyGatewayValues(), timeout: 600 },
-      { parent: this, dependsOn: [...gatewayCrds, this.crdRelease] },
+      { parent: this, dependsOn: [...gatewayCrds, this.crds] },
     );
     const workload = `${args.gateway.name}-edge`;
     const envoyProxy = new k8s.apiextensions.CustomResource(
       `${name}-proxy`,
       { apiVersion: ENVOY_GATEWAY_API, kind: "EnvoyProxy", metadata: { name: workload, namespace: ns.metadata.name, labels }, spec: envoyProxySpec({ ...args.proxy, workload }) },
-      { parent: this, dependsOn: [this.crdRelease] },
+      { parent: this, dependsOn: [this.crds] },
     );
     // Deleted before the controller (which holds its finalizer while a Gateway uses it) and after the Gateway.
     this.gatewayClass = new k8s.apiextensions.CustomResource(

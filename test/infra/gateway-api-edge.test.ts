@@ -25,6 +25,7 @@ import { objects, ofType, plainText, reveal, run, transitiveDependencies, type R
 const NS = "meshmart";
 const EDGE_NS = "meshmart-edge";
 const RELEASE = "kubernetes:helm.sh/v3:Release";
+const CHART = "kubernetes:helm.sh/v4:Chart";
 
 /** What an implementation provisions, as upstream names it for the Gateway `meshmart` in `meshmart-edge`. */
 interface Implementation {
@@ -113,7 +114,8 @@ function schemaValidator(file: string): (object: any) => string | undefined {
 const standardChannel = schemaValidator("gateway-api-standard-v1.5.1.json");
 const envoyGatewayCrds = schemaValidator("envoy-gateway-v1.9.0.json");
 
-const release = (r: StackRun, name: string): Registration | undefined => ofType(r, RELEASE).find((x) => reveal(x.inputs).name === name);
+/** A Helm release, or a chart the provider applies itself (helm.v4.Chart), by its release name. */
+const release = (r: StackRun, name: string): Registration | undefined => [...ofType(r, RELEASE), ...ofType(r, CHART)].find((x) => reveal(x.inputs).name === name);
 const customResources = (r: StackRun, apiGroup: string) => r.resources.filter((x) => x.type.startsWith(`kubernetes:${apiGroup}/`));
 const depends = (r: StackRun, x: Registration, on: Registration) => transitiveDependencies(r, x).has(on.urn);
 
@@ -325,8 +327,9 @@ describe("the Gateway API edge: Envoy Gateway (dev and linkerd stacks)", functio
     [dev, linkerd] = await Promise.all([run("devGatewayApi"), run("linkerdGatewayApi")]);
   });
 
-  it("installs the controller without CRDs or hook webhooks, its own CRDs from their chart, and no Gateway API CRDs of its own", () => {
+  it("installs the controller without CRDs or hook webhooks, its own CRDs from their chart applied server-side (no Helm release), and no Gateway API CRDs of its own", () => {
     for (const r of [dev, linkerd]) {
+      expect(release(r, "envoy-gateway-crds")!.type).to.equal(CHART);
       expect(reveal(release(r, "envoy-gateway")!.inputs).values).to.deep.equal({ crds: { enabled: false }, topologyInjector: { enabled: false } });
       expect(reveal(release(r, "envoy-gateway-crds")!.inputs).values).to.deep.equal({ crds: { gatewayAPI: { enabled: false }, envoyGateway: { enabled: true } } });
       expect(reveal(release(r, "envoy-gateway")!.inputs).namespace).to.equal(ENVOY_GATEWAY.namespace);

@@ -13,7 +13,9 @@ import { PROMETHEUS_POD_LABELS, PROMETHEUS_SERVICE } from "../../infra/platform/
 import { CHART_PINS, CHART_VALUE_PATHS, INGRESS_NGINX_CONTROLLER_POD_LABELS, KPS_PROMETHEUS_CR, MESH_RELEASES, PROMETHEUS_POD_LABELS_UPSTREAM } from "./fixtures/upstream";
 import { allRuns, ofType, reveal, VARIANTS, type Variant } from "./support/stacks";
 
-const RELEASE = "kubernetes:helm.sh/v3:Release";
+/** Helm releases, and charts the provider renders and applies itself (helm.v4.Chart). */
+const HELM_TYPES = ["kubernetes:helm.sh/v3:Release", "kubernetes:helm.sh/v4:Chart"];
+const helmCharts = (r: Parameters<typeof ofType>[0]) => HELM_TYPES.flatMap((type) => ofType(r, type));
 
 /** The dotted paths of a values tree's leaves (scalars, arrays and empty maps are leaves). */
 export function valuePaths(values: unknown, prefix = ""): string[] {
@@ -59,7 +61,7 @@ describe("pins and labels come from upstream, not from the program's constants",
     const pins = Object.values(CHART_PINS).map((p) => JSON.stringify({ chart: p.chart, version: p.version, repo: p.repo }));
     const seen = new Set<string>();
     for (const variant of (Object.keys(VARIANTS) as Variant[]).filter((v) => v !== "badMesh")) {
-      for (const rel of ofType(runs[variant], RELEASE)) {
+      for (const rel of helmCharts(runs[variant])) {
         const i = reveal(rel.inputs);
         const { chart, repo } = releaseChart(i);
         const ref = JSON.stringify({ chart, version: i.version, repo });
@@ -87,7 +89,7 @@ describe("pins and labels come from upstream, not from the program's constants",
     const runs = await allRuns();
     const problems: string[] = [];
     for (const variant of (Object.keys(VARIANTS) as Variant[]).filter((v) => v !== "badMesh")) {
-      for (const rel of ofType(runs[variant], RELEASE)) {
+      for (const rel of helmCharts(runs[variant])) {
         const i = reveal(rel.inputs);
         const { chart } = releaseChart(i);
         for (const p of undeclaredPaths(chart, i.values ?? {})) problems.push(`${variant} ${chart}: ${p}`);
