@@ -21,7 +21,8 @@ import { CertManager } from "./infra/platform/cert-manager";
 import { IngressNginx, INGRESS_NAMESPACE } from "./infra/platform/ingress-nginx";
 import { Jaeger } from "./infra/platform/jaeger";
 import { GRAFANA_POD_LABELS, JAEGER_PORTS, JAEGER_QUERY_URL, jaegerDatasource, OTLP_HTTP_ENDPOINT } from "./infra/platform/jaeger-values";
-import { Kiali, KIALI_PEER } from "./infra/observability/kiali";
+import { KIALI_PEER, kialiRelease } from "./infra/observability/kiali";
+import { ClosedNamespaceRelease } from "./infra/platform/closed-namespace-release";
 import { collectorSenders } from "./infra/policy/collector-egress";
 import { MetalLb } from "./infra/platform/metallb";
 import { MetricsServer } from "./infra/platform/metrics-server";
@@ -162,7 +163,9 @@ const monitoring = config.monitoring.enabled
   : undefined;
 
 // Kiali (meshmart:kiali, istio): the mesh's console, reading Prometheus and, with tracing, Jaeger.
-if (config.kiali) new Kiali("kiali", { monitoringNamespace: config.monitoring.namespace, tracingQueryUrl: tracing ? JAEGER_QUERY_URL : undefined }, { provider, dependsOn: meshSetup.dependsOn });
+if (config.kiali) {
+  new ClosedNamespaceRelease("kiali", kialiRelease({ monitoringNamespace: config.monitoring.namespace, tracingQueryUrl: tracing ? JAEGER_QUERY_URL : undefined }), { provider, dependsOn: meshSetup.dependsOn });
+}
 
 // ── policy ──────────────────────────────────────────────────────────────────
 // Before the workloads, which wait for it: the policy names them by their

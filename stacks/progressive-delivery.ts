@@ -11,8 +11,9 @@ import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { SERVICE_NAMES, SERVICES, type ServiceName } from "../services/topology";
 import { istioMetrics, linkerdMetrics, linkerdMetricTemplates } from "../infra/mesh/flagger/canary-spec";
-import { Flagger } from "../infra/mesh/flagger/flagger";
+import { flaggerRelease } from "../infra/mesh/flagger/flagger";
 import type { FlaggerProvider } from "../infra/mesh/flagger/flagger-values";
+import { ClosedNamespaceRelease } from "../infra/platform/closed-namespace-release";
 import { prometheusUrl } from "../infra/platform/monitoring";
 import { istioCanaryService, linkerdCanaryService } from "../infra/mesh/flagger/mesh-canary";
 import { FlaggerCanary } from "../infra/mesh/flagger/flagger-canary";
@@ -54,12 +55,12 @@ export interface ProgressiveDeliveryContext {
   readonly dependsOn: pulumi.Resource[];
 }
 
-export function progressiveDelivery(ctx: ProgressiveDeliveryContext): Flagger {
+export function progressiveDelivery(ctx: ProgressiveDeliveryContext): ClosedNamespaceRelease {
   const mesh = FLAGGER_MESHES[ctx.config.mesh];
   if (!mesh) throw new Error(`meshmart:canary flagger has no router in the ${ctx.config.mesh} stack`);
-  const flagger = new Flagger(
+  const flagger = new ClosedNamespaceRelease(
     "flagger",
-    { meshProvider: mesh.provider, watchNamespace: ctx.config.namespace, monitoringNamespace: ctx.config.monitoring.namespace },
+    flaggerRelease({ meshProvider: mesh.provider, watchNamespace: ctx.config.namespace, monitoringNamespace: ctx.config.monitoring.namespace }),
     { provider: ctx.provider, dependsOn: ctx.dependsOn },
   );
   const timeouts = meshTimeouts(ctx.config.workloads.upstreamTimeoutMs);

@@ -19,14 +19,12 @@
  *   program's); Istio's root namespace is istio-system, not Kiali's own
  *   (the chart's default). Grafana links are off (Kiali would poll it).
  */
-import type * as k8s from "@pulumi/kubernetes";
-import * as pulumi from "@pulumi/pulumi";
 import { ISTIO_NAMESPACE } from "../mesh/istio/values";
 import { MESH_CHARTS } from "../mesh/mesh-charts";
 import { POD_SECURITY } from "../pod-security";
 import type { ExternalPeer } from "../policy/authz-network-policy-spec";
 import { prometheusUrl } from "../platform/monitoring";
-import { closedNamespaceRelease } from "../platform/closed-namespace-release";
+import type { ClosedNamespaceReleaseArgs } from "../platform/closed-namespace-release";
 import type { Resources } from "../workload/spec";
 
 export const KIALI_NAMESPACE = "kiali";
@@ -60,16 +58,7 @@ export function kialiValues(args: KialiArgs): Record<string, unknown> {
   };
 }
 
-export class Kiali extends pulumi.ComponentResource {
-  public readonly release: k8s.helm.v3.Release;
-
-  constructor(name: string, args: KialiArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("meshmart:observability:Kiali", name, args, opts);
-    this.release = closedNamespaceRelease(
-      name,
-      { namespace: KIALI_NAMESPACE, namespaceLabels: POD_SECURITY.kiali, release: KIALI_RELEASE, chart: MESH_CHARTS.kiali, values: kialiValues(args) },
-      this,
-    );
-    this.registerOutputs({ release: this.release.status });
-  }
+/** Kiali's namespace and release (closed-namespace-release.ts). */
+export function kialiRelease(args: KialiArgs): ClosedNamespaceReleaseArgs {
+  return { namespace: KIALI_NAMESPACE, namespaceLabels: POD_SECURITY.kiali, release: KIALI_RELEASE, chart: MESH_CHARTS.kiali, values: kialiValues(args) };
 }

@@ -2,10 +2,11 @@
  * A pinned Helm release in a namespace of its own that admits no
  * connection (Flagger's, Kiali's): the namespace with its Pod Security
  * labels, its deny-all-ingress NetworkPolicy, then the release, so the
- * release's pods never run open.
+ * release's pods never run open. Custom resources of the chart's CRDs
+ * depend on `release`.
  */
 import * as k8s from "@pulumi/kubernetes";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import { DENY_INGRESS } from "../policy/deny-ingress";
 import { NetworkPolicies } from "../policy/network-policies";
 import { chartSource, type ChartRef } from "./platform-charts";
@@ -20,20 +21,26 @@ export interface ClosedNamespaceReleaseArgs {
   readonly skipCrds?: boolean;
 }
 
-export function closedNamespaceRelease(name: string, args: ClosedNamespaceReleaseArgs, parent: pulumi.Resource): k8s.helm.v3.Release {
-  const ns = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: args.namespace, labels: args.namespaceLabels } }, { parent });
-  const policy = new NetworkPolicies(`${name}-policy`, { namespace: ns.metadata.name, policies: [DENY_INGRESS] }, { parent });
-  return new k8s.helm.v3.Release(
-    `${name}-release`,
-    {
-      name: args.release,
-      namespace: ns.metadata.name,
-      ...chartSource(args.chart),
-      values: args.values,
-      ...(args.skipCrds ? { skipCrds: true } : {}),
-      timeout: 300,
-      cleanupOnFail: true,
-    },
-    { parent, dependsOn: [policy] },
-  );
+export class ClosedNamespaceRelease extends pulumi.ComponentResource {
+  public readonly release: k8s.helm.v3.Release;
+
+  constructor(name: string, args: ClosedNamespaceReleaseArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("meshmart:platform:ClosedNamespaceRelease", name, {}, opts);
+    const ns = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: args.namespace, labels: args.namespaceLabels } }, { parent: this });
+    const policy = new NetworkPolicies(`${name}-policy`, { namespace: ns.metadata.name, policies: [DENY_INGRESS] }, { parent: this });
+    this.release = new k8s.helm.v3.Release(
+      `${name}-release`,
+      {
+        name: args.release,
+        namespace: ns.metadata.name,
+        ...chartSource(args.chart),
+        values: args.values,
+        ...(args.skipCrds ? { skipCrds: true } : {}),
+        timeout: 300,
+        cleanupOnFail: true,
+      },
+      { parent: this, dependsOn: [policy] },
+    );
+    this.registerOutputs({ release: this.release.status });
+  }
 }

@@ -147,6 +147,9 @@ describe("Flagger rolls payment out (meshmart:canary flagger)", function () {
           expect(deps.has(flagger.urn), x.urn).to.equal(true);
           expect(deps.has(target.urn), x.urn).to.equal(true);
         }
+        // pulumi destroy: the Canary goes first and leaves nothing behind (Flagger adds a finalizer only with revertOnDeletion;
+        // what it made is owned by the Canary), then the release and the CRDs it holds.
+        expect(canary(r).spec).to.not.have.property("revertOnDeletion");
         const controlPlane = release(r, c.stack === "istio" ? "istiod" : "linkerd-control-plane");
         expect(transitiveDependencies(r, flagger).has(controlPlane.urn)).to.equal(true);
       });
