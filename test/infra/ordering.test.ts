@@ -11,13 +11,15 @@
 import { expect } from "chai";
 import { allRuns, ofType, reveal, run, transitiveDependencies, type Registration, type StackRun } from "./support/stacks";
 
-const STACKS = ["dev", "istio", "linkerd", "devLocal", "linkerdCanary", "istioCanary", "istioFlagger", "linkerdFlagger"] as const;
+const STACKS = ["dev", "istio", "linkerd", "devLocal", "linkerdCanary", "istioCanary", "istioFlagger", "linkerdFlagger", "devGatewayApi", "istioGatewayApi", "linkerdGatewayApi"] as const;
 
 /** Kinds that grant or deny traffic, or route it (a mesh's policy). */
 const POLICY_TYPE = /^kubernetes:(networking\.k8s\.io\/v1:NetworkPolicy|security\.istio\.io\/|networking\.istio\.io\/|policy\.linkerd\.io\/|gateway\.networking\.k8s\.io\/v1:HTTPRoute)/;
 const WORKLOAD_TYPES = ["kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet"];
 
-const policies = (r: StackRun): Registration[] => r.resources.filter((x) => x.custom && POLICY_TYPE.test(x.type));
+/** The edge's routes (parented by a Gateway, docs/edge.md) route the internet's requests, not the mesh's: no policy of the workloads. */
+const edgeRoute = (x: Registration): boolean => (reveal(x.inputs)?.spec?.parentRefs ?? []).some((p: { kind?: string }) => p.kind === "Gateway");
+const policies = (r: StackRun): Registration[] => r.resources.filter((x) => x.custom && POLICY_TYPE.test(x.type) && !edgeRoute(x));
 const workloads = (r: StackRun): Registration[] => r.resources.filter((x) => WORKLOAD_TYPES.includes(x.type));
 /** The namespace an object is declared in. */
 const namespaceOf = (x: Registration): string | undefined => reveal(x.inputs)?.metadata?.namespace;
