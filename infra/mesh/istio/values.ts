@@ -47,7 +47,9 @@ export function istioBaseValues(): Record<string, unknown> {
  * returns none). The Gateway's HTTPRoutes are such routes: standard-channel
  * HTTPRoutes have no retry field, and the edge never retries (POSTs
  * included), as ingress-nginx's `proxy-next-upstream: off`. Every route of the
- * shop's VirtualServices names its retries, so nothing else changes.
+ * shop's VirtualServices names its retries, so the shop's calls are retried as
+ * before; a call no VirtualService routes (the sidecars' span export to the
+ * collector) loses Istio's default connect-failure retries.
  */
 export const GATEWAY_EDGE_SECCOMP = { type: "RuntimeDefault" } as const;
 export const NO_DEFAULT_RETRIES = { attempts: 0 } as const;
