@@ -61,6 +61,8 @@ describe("Flagger rolls payment out (meshmart:canary flagger)", function () {
         // The chart sets no pod-level securityContext: the container's must meet restricted alone.
         expect(rel.values.securityContext.enabled).to.equal(true);
         expect(rel.values.securityContext.context).to.deep.include({ runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, seccompProfile: { type: "RuntimeDefault" } });
+        // The image's USER is a name (nobody): the kubelet can verify runAsNonRoot only with a numeric user.
+        expect(rel.values.securityContext.context.runAsUser).to.be.a("number").and.to.be.greaterThan(0);
         const policies = objects(r, "NetworkPolicy").filter((p) => p.metadata.namespace === "flagger-system");
         expect(policies.map((p) => p.spec)).to.deep.equal([{ podSelector: {}, policyTypes: ["Ingress"] }]);
       });
