@@ -55,7 +55,7 @@ describe("load generator over HTTPS (a TLS edge on 127.0.0.1)", function () {
   let otherCert: TestCertificate;
   let server: Server;
   let target: string;
-  const seen: { sni: string | false; host?: string; path?: string }[] = [];
+  const seen: { sni: string | false | null; host?: string; path?: string }[] = [];
 
   before(async () => {
     [edgeCert, otherCert] = [testCertificate([NAME]), testCertificate([NAME])];
