@@ -11,8 +11,23 @@
 import { kubectl } from "./kubectl";
 import { Findings, type CheckReport } from "./report";
 
-/** Every namespace any stack creates (the shop's is configurable: meshmart by default). */
-export const PROGRAM_NAMESPACES = ["meshmart", "monitoring", "ingress-nginx", "istio-system", "linkerd", "linkerd-viz", "cert-manager", "metallb-system"];
+/** Every namespace any stack creates (the shop's is configurable: meshmart by default); test/infra/leftover-namespaces.test.ts keeps the list complete. */
+export const PROGRAM_NAMESPACES = [
+  "meshmart",
+  "monitoring",
+  "tracing",
+  "ingress-nginx",
+  "meshmart-edge",
+  "envoy-gateway-system",
+  "istio-system",
+  "kiali",
+  "linkerd",
+  "linkerd-cni",
+  "linkerd-viz",
+  "flagger-system",
+  "cert-manager",
+  "metallb-system",
+];
 
 interface Item {
   readonly kind?: string;
