@@ -243,24 +243,24 @@ if (ingress) {
 }
 
 // The Gateway API edge: its certificate beside the Gateway, the shop's HTTPRoutes to the gateway Service.
-if (gatewayEdge) {
-  new EdgeGateway(
-    "edge-gateway",
-    {
-      implementation: gatewayEdge,
-      gatewayName: EDGE_GATEWAY_NAME,
-      gatewayNamespace: EDGE_GATEWAY_NAMESPACE,
-      shopNamespace: { name: config.namespace, output: namespace.name },
-      host: config.ingress.host,
-      backend: { name: shop.services.gateway.serviceName, port: SERVICES.gateway.port },
-      upstreamTimeoutMs: config.workloads.upstreamTimeoutMs,
-      tls: edgeTls
-        ? { source: config.ingress.tls === "cert-manager" ? "cert-manager" : "self-signed", names: edgeNames(config.ingress.host), certManagerRelease: certManager?.release }
-        : undefined,
-    },
-    { provider },
-  );
-}
+const edgeGateway = gatewayEdge
+  ? new EdgeGateway(
+      "edge-gateway",
+      {
+        implementation: gatewayEdge,
+        gatewayName: EDGE_GATEWAY_NAME,
+        gatewayNamespace: EDGE_GATEWAY_NAMESPACE,
+        shopNamespace: { name: config.namespace, output: namespace.name },
+        host: config.ingress.host,
+        backend: { name: shop.services.gateway.serviceName, port: SERVICES.gateway.port },
+        upstreamTimeoutMs: config.workloads.upstreamTimeoutMs,
+        tls: edgeTls
+          ? { source: config.ingress.tls === "cert-manager" ? "cert-manager" : "self-signed", names: edgeNames(config.ingress.host), certManagerRelease: certManager?.release }
+          : undefined,
+      },
+      { provider },
+    )
+  : undefined;
 
 // ── progressive delivery ─────────────────────────────────────────────────────
 // meshmart:canary flagger: Flagger owns payment's Services and routes and rolls out each new template.
@@ -276,12 +276,15 @@ if (config.loadGenerator.enabled) {
       imagePullPolicy: "IfNotPresent",
       imagePullSecrets: pullSecret ? [pullSecret.name] : undefined,
       flags: {
-        target: edgeUrl(edge.service, edge.namespace),
-        host: config.ingress.host || undefined,
+        target: edgeUrl(edge, edgeTls),
+        // With TLS, the certificate's name as Host and SNI (the Ingress's host, else localhost): what it verifies.
+        host: edgeTls ? edgeNames(config.ingress.host).dnsNames[0] : config.ingress.host || undefined,
         rate: config.loadGenerator.rate,
         connectionLimit: config.ingress.connectionLimit,
       },
       podAnnotations: { ...meshSetup.podAnnotations, ...meshSetup.edgeClientPodAnnotations },
+      // Self-signed: the certificate the program made (config refuses cert-manager's, which it cannot know).
+      edgeCertificatePem: (edgeGateway ?? edgeCertificate)?.certificatePem,
     },
     { provider, dependsOn: [...meshSetup.dependsOn, ...policy] },
   );

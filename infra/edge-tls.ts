@@ -57,6 +57,8 @@ export interface EdgeTlsArgs {
 export class EdgeTls extends pulumi.ComponentResource {
   /** The Secret's name, known once whatever makes it is declared. */
   public readonly secretName: pulumi.Output<string>;
+  /** The certificate's public part (self-signed: the program made it; cert-manager: unknown to the program). */
+  public readonly certificatePem?: pulumi.Output<string>;
 
   constructor(name: string, args: EdgeTlsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("meshmart:network:EdgeTls", name, {}, opts);
@@ -86,6 +88,7 @@ export class EdgeTls extends pulumi.ComponentResource {
         { parent: this },
       );
       this.secretName = secret.metadata.name;
+      this.certificatePem = cert.certPem;
     } else {
       if (!args.certManagerRelease) throw new Error("EdgeTls: cert-manager needs its release");
       const issuer = new k8s.apiextensions.CustomResource(

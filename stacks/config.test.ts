@@ -100,9 +100,9 @@ describe("stack config (stacks/config.ts)", () => {
     ["HTTPS node port", { ingressHttpsNodePort: "443" }, 'meshmart:ingressHttpsNodePort must be an integer between 30000 and 32767; got "443"'],
     ["HTTPS node port equal to the HTTP one", { ingressHttpsNodePort: "30080" }, 'meshmart:ingressHttpsNodePort must differ from meshmart:ingressNodePort (30080); got "30080"'],
     [
-      "load generator with TLS at the edge",
-      { loadGenerator: "true" },
-      'meshmart:loadGenerator needs meshmart:edgeTls off: the generator speaks plain HTTP to the edge\'s port 80, which redirects to HTTPS when TLS is on; got edgeTls "self-signed"',
+      "load generator with cert-manager's certificate at the edge",
+      { loadGenerator: "true", edgeTls: "cert-manager" },
+      'meshmart:loadGenerator needs meshmart:edgeTls self-signed or off: the generator verifies the edge\'s certificate, and cert-manager\'s is issued and re-keyed inside the cluster, so the program has nothing to make it trust (docs/edge.md); got edgeTls "cert-manager"',
     ],
     ["load balancer", { loadBalancer: "kube-vip" }, 'meshmart:loadBalancer must be one of none, metallb; got "kube-vip"'],
     [
@@ -155,6 +155,9 @@ describe("stack config (stacks/config.ts)", () => {
   it("holds the load generator's rate to the edge's per-client limit only when it is deployed", () => {
     expect(parseConfig(from({ ingressRateLimitRps: "3" }), "dev").loadGenerator).to.deep.equal({ enabled: false, rate: 5 });
     expect(parseConfig(from({ loadGenerator: "true", edgeTls: "off", loadGeneratorRate: "20" }), "dev").loadGenerator).to.deep.equal({ enabled: true, rate: 20 });
+    // With TLS on (self-signed, the default) it calls the edge in HTTPS: no need to turn TLS off, Flagger included.
+    expect(parseConfig(from({ loadGenerator: "true" }), "dev").loadGenerator).to.deep.equal({ enabled: true, rate: 5 });
+    expect(parseConfig(from({ mesh: "istio", canary: "flagger", loadGenerator: "true" }), "istio").canary.mode).to.equal("flagger");
   });
 
   it("takes MetalLB's pool as CIDRs and first-last ranges, and the edge's TLS mode", () => {

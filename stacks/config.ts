@@ -77,7 +77,7 @@ export const KEYS = {
   edgeTls: { type: "string", default: "self-signed", description: "HTTPS at the edge: self-signed (a certificate the program makes), cert-manager (installs cert-manager; a Certificate from its own ClusterIssuer) or off (HTTP only). On: HTTP redirects to HTTPS and HSTS is sent." },
   loadBalancer: { type: "string", default: "none", description: "What gives the LoadBalancer Service its address: none (the cloud's controller) or metallb (installed by the program, L2 mode; needs ingressServiceType LoadBalancer and loadBalancerAddresses)." },
   loadBalancerAddresses: { type: "string", description: "MetalLB's address pool: comma-separated CIDRs or first-last ranges (e.g. 172.18.255.200-172.18.255.250); required with loadBalancer metallb." },
-  loadGenerator: { type: "boolean", default: false, description: "Deploy the load generator: simulated shoppers (browse, view, add, remove, checkout) through the edge, so the dashboards and the canary comparison show live data (docs/observability.md)." },
+  loadGenerator: { type: "boolean", default: false, description: "Deploy the load generator: simulated shoppers (browse, view, add, remove, checkout) through the edge, so the dashboards and the canary comparison show live data (docs/observability.md). With edgeTls self-signed it calls the edge in HTTPS and verifies the program's certificate; edgeTls cert-manager is refused (docs/edge.md)." },
   loadGeneratorRate: { type: "integer", default: 5, description: "Requests a second the load generator offers the edge, open loop (1 up to ingressRateLimitRps: the edge limits each client address)." },
   monitoring: { type: "boolean", default: true, description: "Install kube-prometheus-stack, ServiceMonitors, dashboards and alert rules." },
   monitoringNamespace: { type: "string", default: "monitoring", description: "Namespace of kube-prometheus-stack." },
@@ -399,9 +399,10 @@ function edgeConflicts(config: StackConfig, errors: string[]): void {
   if (config.ingress.serviceType === "NodePort" && config.ingress.httpsNodePort === config.ingress.nodePort) {
     errors.push(`${PROJECT}:ingressHttpsNodePort must differ from ${PROJECT}:ingressNodePort (${config.ingress.nodePort}); got ${JSON.stringify(String(config.ingress.httpsNodePort))}`);
   }
-  if (config.loadGenerator.enabled && config.ingress.tls !== "off") {
-    // The generator speaks HTTP to the edge's port 80, the only port the authorization graph opens to it; with TLS on, that port only redirects.
-    errors.push(`${PROJECT}:loadGenerator needs ${PROJECT}:edgeTls off: the generator speaks plain HTTP to the edge's port 80, which redirects to HTTPS when TLS is on; got edgeTls ${JSON.stringify(config.ingress.tls)}`);
+  if (config.loadGenerator.enabled && config.ingress.tls === "cert-manager") {
+    // With TLS on the generator calls the edge in HTTPS and verifies its certificate (its port 80 only redirects). It trusts the
+    // certificate the program made (self-signed); cert-manager's is made and re-keyed in the cluster, unknown to the program.
+    errors.push(`${PROJECT}:loadGenerator needs ${PROJECT}:edgeTls self-signed or off: the generator verifies the edge's certificate, and cert-manager's is issued and re-keyed inside the cluster, so the program has nothing to make it trust (docs/edge.md); got edgeTls "cert-manager"`);
   }
 }
 

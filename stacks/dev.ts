@@ -8,6 +8,7 @@ import { collectorEgressPolicy, namespaceEdges } from "../infra/policy/collector
 import { NetworkPolicies } from "../infra/policy/network-policies";
 import { DNS_PEER, networkPolicySpecs } from "../infra/policy/authz-network-policy-spec";
 import { PROMETHEUS_POD_LABELS } from "../infra/platform/monitoring";
+import { edgeClientPort } from "../infra/edge/edge-peer";
 import { envoyEdge } from "./envoy-edge";
 import { edgeOf, externalRedisEndpoint } from "./mesh-inputs";
 import type { StackPlan } from "./stack-plan";
@@ -25,7 +26,7 @@ export const dev: StackPlan = {
         policies: [
           ...networkPolicySpecs(namespaceEdges(edges), {
           ingress: { namespace: edgeOf(mesh).namespace, podLabels: edgeOf(mesh).podLabels },
-          edgePort: edgeOf(mesh).podHttpPort,
+          edgePort: edgeClientPort(edgeOf(mesh), config.ingress.tls !== "off"),
           monitoring: config.monitoring.enabled ? { namespace: config.monitoring.namespace, podLabels: PROMETHEUS_POD_LABELS } : undefined,
           dns: DNS_PEER,
           externalRedis: externalRedisEndpoint(config),

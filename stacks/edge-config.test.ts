@@ -21,7 +21,10 @@ describe("meshmart:edge (stacks/config.ts)", () => {
     expect(() => parseConfig(from({ edge: "traefik" }), "dev", "x64")).to.throw('meshmart:edge must be one of ingress-nginx, gateway-api; got "traefik"');
   });
 
-  it("still refuses the load generator with TLS on, whichever the edge (it speaks plain HTTP to port 80)", () => {
-    expect(() => parseConfig(from({ mesh: "linkerd", edge: "gateway-api", loadGenerator: "true" }), "dev", "x64")).to.throw("meshmart:loadGenerator needs meshmart:edgeTls off");
+  it("takes the load generator with the program's certificate, and refuses it with cert-manager's, whichever the edge", () => {
+    for (const edge of ["ingress-nginx", "gateway-api"]) {
+      expect(parseConfig(from({ mesh: "linkerd", edge, loadGenerator: "true" }), "dev", "x64").loadGenerator.enabled, edge).to.equal(true);
+      expect(() => parseConfig(from({ mesh: "linkerd", edge, edgeTls: "cert-manager", loadGenerator: "true" }), "dev", "x64"), edge).to.throw("meshmart:loadGenerator needs meshmart:edgeTls self-signed or off");
+    }
   });
 });

@@ -28,7 +28,7 @@ import {
 import { canarySplit, meshTimeouts } from "../infra/mesh/route-numbers";
 import { EDGE_GATEWAY_NAME, EDGE_GATEWAY_NAMESPACE } from "../infra/edge/gateway-routes-spec";
 import { ISTIO_GATEWAY_CLASS, istioGatewayEdge, istioGatewayService } from "../infra/edge/istio-gateway-class";
-import { INGRESS_NGINX_EDGE } from "../infra/edge/edge-peer";
+import { edgeClientPort, INGRESS_NGINX_EDGE } from "../infra/edge/edge-peer";
 import type { GatewayImplementation } from "../infra/edge/edge-gateway";
 import { JAEGER_HOST, JAEGER_PORTS } from "../infra/platform/jaeger-values";
 import { externalRedisEndpoint, meshBoundary, meshPeers } from "./mesh-inputs";
@@ -61,7 +61,7 @@ export const istio: StackPlan = {
     return {
       namespaceLabels: INJECTION_LABELS,
       podAnnotations: WORKLOAD_POD_ANNOTATIONS,
-      edgeClientPodAnnotations: edgeClientPodAnnotations((gatewayEdge?.edge ?? INGRESS_NGINX_EDGE).podHttpPort),
+      edgeClientPodAnnotations: edgeClientPodAnnotations(edgeClientPort(gatewayEdge?.edge ?? INGRESS_NGINX_EDGE, config.ingress.tls !== "off")),
       podOverhead: SIDECAR_RESOURCES,
       dependsOn: [controlPlane.release],
       crdDependsOn: [...gatewayApiCrds, controlPlane.crdRelease, controlPlane.release],

@@ -5,7 +5,7 @@
  */
 import { meshNetworkPolicySpecs } from "../infra/mesh/namespace-boundary";
 import { serviceAccountFor, TARGETS, type MeshPeers } from "../infra/mesh/mesh-identities";
-import { INGRESS_NGINX_EDGE, type EdgePeer } from "../infra/edge/edge-peer";
+import { edgeClientPort, INGRESS_NGINX_EDGE, type EdgePeer } from "../infra/edge/edge-peer";
 import { PROMETHEUS_POD_LABELS, PROMETHEUS_SERVICE_ACCOUNT } from "../infra/platform/monitoring";
 import { JAEGER_PEER, JAEGER_PORTS } from "../infra/platform/jaeger-values";
 import { collectorEgressPolicy } from "../infra/policy/collector-egress";
@@ -66,7 +66,7 @@ export function meshBoundary(ctx: PolicyContext, ports: MeshPorts): NetworkPolic
         scrapers: [...prometheus, ...(ports.addOns ?? [])],
         controlPlane: ports.controlPlane,
         proxyPorts: ports.proxyPorts,
-        edgeClients: { apps: ctx.edges.filter((e) => e.kind === "shopper").map((e) => e.from), port: edge.podHttpPort },
+        edgeClients: { apps: ctx.edges.filter((e) => e.kind === "shopper").map((e) => e.from), port: edgeClientPort(edge, ctx.config.ingress.tls !== "off") },
         externalRedis: externalRedisEndpoint(ctx.config),
         }),
         // The services' spans (OTLP/HTTP) and their proxies' (OTLP/gRPC), to the collector's pods only.

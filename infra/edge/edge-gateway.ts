@@ -54,6 +54,8 @@ export interface EdgeGatewayArgs {
 
 export class EdgeGateway extends pulumi.ComponentResource {
   public readonly gateway: k8s.apiextensions.CustomResource;
+  /** The Gateway's certificate (public part) when the program made it. */
+  public readonly certificatePem?: pulumi.Output<string>;
 
   constructor(name: string, args: EdgeGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
     super("meshmart:network:EdgeGateway", name, {}, opts);
@@ -66,6 +68,7 @@ export class EdgeGateway extends pulumi.ComponentResource {
     const certificate = args.tls
       ? new EdgeTls(`${name}-tls`, { source: args.tls.source, namespace: ns.metadata.name, names: args.tls.names, certManagerRelease: args.tls.certManagerRelease }, { parent: this })
       : undefined;
+    this.certificatePem = certificate?.certificatePem;
     const after = [...impl.crdDependsOn, ...impl.dependsOn];
     this.gateway = new k8s.apiextensions.CustomResource(
       `${name}-gateway`,

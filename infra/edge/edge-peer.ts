@@ -7,7 +7,7 @@
  * so a new edge is authorized the same way as ingress-nginx, by its own
  * pods and service account.
  */
-import { CONTROLLER_HTTP_PORT, CONTROLLER_POD_LABELS, CONTROLLER_SERVICE, CONTROLLER_SERVICE_ACCOUNT, INGRESS_NAMESPACE } from "../platform/ingress-nginx";
+import { CONTROLLER_HTTP_PORT, CONTROLLER_HTTPS_PORT, CONTROLLER_POD_LABELS, CONTROLLER_SERVICE, CONTROLLER_SERVICE_ACCOUNT, INGRESS_NAMESPACE } from "../platform/ingress-nginx";
 
 export interface EdgePeer {
   /** Namespace of the edge's data-plane pods (and of its Service). */
@@ -18,6 +18,8 @@ export interface EdgePeer {
   readonly serviceAccount: string;
   /** The pods' plain-HTTP port, which the Service's port 80 targets (a NetworkPolicy sees this one). */
   readonly podHttpPort: number;
+  /** The pods' HTTPS port, which the Service's port 443 targets when TLS is on. */
+  readonly podHttpsPort: number;
   /** The Service clients reach, port 80 plain HTTP (443 HTTPS). */
   readonly service: string;
 }
@@ -28,5 +30,16 @@ export const INGRESS_NGINX_EDGE: EdgePeer = {
   podLabels: CONTROLLER_POD_LABELS,
   serviceAccount: CONTROLLER_SERVICE_ACCOUNT,
   podHttpPort: CONTROLLER_HTTP_PORT,
+  podHttpsPort: CONTROLLER_HTTPS_PORT,
   service: CONTROLLER_SERVICE,
 };
+
+/**
+ * The pod port a client of the edge inside the cluster (the load generator)
+ * reaches: HTTPS when the edge serves it (its plain port then only
+ * redirects), else plain HTTP. The one port every enforcement mechanism opens
+ * to it.
+ */
+export function edgeClientPort(edge: EdgePeer, tls: boolean): number {
+  return tls ? edge.podHttpsPort : edge.podHttpPort;
+}

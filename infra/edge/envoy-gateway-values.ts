@@ -57,6 +57,7 @@ export function envoyGatewayEdge(gateway: string, namespace: string, workload: s
     podLabels: { ...ENVOY_APP_LABELS, "gateway.envoyproxy.io/owning-gateway-name": gateway, "gateway.envoyproxy.io/owning-gateway-namespace": namespace },
     serviceAccount: workload,
     podHttpPort: 80 + ENVOY_PORT_SHIFT,
+    podHttpsPort: 443 + ENVOY_PORT_SHIFT,
     service: workload,
   };
 }

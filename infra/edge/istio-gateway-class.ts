@@ -31,10 +31,10 @@ export function istioGatewayWorkloadName(gateway: string): string {
   return `${gateway}-${ISTIO_GATEWAY_CLASS}`;
 }
 
-/** The edge's pods as istiod provisions them for `gateway` in `namespace`: they serve plain HTTP on the listener's port 80. */
+/** The edge's pods as istiod provisions them for `gateway` in `namespace`: they serve each listener on its own port (HTTP 80, HTTPS 443). */
 export function istioGatewayEdge(gateway: string, namespace: string): EdgePeer {
   const workload = istioGatewayWorkloadName(gateway);
-  return { namespace, podLabels: { [GATEWAY_NAME_LABEL]: gateway }, serviceAccount: workload, podHttpPort: 80, service: workload };
+  return { namespace, podLabels: { [GATEWAY_NAME_LABEL]: gateway }, serviceAccount: workload, podHttpPort: 80, podHttpsPort: 443, service: workload };
 }
 
 export type GatewayServiceType = "NodePort" | "LoadBalancer" | "ClusterIP";

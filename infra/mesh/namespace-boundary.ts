@@ -41,7 +41,7 @@ export interface MeshBoundary {
   readonly controlPlane: { readonly namespace: string; readonly ports: readonly number[] };
   /** Ports the proxies accept on a pod's behalf (Linkerd's inbound and admin ports; Istio's Envoy stats). */
   readonly proxyPorts: readonly number[];
-  /** Apps of the namespace that reach the edge as shoppers (the graph's shopper edges), and the controller pods' HTTP port. */
+  /** Apps of the namespace that reach the edge as shoppers (the graph's shopper edges), and the edge pods' port they call (HTTPS when TLS is on). */
   readonly edgeClients?: { readonly apps: readonly string[]; readonly port: number };
   /** An external Redis (its address block and port): the services that keep state may reach it there. */
   readonly externalRedis?: { readonly cidr: string; readonly port: number };

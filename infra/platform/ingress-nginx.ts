@@ -57,6 +57,8 @@ export const INGRESS_NAMESPACE = "ingress-nginx";
 export const CONTROLLER_SERVICE = "ingress-nginx-controller";
 /** The controller pods' HTTP port (the chart's controller.containerPort.http), which its Service's port 80 targets. */
 export const CONTROLLER_HTTP_PORT = 80;
+/** The controller pods' HTTPS port (the chart's controller.containerPort.https), which its Service's port 443 targets. */
+export const CONTROLLER_HTTPS_PORT = 443;
 /** The controller's service account: its identity in a mesh. */
 export const CONTROLLER_SERVICE_ACCOUNT = "ingress-nginx";
 

@@ -26,7 +26,7 @@ export interface ExternalPeer {
 export interface NetworkPolicyPeers {
   /** The ingress controller's pods. */
   readonly ingress: ExternalPeer;
-  /** The controller pods' HTTP port: where a shopper inside the cluster (the load generator) reaches the edge. */
+  /** The edge pods' port where a shopper inside the cluster (the load generator) reaches the edge: HTTPS when TLS is on, else HTTP (edge-peer.ts edgeClientPort). */
   readonly edgePort?: number;
   /** Prometheus's pods; absent when monitoring is off. */
   readonly monitoring?: ExternalPeer;
@@ -67,7 +67,7 @@ function peerSelector(peer: Peer, peers: NetworkPolicyPeers): PolicyPeer | undef
 }
 
 function edgePort(peers: NetworkPolicyPeers): number {
-  if (peers.edgePort === undefined) throw new Error("an edge to the ingress controller needs NetworkPolicyPeers.edgePort (its pods' HTTP port)");
+  if (peers.edgePort === undefined) throw new Error("an edge to the ingress controller needs NetworkPolicyPeers.edgePort (the port its pods serve shoppers on)");
   return peers.edgePort;
 }
 

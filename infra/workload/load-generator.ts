@@ -17,13 +17,24 @@
  *   mesh's, and a scrape would be a way in that nobody needs.
  * - Resources: a Node process at a few requests a second; its limit bounds a
  *   runaway (the latency histograms are bounded, services/load-generator).
+ * - HTTPS when the edge serves it (meshmart:edgeTls self-signed): it calls the
+ *   edge's port 443 (its port 80 only redirects) and verifies the certificate.
+ *   The program made that certificate, so it hands the load generator its
+ *   public part: a ConfigMap in the shop's namespace (the key stays in the
+ *   edge's Secret), mounted read-only, named by NODE_EXTRA_CA_CERTS, which
+ *   Node reads once at start into the default trust every TLS connection
+ *   uses (undici's included). A new certificate changes the pod template's
+ *   checksum annotation, so the pod restarts and reads it. It sends the
+ *   certificate's name as Host and SNI (the Ingress's host, else localhost)
+ *   while connecting to the edge's in-cluster Service (docs/edge.md).
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "node:crypto";
 import { LOAD_GENERATOR } from "../authz/graph";
 import { pullSecretRefs } from "../images/pull-secret";
 import { appLabels } from "../labels";
-import { deploymentSpec, serviceAccountName, type Resources } from "./spec";
+import { deploymentSpec, serviceAccountName, type ConfigMapMount, type Resources } from "./spec";
 
 /** Its health port (the image's PORT, services/Dockerfile); nobody but the kubelet reaches it. */
 export const LOAD_GENERATOR_PORT = 8089;
@@ -61,10 +72,29 @@ export function loadGeneratorArgs(f: LoadGeneratorFlags): string[] {
   ];
 }
 
-/** The edge's in-cluster URL: the controller Service's port 80 (chart 4.15.1 controller.service.ports.http). */
-export function edgeUrl(controllerService: string, namespace: string): string {
-  return `http://${controllerService}.${namespace}.svc.cluster.local`;
+/**
+ * The edge's in-cluster URL: its Service's port 443 in HTTPS when TLS is on,
+ * else its port 80 (both edges' Services: ingress-nginx chart 4.15.1
+ * controller.service.ports, the Gateway's listeners).
+ */
+export function edgeUrl(edge: { readonly service: string; readonly namespace: string }, tls: boolean): string {
+  return `${tls ? "https" : "http"}://${edge.service}.${edge.namespace}.svc.cluster.local`;
 }
+
+/** The ConfigMap that holds the edge's certificate (public part only) for the load generator to trust. */
+export const EDGE_CA_CONFIGMAP = `${LOAD_GENERATOR}-edge-ca`;
+/** Its key, and where the container finds it. */
+export const EDGE_CA_KEY = "ca.crt";
+export const EDGE_CA_DIR = "/etc/meshmart/edge-ca";
+/** The pod template's annotation that changes with the certificate (Node reads the file at start only). */
+export const EDGE_CA_CHECKSUM_ANNOTATION = "meshmart.dev/edge-ca-checksum";
+
+/** Node's extra trust: the file it adds to its root certificates at start (node --help: NODE_EXTRA_CA_CERTS). */
+export function edgeCaEnv(): { name: string; value: string }[] {
+  return [{ name: "NODE_EXTRA_CA_CERTS", value: `${EDGE_CA_DIR}/${EDGE_CA_KEY}` }];
+}
+
+const EDGE_CA_MOUNT: ConfigMapMount = { name: "edge-ca", configMap: EDGE_CA_CONFIGMAP, mountPath: EDGE_CA_DIR };
 
 export interface LoadGeneratorArgs {
   readonly namespace: pulumi.Input<string>;
@@ -75,6 +105,8 @@ export interface LoadGeneratorArgs {
   /** Pod template annotations (the mesh's, and its own for reaching the edge). */
   readonly podAnnotations?: Record<string, string>;
   readonly resources?: Resources;
+  /** The edge's certificate (PEM) when the edge serves HTTPS with one the program made: the load generator trusts it. */
+  readonly edgeCertificatePem?: pulumi.Input<string>;
 }
 
 export function loadGeneratorDeploymentSpec(a: Omit<LoadGeneratorArgs, "namespace" | "imagePullSecrets">): k8s.types.input.apps.v1.DeploymentSpec {
@@ -86,11 +118,15 @@ export function loadGeneratorDeploymentSpec(a: Omit<LoadGeneratorArgs, "namespac
     image: a.image,
     imagePullPolicy: a.imagePullPolicy,
     replicas: 1,
-    env: [],
+    env: a.edgeCertificatePem === undefined ? [] : edgeCaEnv(),
     args: loadGeneratorArgs(a.flags),
     serviceAccountName: serviceAccountName(LOAD_GENERATOR),
     resources: a.resources ?? LOAD_GENERATOR_RESOURCES,
-    podAnnotations: a.podAnnotations,
+    podAnnotations:
+      a.edgeCertificatePem === undefined
+        ? a.podAnnotations
+        : pulumi.output(a.edgeCertificatePem).apply((pem) => ({ ...a.podAnnotations, [EDGE_CA_CHECKSUM_ANNOTATION]: createHash("sha256").update(pem).digest("hex") })),
+    ...(a.edgeCertificatePem === undefined ? {} : { configMapMounts: [EDGE_CA_MOUNT] }),
   });
 }
 
@@ -107,10 +143,21 @@ export class LoadGenerator extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    // The edge's certificate, public part only: what the load generator verifies the edge by.
+    const trust =
+      args.edgeCertificatePem === undefined
+        ? []
+        : [
+            new k8s.core.v1.ConfigMap(
+              `${name}-edge-ca`,
+              { metadata: { name: EDGE_CA_CONFIGMAP, namespace: args.namespace, labels }, data: { [EDGE_CA_KEY]: args.edgeCertificatePem } },
+              { parent: this },
+            ),
+          ];
     new k8s.apps.v1.Deployment(
       `${name}-deployment`,
       { metadata: { name: LOAD_GENERATOR, namespace: args.namespace, labels }, spec: loadGeneratorDeploymentSpec(args) },
-      { parent: this, dependsOn: [sa] },
+      { parent: this, dependsOn: [sa, ...trust] },
     );
     this.registerOutputs({});
   }

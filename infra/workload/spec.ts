@@ -77,6 +77,8 @@ export interface DeploymentSpecArgs {
    */
   readonly replicas?: number;
   readonly env: pulumi.Input<EnvVar[]>;
+  /** The container's command, in place of the image's ENTRYPOINT (the services': node with its flags, services/node-flags.ts); absent: the image's. */
+  readonly command?: readonly string[];
   /** Arguments after the image's entrypoint (the load generator's flags); absent: none. */
   readonly args?: readonly string[];
   readonly serviceAccountName: string;
@@ -87,6 +89,16 @@ export interface DeploymentSpecArgs {
   readonly terminationGracePeriodSeconds?: number;
   /** Pod labels the selector holds besides app and version (Flagger's selector label on its target); absent: none. */
   readonly selectorLabels?: readonly string[];
+  /** Read-only files besides /tmp (the load generator's trust in the edge's certificate); absent: none. */
+  readonly configMapMounts?: readonly ConfigMapMount[];
+}
+
+/** A ConfigMap mounted read-only into the container. */
+export interface ConfigMapMount {
+  /** The volume's name. */
+  readonly name: string;
+  readonly configMap: pulumi.Input<string>;
+  readonly mountPath: string;
 }
 
 /** The pod's own labels of these keys (a selector may only hold labels the pods carry). */
@@ -132,6 +144,7 @@ export function deploymentSpec(args: DeploymentSpecArgs): DeploymentSpec {
             image: args.image,
             imagePullPolicy: args.imagePullPolicy,
             ports: [{ name: "http", containerPort: args.port, protocol: "TCP" }],
+            ...(args.command ? { command: [...args.command] } : {}),
             ...(args.args ? { args: [...args.args] } : {}),
             env: args.env,
             resources: args.resources ?? SERVICE_RESOURCES,
@@ -140,10 +153,10 @@ export function deploymentSpec(args: DeploymentSpecArgs): DeploymentSpec {
             livenessProbe: { httpGet: { path: "/healthz", port: "http" }, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 2 },
             readinessProbe: { httpGet: { path: "/readyz", port: "http" }, periodSeconds: 5, failureThreshold: 2, timeoutSeconds: 2 },
             lifecycle: { preStop: { sleep: { seconds: PRE_STOP_SECONDS } } },
-            volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+            volumeMounts: [{ name: "tmp", mountPath: "/tmp" }, ...(args.configMapMounts ?? []).map((m) => ({ name: m.name, mountPath: m.mountPath, readOnly: true }))],
           },
         ],
-        volumes: [{ name: "tmp", emptyDir: { medium: "Memory", sizeLimit: "16Mi" } }],
+        volumes: [{ name: "tmp", emptyDir: { medium: "Memory", sizeLimit: "16Mi" } }, ...(args.configMapMounts ?? []).map((m) => ({ name: m.name, configMap: { name: m.configMap } }))],
       },
     },
   };

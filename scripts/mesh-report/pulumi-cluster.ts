@@ -7,9 +7,9 @@
  * `destroy` reads a copy in the run's directory (--config-file) with the load
  * generator on at the wanted rate and the edge's per-client limit raised to
  * let it through (meshmart:loadGeneratorRate may not exceed
- * meshmart:ingressRateLimitRps, stacks/config.ts), and the edge's TLS off
- * (the generator speaks plain HTTP to the edge; stacks/config.ts refuses it
- * with TLS on).
+ * meshmart:ingressRateLimitRps, stacks/config.ts), and the edge's TLS off:
+ * the report compares the meshes, not the edge's handshakes, and a stack file
+ * with edgeTls cert-manager would refuse the generator (stacks/config.ts).
  */
 import { execFile, spawn } from "node:child_process";
 import { cpus, platform, release, totalmem } from "node:os";

@@ -31,7 +31,7 @@ const CHART = "kubernetes:helm.sh/v4:Chart";
 interface Implementation {
   readonly className: string;
   /** The data plane's pods, their identity, their plain-HTTP port, and the Service clients reach. */
-  readonly pods: { readonly namespace: string; readonly labels: Record<string, string>; readonly serviceAccount: string; readonly httpPort: number };
+  readonly pods: { readonly namespace: string; readonly labels: Record<string, string>; readonly serviceAccount: string; readonly httpPort: number; readonly httpsPort: number };
   readonly service: { readonly namespace: string; readonly name: string };
   /** The Helm release whose controller serves the class (the Gateway waits for it). */
   readonly controllerRelease: string;
@@ -39,13 +39,13 @@ interface Implementation {
 
 const ISTIO: Implementation = {
   className: ISTIO_GATEWAY_API.className,
-  pods: { namespace: EDGE_NS, labels: { ...ISTIO_GATEWAY_API.podLabels }, serviceAccount: ISTIO_GATEWAY_API.workload, httpPort: ISTIO_GATEWAY_API.podHttpPort },
+  pods: { namespace: EDGE_NS, labels: { ...ISTIO_GATEWAY_API.podLabels }, serviceAccount: ISTIO_GATEWAY_API.workload, httpPort: ISTIO_GATEWAY_API.podHttpPort, httpsPort: ISTIO_GATEWAY_API.podHttpsPort },
   service: { namespace: EDGE_NS, name: ISTIO_GATEWAY_API.workload },
   controllerRelease: "istiod",
 };
 const ENVOY: Implementation = {
   className: "envoy-gateway",
-  pods: { namespace: ENVOY_GATEWAY.namespace, labels: { ...ENVOY_GATEWAY.podLabels }, serviceAccount: ENVOY_GATEWAY.workload, httpPort: ENVOY_GATEWAY.podHttpPort },
+  pods: { namespace: ENVOY_GATEWAY.namespace, labels: { ...ENVOY_GATEWAY.podLabels }, serviceAccount: ENVOY_GATEWAY.workload, httpPort: ENVOY_GATEWAY.podHttpPort, httpsPort: ENVOY_GATEWAY.podHttpsPort },
   service: { namespace: ENVOY_GATEWAY.namespace, name: ENVOY_GATEWAY.workload },
   controllerRelease: "envoy-gateway",
 };
@@ -61,7 +61,7 @@ interface Case {
 }
 
 const CASES: readonly Case[] = [
-  { variant: "istioGatewayApi", mesh: "istio", impl: ISTIO, tls: true, loadGenerator: false, url: "https://localhost:30443/" },
+  { variant: "istioGatewayApi", mesh: "istio", impl: ISTIO, tls: true, loadGenerator: true, url: "https://localhost:30443/" },
   {
     variant: "istioGatewayApiPlain",
     mesh: "istio",
@@ -71,7 +71,7 @@ const CASES: readonly Case[] = [
     url: `http://localhost:8080/ (after: kubectl -n ${EDGE_NS} port-forward svc/${ISTIO_GATEWAY_API.workload} 8080:80)`,
   },
   { variant: "devGatewayApi", mesh: "none", impl: ENVOY, tls: true, host: "shop.example.test", loadGenerator: false, url: "https://shop.example.test/" },
-  { variant: "linkerdGatewayApi", mesh: "linkerd", impl: ENVOY, tls: false, loadGenerator: true, url: "http://localhost:30080/" },
+  { variant: "linkerdGatewayApi", mesh: "linkerd", impl: ENVOY, tls: true, loadGenerator: true, url: "https://localhost:30443/" },
 ];
 
 interface Answer {
@@ -275,17 +275,32 @@ for (const c of CASES) {
     }
 
     if (c.loadGenerator) {
-      it("the load generator reaches the edge's Service in plain HTTP, and only the edge pods' HTTP port", () => {
+      it(`the load generator reaches the edge's Service in ${c.tls ? "HTTPS, trusting the Gateway's certificate," : "plain HTTP"} and only the edge pods' ${c.tls ? "HTTPS" : "HTTP"} port`, () => {
         const gen = objects(r, "Deployment").find((d) => d.metadata.name === "load-generator")!;
-        expect(JSON.stringify(gen.spec.template.spec.containers[0].args)).to.contain(`http://${c.impl.service.name}.${c.impl.service.namespace}.svc.cluster.local`);
+        const container = gen.spec.template.spec.containers[0];
+        const flag = (name: string) => container.args[container.args.indexOf(name) + 1];
+        expect(flag("--target")).to.equal(`${c.tls ? "https" : "http"}://${c.impl.service.name}.${c.impl.service.namespace}.svc.cluster.local`);
+        const [port, other] = c.tls ? [c.impl.pods.httpsPort, c.impl.pods.httpPort] : [c.impl.pods.httpPort, c.impl.pods.httpsPort];
         const policies = objects(r, "NetworkPolicy") as Policy[];
         const from: Pod = { name: "load-generator", namespace: NS, labels: gen.spec.template.metadata.labels };
         const edge: Pod = { name: "edge", namespace: c.impl.pods.namespace, labels: c.impl.pods.labels };
-        expect(allowed(policies, from, edge, c.impl.pods.httpPort)).to.equal(true);
-        expect(allowed(policies, from, edge, 443)).to.equal(false);
-        expect(allowed(policies, from, { name: "nginx", namespace: "ingress-nginx", labels: { ...INGRESS_NGINX_CONTROLLER_POD_LABELS } }, 80)).to.equal(false);
-        // Istio: its sidecar leaves that port alone (the Gateway's pods take plain HTTP).
-        if (c.mesh === "istio") expect(gen.spec.template.metadata.annotations).to.include({ "traffic.sidecar.istio.io/excludeOutboundPorts": String(c.impl.pods.httpPort) });
+        expect(allowed(policies, from, edge, port), `→ edge :${port}`).to.equal(true);
+        expect(allowed(policies, from, edge, other), `→ edge :${other}`).to.equal(false);
+        expect(allowed(policies, from, { name: "nginx", namespace: "ingress-nginx", labels: { ...INGRESS_NGINX_CONTROLLER_POD_LABELS } }, c.tls ? 443 : 80)).to.equal(false);
+        // Istio: its sidecar leaves that port alone (the Gateway's pods take the client's own HTTP or TLS).
+        if (c.mesh === "istio") expect(gen.spec.template.metadata.annotations).to.include({ "traffic.sidecar.istio.io/excludeOutboundPorts": String(port) });
+        // Linkerd: the Envoy pods serve that port outside their proxy.
+        if (c.mesh === "linkerd") expect(objects(r, "EnvoyProxy")[0].spec.provider.kubernetes.envoyDeployment.pod.annotations["config.linkerd.io/skip-inbound-ports"].split(",")).to.include(String(port));
+        if (c.tls) {
+          // The Gateway's certificate (the SelfSignedCert edge-gateway-tls-cert under mocks), public part only, by NODE_EXTRA_CA_CERTS; its name as Host and SNI.
+          const [cm] = objects(r, "ConfigMap").filter((o) => o.metadata.name === "load-generator-edge-ca");
+          expect([cm?.metadata.namespace, cm?.data]).to.deep.equal([NS, { "ca.crt": "-----BEGIN CERTIFICATE-----\nmock-edge-gateway-tls-cert\n-----END CERTIFICATE-----\n" }]);
+          expect(container.env).to.deep.equal([{ name: "NODE_EXTRA_CA_CERTS", value: "/etc/meshmart/edge-ca/ca.crt" }]);
+          expect(flag("--host")).to.equal(c.host ?? "localhost");
+        } else {
+          expect(objects(r, "ConfigMap").filter((o) => o.metadata.name === "load-generator-edge-ca")).to.deep.equal([]);
+          expect(container.env).to.deep.equal([]);
+        }
       });
     }
   });
@@ -363,7 +378,7 @@ describe("the Gateway API edge: Envoy Gateway (dev and linkerd stacks)", functio
       name: ENVOY_GATEWAY.workload,
       type: "NodePort",
       externalTrafficPolicy: "Local",
-      patch: { type: "StrategicMerge", value: { spec: { ports: [{ port: 80, nodePort: 30080 }] } } },
+      patch: { type: "StrategicMerge", value: { spec: { ports: [{ port: 80, nodePort: 30080 }, { port: 443, nodePort: 30443 }] } } },
     });
   });
 
@@ -371,7 +386,7 @@ describe("the Gateway API edge: Envoy Gateway (dev and linkerd stacks)", functio
     const spec = (r: StackRun) => objects(r, "EnvoyProxy")[0].spec;
     expect(spec(linkerd).provider.kubernetes.envoyDeployment.pod.annotations).to.deep.equal({
       "linkerd.io/inject": "enabled",
-      "config.linkerd.io/skip-inbound-ports": String(ENVOY_GATEWAY.podHttpPort),
+      "config.linkerd.io/skip-inbound-ports": `${ENVOY_GATEWAY.podHttpPort},${ENVOY_GATEWAY.podHttpsPort}`,
     });
     expect(spec(linkerd).routingType).to.equal("Service");
     expect(spec(dev).provider.kubernetes.envoyDeployment).to.deep.equal({ name: ENVOY_GATEWAY.workload });

@@ -7,7 +7,7 @@
  * objects with the existing evaluators (support/netpol.ts,
  * support/istio-authz.ts, support/linkerd-authz.ts):
  *
- *   load generator → edge      allowed
+ *   load generator → edge      allowed (its HTTPS port: the edge's TLS is on, the stacks' default)
  *   load generator → services  denied (every service, Redis, every sampled request)
  *   anyone → load generator    denied (but the kubelet's probes)
  *
@@ -15,6 +15,8 @@
  * is hardened exactly as the gateway's (which hardening.test.ts holds to the
  * whole-object expectation), and its objects are schema-valid with no
  * unknown field (the validators of schema.test.ts and unknown-fields.test.ts).
+ * It trusts the edge's certificate (public part, a ConfigMap) and nothing of
+ * the key reaches it; services/load-generator's HTTPS test shows it verifies.
  * The three runs with the switch on are this file's own (support/stacks.ts's runStack,
  * as it runs the shared variants).
  */
@@ -32,9 +34,16 @@ import { LINKERD_POLICY_GROUP, validateObject } from "./support/validators";
 const NS = "meshmart";
 /** What the load generator is called and runs as (the issue's contract: its own ServiceAccount). */
 const LG = "load-generator";
-/** ingress-nginx chart 4.15.1: Service ingress-nginx-controller (release ingress-nginx), port http 80 → container port 80. */
-const EDGE_URL = "http://ingress-nginx-controller.ingress-nginx.svc.cluster.local";
-const EDGE_POD_PORT = 80;
+/**
+ * ingress-nginx chart 4.15.1 (kubernetes/ingress-nginx tag helm-chart-4.15.1 = 0a5901f3, values.yaml
+ * controller.containerPort): Service ingress-nginx-controller (release ingress-nginx), port https 443 → container
+ * port 443, http 80 → 80. With TLS on (the stacks' default) the generator calls HTTPS; port 80 only redirects.
+ */
+const EDGE_URL = "https://ingress-nginx-controller.ingress-nginx.svc.cluster.local";
+const EDGE_POD_PORT = 443;
+const EDGE_PLAIN_PORT = 80;
+/** The edge's certificate under mocks (support/run-stack.ts: "mock-<resource name>" of the SelfSignedCert edge-tls-cert). */
+const EDGE_CERT_PEM = "-----BEGIN CERTIFICATE-----\nmock-edge-tls-cert\n-----END CERTIFICATE-----\n";
 /** Istio 1.30.3 (injection-template.yaml, cni/pkg/plugin/sidecar_redirect.go): the sidecar's outbound ports to leave alone. */
 const ISTIO_EXCLUDE_OUTBOUND = "traffic.sidecar.istio.io/excludeOutboundPorts";
 /** Linkerd edge-26.8.3 (controller/api/destination/endpoint_translator.go): no identity for a target's skipped inbound port. */
@@ -42,12 +51,13 @@ const LINKERD_SKIP_INBOUND = "config.linkerd.io/skip-inbound-ports";
 
 /**
  * The runs with the switch on: each stack's own file plus these (an Ingress host in dev, so it sends that Host).
- * The generator speaks plain HTTP to the edge's port 80, so the edge's TLS is off (config refuses both on).
+ * The edge serves HTTPS with the program's certificate (meshmart:edgeTls self-signed, the default), which the
+ * generator verifies, sending the certificate's name: the Ingress's host, else localhost.
  */
 const LOAD_RUNS = {
-  dev: { "meshmart:loadGenerator": "true", "meshmart:edgeTls": "off", "meshmart:ingressHost": "shop.example.test", "meshmart:redisPassword": "test-redis-password" },
-  istio: { "meshmart:loadGenerator": "true", "meshmart:edgeTls": "off", "meshmart:loadGeneratorRate": "8" },
-  linkerd: { "meshmart:loadGenerator": "true", "meshmart:edgeTls": "off" },
+  dev: { "meshmart:loadGenerator": "true", "meshmart:ingressHost": "shop.example.test", "meshmart:redisPassword": "test-redis-password" },
+  istio: { "meshmart:loadGenerator": "true", "meshmart:loadGeneratorRate": "8" },
+  linkerd: { "meshmart:loadGenerator": "true" },
 } as const;
 type Stack = keyof typeof LOAD_RUNS;
 
@@ -70,8 +80,8 @@ function stackRun(stack: Stack, on = true): Promise<StackRun> {
 const loadRun = (stack: Stack) => stackRun(stack, true);
 
 /** Pod-spec and container fields that differ between any two workloads by design (not security). */
-const POD_OWN = ["containers", "serviceAccountName", "topologySpreadConstraints"];
-const CONTAINER_OWN = ["name", "image", "args", "env", "ports", "resources", "livenessProbe", "readinessProbe", "startupProbe"];
+const POD_OWN = ["containers", "serviceAccountName", "topologySpreadConstraints", "volumes"];
+const CONTAINER_OWN = ["name", "image", "args", "env", "ports", "resources", "livenessProbe", "readinessProbe", "startupProbe", "volumeMounts"];
 const without = (o: Record<string, unknown>, keys: string[]) => Object.fromEntries(Object.entries(o).filter(([k]) => !keys.includes(k)));
 
 const deployment = (r: StackRun) => objects(r, "Deployment").find((d) => d.metadata.name === LG);
@@ -117,8 +127,8 @@ describe("load generator workload (meshmart:loadGenerator)", function () {
         expect(flag("--duration")).to.equal("0");
         expect(flag("--rate")).to.equal(stack === "istio" ? "8" : "5");
         expect(flag("--health-port")).to.equal(String(c.ports[0].containerPort));
-        if (stack === "dev") expect(flag("--host")).to.equal("shop.example.test");
-        else expect(c.args).not.to.include("--host");
+        // The certificate's name as Host and SNI: the Ingress's host, else localhost (infra/edge-tls.ts edgeNames).
+        expect(flag("--host")).to.equal(stack === "dev" ? "shop.example.test" : "localhost");
         // Probes on its health port, resources bounded.
         for (const probe of ["startupProbe", "livenessProbe", "readinessProbe"]) expect(c[probe].httpGet.port, probe).to.equal("http");
         expect(c.resources.limits).to.have.keys("cpu", "memory");
@@ -139,12 +149,33 @@ describe("load generator workload (meshmart:loadGenerator)", function () {
         expect(lg.spec.template.spec.containers).to.have.length(1);
         expect(container(lg)).to.have.property("securityContext");
         expect(pod(lg)).to.include({ automountServiceAccountToken: false, enableServiceLinks: false });
+        // The same volumes, plus the edge's certificate read-only (below).
+        const [lgPod, gatewayPod] = [lg.spec.template.spec, gateway.spec.template.spec];
+        expect(lgPod.volumes).to.deep.equal([...gatewayPod.volumes, { name: "edge-ca", configMap: { name: "load-generator-edge-ca" } }]);
+        expect(lgPod.containers[0].volumeMounts).to.deep.equal([...gatewayPod.containers[0].volumeMounts, { name: "edge-ca", mountPath: "/etc/meshmart/edge-ca", readOnly: true }]);
+      });
+
+      it("trusts the edge's certificate, public part only: a ConfigMap beside it, mounted read-only, named by NODE_EXTRA_CA_CERTS", async () => {
+        const r = await loadRun(stack);
+        const [cm] = objects(r, "ConfigMap").filter((o) => o.metadata.name === "load-generator-edge-ca");
+        expect(cm?.metadata.namespace).to.equal(NS);
+        expect(cm.data).to.deep.equal({ "ca.crt": EDGE_CERT_PEM });
+        const d = deployment(r);
+        const c = d.spec.template.spec.containers[0];
+        expect(c.env).to.deep.equal([{ name: "NODE_EXTRA_CA_CERTS", value: "/etc/meshmart/edge-ca/ca.crt" }]);
+        expect(c.volumeMounts).to.deep.include({ name: "edge-ca", mountPath: "/etc/meshmart/edge-ca", readOnly: true });
+        // No Secret reaches its pod (the key stays in the edge's), and a new certificate restarts it (Node reads the file at start).
+        expect(JSON.stringify(d.spec.template.spec.volumes)).not.to.contain("secret");
+        expect(d.spec.template.metadata.annotations["meshmart.dev/edge-ca-checksum"]).to.match(/^[0-9a-f]{64}$/);
+        // The ConfigMap is declared before the Deployment that mounts it.
+        const registered = (type: string, name: string) => r.resources.find((x) => x.type === type && x.inputs.metadata?.name === name)!;
+        expect(registered("kubernetes:apps/v1:Deployment", LG).dependencies).to.include(registered("kubernetes:core/v1:ConfigMap", "load-generator-edge-ca").urn);
       });
 
       it("declares only schema-valid objects, with no unknown field", async () => {
         const r = await loadRun(stack);
         const mine = r.resources.filter((x) => x.custom && x.type.startsWith("kubernetes:") && x.type !== "kubernetes:helm.sh/v3:Release" && mentionsLg(x));
-        expect(mine.map((x) => x.type).sort()).to.include.members(["kubernetes:apps/v1:Deployment", "kubernetes:core/v1:ServiceAccount", "kubernetes:networking.k8s.io/v1:NetworkPolicy"]);
+        expect(mine.map((x) => x.type).sort()).to.include.members(["kubernetes:apps/v1:Deployment", "kubernetes:core/v1:ConfigMap", "kubernetes:core/v1:ServiceAccount", "kubernetes:networking.k8s.io/v1:NetworkPolicy"]);
         const problems: string[] = [];
         for (const x of mine) {
           const complaint = await validateObject(reveal(x.inputs));
@@ -189,14 +220,14 @@ describe("load generator workload (meshmart:loadGenerator)", function () {
     } satisfies Record<string, Pod>;
 
     for (const stack of Object.keys(LOAD_RUNS) as Stack[]) {
-      it(`${stack}: NetworkPolicies let it reach the controller's HTTP port only, and admit nobody to it`, async () => {
+      it(`${stack}: NetworkPolicies let it reach the controller's HTTPS port only, and admit nobody to it`, async () => {
         const r = await loadRun(stack);
         const policies = objects(r, "NetworkPolicy") as Policy[];
         const pods = shopPods(r);
         const lg = pods.find((p) => p.app === LG)!;
         const lgPod: Pod = { name: LG, namespace: NS, labels: lg.labels };
-        expect(allowed(policies, lgPod, outside.ingress, EDGE_POD_PORT), "→ edge :80").to.equal(true);
-        expect(allowed(policies, lgPod, outside.ingress, 443), "→ edge :443").to.equal(false);
+        expect(allowed(policies, lgPod, outside.ingress, EDGE_POD_PORT), "→ edge :443").to.equal(true);
+        expect(allowed(policies, lgPod, outside.ingress, EDGE_PLAIN_PORT), "→ edge :80 (only redirects)").to.equal(false);
         expect(allowed(policies, lgPod, outside.monitoring, 9090), "→ Prometheus").to.equal(false);
         if (stack === "dev") {
           // Without a mesh the NetworkPolicies are the graph: no service, not Redis.
@@ -239,7 +270,7 @@ describe("load generator workload (meshmart:loadGenerator)", function () {
       // A check that can pass: the gateway's callers are admitted by the same evaluator.
       const gateway = pods.find((p) => p.app === "gateway")!;
       expect(istioAllows(peerAuth, policies, { principal: principal("ingress-nginx", "ingress-nginx"), to: { namespace: NS, labels: gateway.labels }, port: gateway.port, http: { method: "GET", path: "/api/products" } })).to.equal(true);
-      // The edge: no policy of ours selects the controller, and the load generator's sidecar leaves its HTTP port alone
+      // The edge: no policy of ours selects the controller, and the load generator's sidecar leaves its HTTPS port alone
       // (the controller's inbound is not captured, so mTLS to it would fail).
       expect(istioAllows(peerAuth, policies, { principal: lgPrincipal, to: { namespace: "ingress-nginx", labels: outside.ingress.labels }, port: EDGE_POD_PORT, http: { method: "GET", path: "/api/products" } })).to.equal(true);
       expect(deployment(r).spec.template.metadata.annotations).to.include({ [ISTIO_EXCLUDE_OUTBOUND]: String(EDGE_POD_PORT) });
@@ -286,8 +317,8 @@ describe("load generator workload (meshmart:loadGenerator)", function () {
       // The kubelet's probes (Linkerd's default probe authorization: no Server selects the load generator).
       expect(linkerdAllows(o, { ip: "10.244.0.1", to: asLinkerdPod(lg), port: lg.port, http: { method: "GET", path: "/healthz" } })).to.equal(true);
       expect(linkerdObjects.filter((x) => x.kind === "Server" && JSON.stringify(x.spec.podSelector ?? {}).includes(LG))).to.deep.equal([]);
-      // The edge: the controller skips its proxy on port 80, so the destination service gives the load generator's
-      // proxy no identity for it and the call is plain HTTP, which nginx takes as from anyone.
+      // The edge: the controller skips its proxy on port 443, so the destination service gives the load generator's
+      // proxy no identity for it and the call is the generator's own TLS, which nginx takes as from anyone.
       const release = r.resources.find((x) => x.type === "kubernetes:helm.sh/v3:Release" && x.inputs.name === "ingress-nginx")!;
       const skipped = String(release.inputs.values.controller.podAnnotations[LINKERD_SKIP_INBOUND]).split(",");
       expect(skipped).to.include(String(EDGE_POD_PORT));

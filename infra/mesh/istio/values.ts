@@ -90,8 +90,9 @@ export const WORKLOAD_POD_ANNOTATIONS = { "sidecar.istio.io/rewriteAppHTTPProber
  * `security.istio.io/tlsMode: istio` label, which is all a client's sidecar
  * goes by to originate mTLS (pilot/pkg/model/service.go
  * GetTLSModeFromEndpointLabels): nginx would be handed a TLS handshake. So
- * the controller's HTTP port bypasses this pod's sidecar outbound, and the
- * call reaches nginx in plain HTTP, as a shopper's does.
+ * the edge pods' port this pod calls (HTTP, or HTTPS when the edge serves
+ * it: edge-peer.ts edgeClientPort) bypasses this pod's sidecar outbound, and
+ * the call reaches the edge as a shopper's does.
  */
 export function edgeClientPodAnnotations(edgePort: number): Record<string, string> {
   return { "traffic.sidecar.istio.io/excludeOutboundPorts": String(edgePort) };

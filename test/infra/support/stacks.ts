@@ -113,8 +113,8 @@ export const VARIANTS = {
       "meshmart:redisExternalPasswords": EXTERNAL_REDIS_PASSWORDS,
     },
   },
-  /** The Gateway API edge (docs/edge.md), per implementation. Istio's GatewayClass: HTTPS with the program's certificate on fixed node ports. */
-  istioGatewayApi: { stack: "istio", overrides: { "meshmart:edge": "gateway-api" } },
+  /** The Gateway API edge (docs/edge.md), per implementation. Istio's GatewayClass: HTTPS with the program's certificate on fixed node ports, the load generator its client in HTTPS. */
+  istioGatewayApi: { stack: "istio", overrides: { "meshmart:edge": "gateway-api", "meshmart:loadGenerator": "true" } },
   /** The same edge in plain HTTP behind a ClusterIP Service, with the load generator as its client. */
   istioGatewayApiPlain: {
     stack: "istio",
@@ -125,20 +125,20 @@ export const VARIANTS = {
     stack: "dev",
     overrides: { "meshmart:edge": "gateway-api", "meshmart:edgeTls": "cert-manager", "meshmart:ingressServiceType": "LoadBalancer", "meshmart:ingressHost": "shop.example.test" },
   },
-  /** Envoy Gateway's proxies in Linkerd's mesh, plain HTTP on fixed node ports, with the load generator. */
-  linkerdGatewayApi: { stack: "linkerd", overrides: { "meshmart:edge": "gateway-api", "meshmart:edgeTls": "off", "meshmart:loadGenerator": "true" } },
+  /** Envoy Gateway's proxies in Linkerd's mesh, HTTPS with the program's certificate on fixed node ports, with the load generator (in HTTPS). */
+  linkerdGatewayApi: { stack: "linkerd", overrides: { "meshmart:edge": "gateway-api", "meshmart:loadGenerator": "true" } },
   /**
    * Flagger rolling payment out (meshmart:canary flagger), with what it needs: monitoring (on in the
-   * stack files), the load generator (so plain HTTP at the edge), no injected payment timeouts (a
-   * rollout that can promote); in the istio stack with Kiali too.
+   * stack files), the load generator (in HTTPS to the edge, TLS on by default), no injected payment
+   * timeouts (a rollout that can promote); in the istio stack with Kiali too.
    */
   istioFlagger: {
     stack: "istio",
-    overrides: { "meshmart:canary": "flagger", "meshmart:loadGenerator": "true", "meshmart:edgeTls": "off", "meshmart:paymentTimeoutRate": "0", "meshmart:kiali": "true" },
+    overrides: { "meshmart:canary": "flagger", "meshmart:loadGenerator": "true", "meshmart:paymentTimeoutRate": "0", "meshmart:kiali": "true" },
   },
   linkerdFlagger: {
     stack: "linkerd",
-    overrides: { "meshmart:canary": "flagger", "meshmart:loadGenerator": "true", "meshmart:edgeTls": "off", "meshmart:paymentTimeoutRate": "0" },
+    overrides: { "meshmart:canary": "flagger", "meshmart:loadGenerator": "true", "meshmart:paymentTimeoutRate": "0" },
   },
   /** Bad config: the program must stop with the keys named. */
   badMesh: { stack: "dev", overrides: { "meshmart:mesh": "istoi", "meshmart:replicas": "1" } },
