@@ -1,4 +1,4 @@
-// Bundles every service (services/<name>/main.ts) and the local launcher
+// Bundles every service (services/<name>/<name>-main.ts) and the local launcher
 // (scripts/launcher.ts) into dist/ with esbuild. Services are split: one small
 // entry per service plus shared chunks, so container images share the chunk
 // layer and differ only by a few kilobytes.
@@ -16,7 +16,7 @@ async function serviceEntries() {
   const dir = join(root, "services");
   const entries = {};
   for (const name of (await readdir(dir)).sort()) {
-    const main = join(dir, name, "main.ts");
+    const main = join(dir, name, `${name}-main.ts`);
     if (await stat(main).then((s) => s.isFile(), () => false)) entries[`services/${name}`] = main;
   }
   return entries;

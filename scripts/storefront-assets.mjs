@@ -37,7 +37,7 @@ function hashed(name, body) {
  */
 export async function buildStorefrontAssets() {
   const result = await build({
-    entryPoints: { app: join(STOREFRONT_DIR, "client", "main.ts"), styles: join(STOREFRONT_DIR, "styles.css") },
+    entryPoints: { app: join(STOREFRONT_DIR, "client", "storefront-main.ts"), styles: join(STOREFRONT_DIR, "styles.css") },
     outdir: "/storefront",
     write: false,
     bundle: true,

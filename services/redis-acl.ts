@@ -43,10 +43,10 @@ export interface RedisAclEntry {
 /**
  * What every service's client sends besides its own commands: node-redis's
  * handshake (HELLO with AUTH and SETNAME; CLIENT SETINFO is switched off in
- * services/kit/redis.ts) and the readiness PING.
+ * services/kit/redis-client.ts) and the readiness PING.
  */
 const CLIENT = ["hello", "auth", "client|setname", "ping"];
-/** Scripts run by SHA, falling back to EVAL (services/kit/redis.ts LuaScript); SCRIPT itself is not granted. */
+/** Scripts run by SHA, falling back to EVAL (services/kit/redis-client.ts LuaScript); SCRIPT itself is not granted. */
 const SCRIPTS = ["evalsha", "eval"];
 
 /** A service's user: the topology's keys and commands, plus what every client sends and the script commands. */

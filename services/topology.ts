@@ -62,7 +62,7 @@ const SERVICE_TABLE = {
   orders: {
     port: 8001,
     calls: ["users"],
-    // services/orders/store.ts: orders, their index and idempotency records, the events stream (append only)
+    // services/orders/orders-store.ts: orders, their index and idempotency records, the events stream (append only)
     redis: { keys: ["orders", "orders:*", "events"], commands: ["get", "set", "incr", "hget", "hmget", "hset", "hsetnx", "zadd", "zrange", "xadd"] },
     versions: ["v1"],
     public: false,
@@ -72,7 +72,7 @@ const SERVICE_TABLE = {
   cart: {
     port: 5002,
     calls: ["catalog", "payment", "orders", "notifications"],
-    // services/cart/store.ts
+    // services/cart/cart-store.ts
     redis: { keys: ["cart:*"], commands: ["get", "set", "del", "exists", "incr", "hget", "hgetall", "hlen", "hincrby", "hdel", "hexists", "pexpire", "pexpireat", "pexpiretime"] },
     versions: ["v1"],
     public: false,
@@ -81,7 +81,7 @@ const SERVICE_TABLE = {
   payment: {
     port: 5003,
     calls: ["notifications"],
-    // services/payment/store.ts: idempotency records and the ledger
+    // services/payment/payment-store.ts: idempotency records and the ledger
     redis: { keys: ["payment:*", "payments"], commands: ["get", "set", "del", "hset", "multi", "exec"] },
     versions: ["v1", "v2"],
     public: false,
@@ -90,7 +90,7 @@ const SERVICE_TABLE = {
   notifications: {
     port: 5004,
     calls: [],
-    // services/notifications/store.ts, consumer.ts and lag.ts: its lists and dedupe records, the events stream (consumer group, its lag)
+    // services/notifications/notifications-store.ts, consumer.ts and lag.ts: its lists and dedupe records, the events stream (consumer group, its lag)
     redis: { keys: ["notifications:*", "events"], commands: ["get", "set", "lpush", "ltrim", "lrange", "xgroup|create", "xreadgroup", "xautoclaim", "xack", "xinfo|groups"] },
     versions: ["v1"],
     public: false,

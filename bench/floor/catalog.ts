@@ -1,5 +1,5 @@
 /** The floor's catalog: GET /products from the same reference data. */
-import { PRODUCTS } from "../../services/catalog/data";
+import { PRODUCTS } from "../../services/catalog/catalog-data";
 import { notFound, sendJson, serveFloor } from "./serve";
 
 serveFloor("catalog", (req, res) => {

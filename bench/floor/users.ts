@@ -1,5 +1,5 @@
 /** The floor's users: GET /users/:id from the same reference data, no validation, metrics or logs. */
-import { USERS } from "../../services/users/data";
+import { USERS } from "../../services/users/users-data";
 import { notFound, sendJson, serveFloor } from "./serve";
 
 const bodies = new Map(USERS.map((user) => [`/users/${user.id}`, JSON.stringify(user)]));

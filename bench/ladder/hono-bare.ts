@@ -1,6 +1,6 @@
 /** Rung 2: Hono on @hono/node-server answering GET /users/:id from the same data — no validation, no kit. */
 import { Hono } from "hono";
-import { USERS } from "../../services/users/data";
+import { USERS } from "../../services/users/users-data";
 import { serveRung } from "./announce";
 
 const byId = new Map(USERS.map((user) => [String(user.id), user]));

@@ -15,7 +15,7 @@ import { OrderIdParam, UserIdParam } from "../../services/contracts/ids";
 import { Order, type OrderView } from "../../services/contracts/order";
 import { User } from "../../services/contracts/user";
 import { PROPAGATED_HEADERS } from "../../services/kit/trace";
-import { USERS } from "../../services/users/data";
+import { USERS } from "../../services/users/users-data";
 
 export const env = {
   host: process.env.HOST ?? "127.0.0.1",

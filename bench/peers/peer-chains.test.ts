@@ -7,7 +7,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
-import { OrdersStore } from "../../services/orders/store";
+import { OrdersStore } from "../../services/orders/orders-store";
 import { SEED_ORDER } from "../../services/orders/seed";
 import { startTestRedis, type TestRedis } from "../../test/support/redis";
 import { waitFor } from "../../test/support/wait";

@@ -37,7 +37,7 @@ import { Notification } from "../contracts/notification";
 import { Order, totalOf, type OrderLine } from "../contracts/order";
 import { Payment } from "../contracts/payment";
 import { Product } from "../contracts/product";
-import type { CartStore, PendingCheckout } from "./store";
+import type { CartStore, PendingCheckout } from "./cart-store";
 
 export interface CheckoutDeps {
   readonly store: CartStore;

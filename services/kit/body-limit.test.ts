@@ -5,7 +5,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { serveApp } from "../../test/support/http";
 import { testKit } from "../../test/support/kit";
-import { createServiceApp } from "./app";
+import { createServiceApp } from "./service-app";
 import type { ServiceEnv } from "./context";
 import type { RunningServer } from "./server";
 import { jsonBody } from "./validation";

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { testKit } from "../../test/support/kit";
-import { createServiceApp } from "./app";
+import { createServiceApp } from "./service-app";
 import { BackgroundTasks } from "./background";
 import { DEADLINE_HEADER, parseBudgetMs, remainingMs, withDeadline, withoutDeadline } from "./deadline";
 

@@ -7,7 +7,7 @@
  * stay in the log.
  *
  * Which errors mean "the store is unreachable" is taught by the store's own
- * client module when it loads (redis.ts registers redis-errors.ts), so a
+ * client module when it loads (redis-client.ts registers redis-errors.ts), so a
  * service without a store never loads a store client at all.
  */
 import { HTTPException } from "hono/http-exception";

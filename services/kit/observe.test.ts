@@ -9,7 +9,7 @@ import { Hono } from "hono";
 import { serveApp } from "../../test/support/http";
 import { testKit } from "../../test/support/kit";
 import { sampleValue } from "../../test/support/metrics";
-import { createServiceApp, type KitOptions } from "./app";
+import { createServiceApp, type KitOptions } from "./service-app";
 import type { ServiceEnv } from "./context";
 import { AppError } from "./errors";
 import type { RunningServer } from "./server";

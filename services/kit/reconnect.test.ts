@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { reconnectDelay } from "./redis";
+import { reconnectDelay } from "./redis-client";
 
 describe("kit: Redis reconnect delays", () => {
   it("start at about 50 ms, double, and never exceed 1 s, with jitter", () => {

@@ -1,5 +1,5 @@
 /**
- * The process around a service app, so every services/<name>/main.ts is a
+ * The process around a service app, so every services/<name>/<name>-main.ts is a
  * few lines: read and validate the configuration (exit 1 naming the bad
  * variable), make the logger, metrics registry, Redis client and upstream
  * clients the topology allows, build the app, listen on HOST:PORT, log
@@ -10,15 +10,15 @@
  */
 import { retriesToward } from "../budgets";
 import { SERVICES, type ServiceName } from "../topology";
-import type { KitOptions, ServiceApp } from "./app";
+import type { KitOptions, ServiceApp } from "./service-app";
 import { BackgroundTasks } from "./background";
-import { ConfigError, serviceConfig, type ServiceConfig } from "./config";
+import { ConfigError, serviceConfig, type ServiceConfig } from "./service-config";
 import { fault, seededRandom, type Fault, type Random } from "./faults";
 import type { Lifecycle } from "./health";
 import { Upstream, UpstreamMetrics } from "./http-client";
 import { createLogger, type Logger } from "./logger";
 import { createRegistry } from "./metrics";
-import type { RedisClient } from "./redis";
+import type { RedisClient } from "./redis-client";
 import { listen } from "./server";
 import { exitOnSignals, shutdown } from "./shutdown";
 import { tracingConfig, type TracingConfig } from "./tracing-config";
@@ -58,7 +58,7 @@ export interface RunningService {
 export type BuildService = (context: RunContext) => RunningService | Promise<RunningService>;
 
 /** The Redis client module: loaded only by services the topology gives Redis (see runService). */
-export type RedisModule = typeof import("./redis");
+export type RedisModule = typeof import("./redis-client");
 
 export function buildContext(
   name: ServiceName,
@@ -140,7 +140,7 @@ export const TRACE_FLUSH_TIMEOUT_MS = 2_000;
 export async function runService(name: ServiceName, build: BuildService, env: Env = process.env): Promise<void> {
   // The Redis client is about half of the services' shared code: a service
   // without Redis never loads it (faster start, less memory; bench/RESULTS.md).
-  const redisModule = SERVICES[name].redis ? await import("./redis.js") : undefined;
+  const redisModule = SERVICES[name].redis ? await import("./redis-client.js") : undefined;
   let parts: ReturnType<typeof buildContext>;
   let traces: TracingConfig;
   try {

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { testKit } from "../../test/support/kit";
 import { waitFor } from "../../test/support/wait";
 import { rawRequest } from "../../test/resilience/support/raw-http";
-import { createServiceApp } from "./app";
+import { createServiceApp } from "./service-app";
 import type { ServiceEnv } from "./context";
 import { listen, type RunningServer } from "./server";
 import { jsonBody } from "./validation";

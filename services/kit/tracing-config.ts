@@ -2,7 +2,7 @@
  * Tracing's configuration, from the OpenTelemetry SDK's standard variables
  * (their meaning as the OpenTelemetry specification's "Environment Variable
  * Specification" gives it), validated like every other variable: a bad
- * value stops the service at start with its name (config.ts).
+ * value stops the service at start with its name (service-config.ts).
  *
  *   OTEL_SDK_DISABLED=true                  no tracing, whatever else is set
  *   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT      where spans go (OTLP/HTTP JSON), used as it is
@@ -19,7 +19,7 @@
  */
 import { z } from "zod";
 import { ENV } from "../topology";
-import { envField, loadEnv } from "./config";
+import { envField, loadEnv } from "./service-config";
 
 export const SAMPLERS = ["always_on", "always_off", "traceidratio", "parentbased_always_on", "parentbased_always_off", "parentbased_traceidratio"] as const;
 export type SamplerName = (typeof SAMPLERS)[number];

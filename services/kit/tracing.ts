@@ -126,7 +126,7 @@ const REPLY_CODE = /^([A-Z][A-Z_]+) /;
 /**
  * The one error reply that is no failure: EVALSHA of a script Redis does not
  * know yet (first use, or after a Redis restart), which the kit's LuaScript
- * answers with EVAL at once (redis.ts).
+ * answers with EVAL at once (redis-client.ts).
  */
 const EXPECTED_REPLY = "NOSCRIPT";
 

@@ -22,9 +22,9 @@ import { ErrorReply } from "redis";
 import { EVENTS_STREAM, OrderCreatedEvent } from "../contracts/event";
 import { formatCents } from "../contracts/money";
 import type { Logger } from "../kit/logger";
-import { connectInBackground, reconnectDelay, type RedisClient } from "../kit/redis";
+import { connectInBackground, reconnectDelay, type RedisClient } from "../kit/redis-client";
 import { consumeTraced, TRACEPARENT_FIELD } from "../kit/tracing-hooks";
-import type { NotificationsStore } from "./store";
+import type { NotificationsStore } from "./notifications-store";
 
 export const CONSUMER_GROUP = "notifications";
 

@@ -9,7 +9,7 @@
  */
 import { Gauge, type Registry } from "prom-client";
 import { EVENTS_STREAM } from "../contracts/event";
-import type { RedisClient } from "../kit/redis";
+import type { RedisClient } from "../kit/redis-client";
 
 export const EVENTS_LAG_METRIC = "events_consumer_lag";
 export const EVENTS_PENDING_METRIC = "events_consumer_pending";

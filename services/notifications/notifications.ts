@@ -6,7 +6,7 @@ import type { ServiceEnv } from "../kit/context";
 import { jsonBody, validate } from "../kit/validation";
 import { CustomerId } from "../contracts/ids";
 import { NewNotification } from "../contracts/notification";
-import type { NotificationsStore } from "./store";
+import type { NotificationsStore } from "./notifications-store";
 
 export function notificationsRoutes(store: NotificationsStore): Hono<ServiceEnv> {
   return new Hono<ServiceEnv>()

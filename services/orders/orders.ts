@@ -13,7 +13,7 @@ import { CALLER_HEADER, CallerHeader, scopedKey } from "../contracts/caller";
 import { CustomerId, IdempotencyHeader, OrderIdParam, UserIdParam } from "../contracts/ids";
 import { NewOrder, type Order, type OrderView } from "../contracts/order";
 import { User } from "../contracts/user";
-import type { OrdersStore } from "./store";
+import type { OrdersStore } from "./orders-store";
 
 /**
  * The order's user, live from users. Shoppers whose id is not a users id

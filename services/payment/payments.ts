@@ -21,7 +21,7 @@ import { formatCents } from "../contracts/money";
 import { Notification } from "../contracts/notification";
 import { PaymentRequest, type Payment } from "../contracts/payment";
 import type { Processor } from "./processor";
-import type { PaymentsStore } from "./store";
+import type { PaymentsStore } from "./payment-store";
 
 export interface PaymentsRouteDeps {
   readonly store: PaymentsStore;

@@ -70,9 +70,9 @@ function addReviews(copy: string): void {
   // 2. the service's folder.
   mkdirSync(join(copy, "services", name));
   writeFileSync(
-    join(copy, "services", name, "main.ts"),
+    join(copy, "services", name, `${name}-main.ts`),
     [
-      `import { createServiceApp } from "../kit/app";`,
+      `import { createServiceApp } from "../kit/service-app";`,
       `import { runService } from "../kit/run";`,
       ``,
       `void runService("${name}", ({ kit, redis }) => {`,

@@ -7,7 +7,7 @@
  * Redis holds exactly what it held before, key for key.
  */
 import { expect } from "chai";
-import type { RedisClient } from "../../services/kit/redis";
+import type { RedisClient } from "../../services/kit/redis-client";
 import { SERVICE_NAMES } from "../../services/topology";
 import { startDurableRedis, type DurableRedis } from "./support/durable-redis";
 import { recordHostile, tally, writeFigures } from "./support/figures";

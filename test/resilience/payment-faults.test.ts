@@ -7,7 +7,7 @@
  * one approved charge and one order per purchase.
  */
 import { expect } from "chai";
-import type { RedisClient } from "../../services/kit/redis";
+import type { RedisClient } from "../../services/kit/redis-client";
 import { waitFor } from "../support/wait";
 import { startDurableRedis, type DurableRedis } from "./support/durable-redis";
 import { recordScenario, tally, writeFigures } from "./support/figures";

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { Cart, CheckoutResult } from "../../services/contracts/cart";
 import { EVENTS_STREAM } from "../../services/contracts/event";
-import { createCartApp } from "../../services/cart/app";
+import { createCartApp } from "../../services/cart/cart-app";
 import { BackgroundTasks } from "../../services/kit/background";
 import { rawServer } from "../support/http";
 import { testKit } from "../support/kit";

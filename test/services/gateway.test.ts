@@ -1,6 +1,6 @@
 import { request as httpRequest } from "node:http";
 import { expect } from "chai";
-import { createGatewayApp } from "../../services/gateway/app";
+import { createGatewayApp } from "../../services/gateway/gateway-app";
 import type { GatewayUpstream } from "../../services/gateway/public-api";
 import type { Upstream } from "../../services/kit/http-client";
 import type { RunningServer } from "../../services/kit/server";

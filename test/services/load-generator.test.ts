@@ -24,7 +24,7 @@ const JOURNEYS = { browse: 2, view: 1, add: 1, remove: 2, checkout: 2 } as const
 
 function cli(args: string[], timeoutMs = 30_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "services/load-generator/main.ts"), ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "services/load-generator/load-generator-main.ts"), ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
@@ -125,7 +125,7 @@ describe("load generator against the local shop", function () {
 
   it("CLI: on a terminal, one progress line rewritten in place, cleared before the summary", async () => {
     // util-linux script(1) gives the generator a pseudo-terminal, as a shell would.
-    const command = [process.execPath, "--import", "tsx", join(ROOT, "services/load-generator/main.ts"), "--target", shop.urls.gateway, "--rate", "20", "--duration", "2.5"]
+    const command = [process.execPath, "--import", "tsx", join(ROOT, "services/load-generator/load-generator-main.ts"), "--target", shop.urls.gateway, "--rate", "20", "--duration", "2.5"]
       .map((a) => `'${a}'`)
       .join(" ");
     const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {

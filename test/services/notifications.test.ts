@@ -1,9 +1,9 @@
 import { expect } from "chai";
 import { EVENTS_STREAM } from "../../services/contracts/event";
 import { CONSUMER_GROUP } from "../../services/notifications/consumer";
-import { createNotificationsService } from "../../services/notifications/app";
-import { NotificationsStore } from "../../services/notifications/store";
-import { OrdersStore } from "../../services/orders/store";
+import { createNotificationsService } from "../../services/notifications/notifications-app";
+import { NotificationsStore } from "../../services/notifications/notifications-store";
+import { OrdersStore } from "../../services/orders/orders-store";
 import type { RunningService } from "../../services/kit/run";
 import type { RunningServer } from "../../services/kit/server";
 import { testKit } from "../support/kit";

@@ -1,9 +1,9 @@
 import { expect } from "chai";
 import { EVENTS_STREAM } from "../../services/contracts/event";
 import type { NewOrder } from "../../services/contracts/order";
-import { createOrdersService } from "../../services/orders/app";
-import { createUsersApp } from "../../services/users/app";
-import type { ServiceApp } from "../../services/kit/app";
+import { createOrdersService } from "../../services/orders/orders-app";
+import { createUsersApp } from "../../services/users/users-app";
+import type { ServiceApp } from "../../services/kit/service-app";
 import type { RunningServer } from "../../services/kit/server";
 import { answersGarbage, closedUrl, hangs, type RawServer } from "../support/http";
 import { testKit } from "../support/kit";
@@ -25,7 +25,7 @@ describe("orders over HTTP with a real Redis and a real users service", function
   let users: RunningServer;
   let orders: RunningServer;
 
-  /** Starts orders against `usersUrl` the way main.ts does (app + seed on every connection). */
+  /** Starts orders against `usersUrl` the way orders-main.ts does (app + seed on every connection). */
   async function startOrders(usersUrl: string, timeoutMs = 1_000): Promise<{ server: RunningServer; app: ServiceApp }> {
     const service = createOrdersService({
       kit: testKit("orders").kit,

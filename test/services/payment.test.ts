@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { Payment } from "../../services/contracts/payment";
-import { createNotificationsService } from "../../services/notifications/app";
-import { createPaymentApp, type PaymentDeps } from "../../services/payment/app";
+import { createNotificationsService } from "../../services/notifications/notifications-app";
+import { createPaymentApp, type PaymentDeps } from "../../services/payment/payment-app";
 import { BackgroundTasks } from "../../services/kit/background";
 import { fault } from "../../services/kit/faults";
 import type { RunningServer } from "../../services/kit/server";

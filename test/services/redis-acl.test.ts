@@ -7,7 +7,7 @@
 import { expect } from "chai";
 import { createClient } from "redis";
 import { CheckoutResult } from "../../services/contracts/cart";
-import type { RedisClient } from "../../services/kit/redis";
+import type { RedisClient } from "../../services/kit/redis-client";
 import { REDIS_SERVICE_USERS } from "../../services/redis-acl";
 import { startShop } from "../../scripts/launcher/start-shop";
 import { startDurableRedis } from "../resilience/support/durable-redis";

@@ -6,9 +6,9 @@
  * One public `GET /api/orders/1` may cost users at most 3 attempts.
  */
 import { expect } from "chai";
-import { createGatewayApp } from "../../services/gateway/app";
+import { createGatewayApp } from "../../services/gateway/gateway-app";
 import { buildContext } from "../../services/kit/run";
-import { createOrdersService } from "../../services/orders/app";
+import { createOrdersService } from "../../services/orders/orders-app";
 import type { ServiceName } from "../../services/topology";
 import { rawServer, type RawServer } from "../support/http";
 import { redisSuite } from "../support/services";

@@ -10,13 +10,13 @@
  * service on its port to simulate an outage mid-test.
  */
 import type { ServiceName } from "../../services/topology";
-import { createCartApp, type CartDeps } from "../../services/cart/app";
-import { createCatalogApp } from "../../services/catalog/app";
-import { createNotificationsService } from "../../services/notifications/app";
-import { createOrdersService } from "../../services/orders/app";
-import { createPaymentApp } from "../../services/payment/app";
-import { createUsersApp } from "../../services/users/app";
-import type { ServiceApp } from "../../services/kit/app";
+import { createCartApp, type CartDeps } from "../../services/cart/cart-app";
+import { createCatalogApp } from "../../services/catalog/catalog-app";
+import { createNotificationsService } from "../../services/notifications/notifications-app";
+import { createOrdersService } from "../../services/orders/orders-app";
+import { createPaymentApp } from "../../services/payment/payment-app";
+import { createUsersApp } from "../../services/users/users-app";
+import type { ServiceApp } from "../../services/kit/service-app";
 import { BackgroundTasks } from "../../services/kit/background";
 import type { Fault, Random } from "../../services/kit/faults";
 import { weightedChoice } from "../../services/kit/weighted-choice";

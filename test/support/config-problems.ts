@@ -4,7 +4,7 @@
  * variable, "<NAME>: <what is wrong>; got …").
  */
 import { expect } from "chai";
-import { ConfigError } from "../../services/kit/config";
+import { ConfigError } from "../../services/kit/service-config";
 
 export function configProblems(fn: () => unknown): readonly string[] {
   try {

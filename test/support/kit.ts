@@ -3,7 +3,7 @@
  * (no "already registered"), a logger whose lines are captured as objects
  * instead of printed, and a lifecycle the test can flip to draining.
  */
-import type { KitOptions } from "../../services/kit/app";
+import type { KitOptions } from "../../services/kit/service-app";
 import type { Lifecycle } from "../../services/kit/health";
 import { createLogger, type LogLevel } from "../../services/kit/logger";
 import { createRegistry } from "../../services/kit/metrics";

@@ -17,7 +17,7 @@
 import { randomBytes } from "node:crypto";
 import { createClient } from "redis";
 import { newRedisPasswords, REDIS_ADMIN_USER, startRedisServer, type RedisServerOptions, type RedisServerProcess } from "../../scripts/launcher/redis-server";
-import type { RedisClient } from "../../services/kit/redis";
+import type { RedisClient } from "../../services/kit/redis-client";
 import type { RedisUser } from "../../services/redis-acl";
 
 export interface TestRedis {

@@ -10,7 +10,7 @@
  */
 import type { ServiceName } from "../../services/topology";
 import { Upstream } from "../../services/kit/http-client";
-import { closeRedis, connectInBackground, createRedis, type RedisClient } from "../../services/kit/redis";
+import { closeRedis, connectInBackground, createRedis, type RedisClient } from "../../services/kit/redis-client";
 import type { Fetchable, RunningServer } from "../../services/kit/server";
 import { createLogger } from "../../services/kit/logger";
 import { serveApp } from "./http";

@@ -1,7 +1,7 @@
 /**
  * The storefront's built assets (BuiltAsset[] of ./assets.ts), a module that
  * exists only in the bundle: scripts/build.mjs makes it with
- * scripts/storefront-assets.mjs. Only the gateway's main.ts imports it; tests
+ * scripts/storefront-assets.mjs. Only the gateway's gateway-main.ts imports it; tests
  * build the assets themselves.
  */
 declare module "meshmart:storefront-assets" {

@@ -1,7 +1,7 @@
 /**
  * The storefront's HTML: a complete, readable page before any script runs
  * (header, headings, a loading state, the empty cart, a <noscript> note), which
- * client/main.ts then fills from /api. No inline script, style or handler, so
+ * client/storefront-main.ts then fills from /api. No inline script, style or handler, so
  * the Content-Security-Policy needs no 'unsafe-inline'.
  */
 

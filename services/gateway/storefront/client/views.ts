@@ -1,6 +1,6 @@
 /**
  * Rendering: state in, DOM out. Buttons carry data-action and data-product;
- * main.ts listens once per region (event delegation), so re-rendering never
+ * storefront-main.ts listens once per region (event delegation), so re-rendering never
  * leaks handlers.
  */
 import type { CheckoutResult } from "../../../contracts/cart";

@@ -1,7 +1,7 @@
 /** payment's own variables: the injected faults of the mesh demo, off unless set. */
 import { z } from "zod";
 import { ENV } from "../topology";
-import { envField, loadEnv } from "../kit/config";
+import { envField, loadEnv } from "../kit/service-config";
 
 export interface PaymentConfig {
   /** Share of payments declined (PAYMENT_DECLINE_RATE, demo 0.10). */

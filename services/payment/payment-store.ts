@@ -14,7 +14,7 @@
 import { z } from "zod";
 import type { ScopedKey } from "../contracts/caller";
 import { Payment } from "../contracts/payment";
-import { LuaScript, type RedisClient } from "../kit/redis";
+import { LuaScript, type RedisClient } from "../kit/redis-client";
 import { RETENTION } from "../retention";
 
 const PENDING_MS = 10_000;

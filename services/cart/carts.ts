@@ -12,7 +12,7 @@ import { AddToCart } from "../contracts/cart";
 import { CustomerId, MAX_CART_LINES, MAX_LINE_QUANTITY, ProductId } from "../contracts/ids";
 import { Product } from "../contracts/product";
 import type { Checkout } from "./checkout";
-import type { CartStore } from "./store";
+import type { CartStore } from "./cart-store";
 
 const UserParam = z.object({ userId: CustomerId });
 

@@ -4,7 +4,7 @@ import { testKit } from "../../test/support/kit";
 import { startTestRedis, type TestRedis } from "../../test/support/redis";
 import { waitFor } from "../../test/support/wait";
 import { toAppError } from "./errors";
-import { closeRedis, connectInBackground, createRedis, LuaScript, redisReadiness, type RedisClient } from "./redis";
+import { closeRedis, connectInBackground, createRedis, LuaScript, redisReadiness, type RedisClient } from "./redis-client";
 
 describe("kit: Redis client", function () {
   let redis: TestRedis;

@@ -1,12 +1,12 @@
 /** payment: idempotent charges in Redis; v1 and v2 differ only in the version they report. */
-import { createServiceApp, type KitOptions, type ServiceApp } from "../kit/app";
+import { createServiceApp, type KitOptions, type ServiceApp } from "../kit/service-app";
 import type { BackgroundTasks } from "../kit/background";
 import { fault, type Fault } from "../kit/faults";
 import type { Upstream } from "../kit/http-client";
-import { redisReadiness, type RedisClient } from "../kit/redis";
+import { redisReadiness, type RedisClient } from "../kit/redis-client";
 import { paymentsRoutes } from "./payments";
 import { Processor } from "./processor";
-import { PaymentsStore } from "./store";
+import { PaymentsStore } from "./payment-store";
 
 export interface PaymentDeps {
   readonly kit: KitOptions;

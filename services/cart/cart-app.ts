@@ -1,13 +1,13 @@
 /** cart: carts in Redis; prices from catalog; checkout through payment, orders and notifications. */
-import { createServiceApp, type KitOptions, type ServiceApp } from "../kit/app";
+import { createServiceApp, type KitOptions, type ServiceApp } from "../kit/service-app";
 import type { BackgroundTasks } from "../kit/background";
 import type { Upstream } from "../kit/http-client";
 import { only, type Choice } from "../kit/weighted-choice";
-import { redisReadiness, type RedisClient } from "../kit/redis";
-import { cartRoutes } from "./cart";
+import { redisReadiness, type RedisClient } from "../kit/redis-client";
+import { cartRoutes } from "./carts";
 import { Checkout } from "./checkout";
 import { RETENTION } from "../retention";
-import { CartStore, type CartRetention } from "./store";
+import { CartStore, type CartRetention } from "./cart-store";
 
 export interface CartDeps {
   readonly kit: KitOptions;

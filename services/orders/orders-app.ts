@@ -1,10 +1,10 @@
 /** orders: orders in Redis, order.created on the events stream, users fetched live. */
-import { createServiceApp, type KitOptions } from "../kit/app";
+import { createServiceApp, type KitOptions } from "../kit/service-app";
 import type { Upstream } from "../kit/http-client";
-import { onEveryConnect, redisReadiness, type RedisClient } from "../kit/redis";
+import { onEveryConnect, redisReadiness, type RedisClient } from "../kit/redis-client";
 import type { RunningService } from "../kit/run";
 import { ordersRoutes } from "./orders";
-import { OrdersStore } from "./store";
+import { OrdersStore } from "./orders-store";
 
 export interface OrdersDeps {
   readonly kit: KitOptions;

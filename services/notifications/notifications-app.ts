@@ -1,11 +1,11 @@
 /** notifications: notifications in Redis, fed by POSTs and by the events stream. */
-import { createServiceApp, type KitOptions } from "../kit/app";
-import { redisReadiness, type RedisClient } from "../kit/redis";
+import { createServiceApp, type KitOptions } from "../kit/service-app";
+import { redisReadiness, type RedisClient } from "../kit/redis-client";
 import type { RunningService } from "../kit/run";
 import { CONSUMER_GROUP, EventsConsumer, type ConsumerOptions } from "./consumer";
 import { registerEventsLag } from "./lag";
 import { notificationsRoutes } from "./notifications";
-import { NotificationsStore } from "./store";
+import { NotificationsStore } from "./notifications-store";
 
 export interface NotificationsDeps {
   readonly kit: KitOptions;

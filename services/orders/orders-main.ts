@@ -1,4 +1,4 @@
 import { runService } from "../kit/run";
-import { createOrdersService } from "./app";
+import { createOrdersService } from "./orders-app";
 
 void runService("orders", ({ kit, redis, upstream }) => createOrdersService({ kit, redis: redis(), users: upstream("users") }));

@@ -8,7 +8,7 @@
  * kubelet and Prometheus; the Ingress does not route them.
  */
 import type { MiddlewareHandler } from "hono";
-import { createServiceApp, type KitOptions, type ServiceApp } from "../kit/app";
+import { createServiceApp, type KitOptions, type ServiceApp } from "../kit/service-app";
 import type { ServiceEnv } from "../kit/context";
 import { AppError } from "../kit/errors";
 import type { Upstream } from "../kit/http-client";
@@ -17,7 +17,7 @@ import { proxyTo } from "./proxy";
 import { publicErrors } from "./public-errors";
 import { allowedMethods, API_PREFIX, PUBLIC_API, type GatewayUpstream } from "./public-api";
 import { securityHeaders } from "./security-headers";
-import { storefrontRoutes } from "./storefront";
+import { storefrontRoutes } from "./storefront-routes";
 import type { Storefront } from "./storefront/assets";
 
 export interface GatewayDeps {

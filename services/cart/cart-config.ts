@@ -7,7 +7,7 @@
  */
 import { z } from "zod";
 import { ENV } from "../topology";
-import { ConfigError, envField, loadEnv } from "../kit/config";
+import { ConfigError, envField, loadEnv } from "../kit/service-config";
 import { RETENTION } from "../retention";
 
 export interface PaymentCanaryConfig {

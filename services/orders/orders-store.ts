@@ -16,7 +16,7 @@ import type { ScopedKey } from "../contracts/caller";
 import { EVENTS_STREAM, orderCreatedFields } from "../contracts/event";
 import { Order, type NewOrder } from "../contracts/order";
 import { fingerprint } from "../kit/fingerprint";
-import { LuaScript, type RedisClient } from "../kit/redis";
+import { LuaScript, type RedisClient } from "../kit/redis-client";
 import { produceTraced, TRACEPARENT_FIELD } from "../kit/tracing-hooks";
 import { RETENTION } from "../retention";
 import { SEED_ORDER } from "./seed";

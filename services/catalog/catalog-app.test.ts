@@ -3,7 +3,7 @@ import { testKit } from "../../test/support/kit";
 import { sampleValue } from "../../test/support/metrics";
 import { fault, seededRandom } from "../kit/faults";
 import { Product, ProductList } from "../contracts/product";
-import { createCatalogApp } from "./app";
+import { createCatalogApp } from "./catalog-app";
 
 describe("catalog (app.request)", () => {
   it("lists products with string ids and integer-cent prices, matching the contract", async () => {

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { z } from "zod";
 import { configProblems as problems } from "../../test/support/config-problems";
-import { envField, loadEnv, serviceConfig } from "./config";
+import { envField, loadEnv, serviceConfig } from "./service-config";
 
 describe("kit: configuration from env", () => {
   it("defaults to the topology's port and local upstreams", () => {

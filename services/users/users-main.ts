@@ -1,4 +1,4 @@
 import { runService } from "../kit/run";
-import { createUsersApp } from "./app";
+import { createUsersApp } from "./users-app";
 
 void runService("users", ({ kit }) => ({ app: createUsersApp({ kit }) }));

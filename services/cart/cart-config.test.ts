@@ -1,8 +1,8 @@
 import { expect } from "chai";
-import { ConfigError } from "../kit/config";
+import { ConfigError } from "../kit/service-config";
 import { ENV } from "../topology";
 import { RETENTION } from "../retention";
-import { cartIdleMs, paymentCanaryConfig } from "./config";
+import { cartIdleMs, paymentCanaryConfig } from "./cart-config";
 
 describe("cart config: the payment canary (PAYMENT_V1_URL, PAYMENT_V2_URL, PAYMENT_CANARY_WEIGHT)", () => {
   const all = { [ENV.paymentV1Url]: "http://payment-v1:5003/", [ENV.paymentV2Url]: "http://payment-v2:5003", [ENV.paymentCanaryWeight]: "5" };

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { testKit } from "../../test/support/kit";
-import { createUsersApp } from "./app";
+import { createUsersApp } from "./users-app";
 
 describe("users (app.request)", () => {
   const app = createUsersApp({ kit: testKit("users").kit });

@@ -23,7 +23,7 @@ import { z } from "zod";
 import { MAX_CART_LINES, MAX_LINE_QUANTITY } from "../contracts/ids";
 import { OrderLine } from "../contracts/order";
 import type { Cart, CartLine } from "../contracts/cart";
-import { LuaScript, type RedisClient } from "../kit/redis";
+import { LuaScript, type RedisClient } from "../kit/redis-client";
 import { RETENTION, type Retention } from "../retention";
 
 /**

@@ -1,6 +1,6 @@
 import { runService } from "../kit/run";
-import { createPaymentApp } from "./app";
-import { paymentConfig } from "./config";
+import { createPaymentApp } from "./payment-app";
+import { paymentConfig } from "./payment-config";
 
 void runService("payment", ({ kit, env, fault, redis, upstream, background }) => {
   const config = paymentConfig(env);

@@ -1,7 +1,7 @@
 import { runService } from "../kit/run";
 import { weightedChoice } from "../kit/weighted-choice";
-import { createCartApp } from "./app";
-import { cartIdleMs, paymentCanaryConfig } from "./config";
+import { createCartApp } from "./cart-app";
+import { cartIdleMs, paymentCanaryConfig } from "./cart-config";
 
 void runService("cart", ({ kit, config, env, random, redis, upstream, background }) => {
   // without a mesh, cart splits payments between versions itself, per charge

@@ -1,8 +1,8 @@
 /** catalog: read-only product data, no store, no upstreams, an optional injected error rate. */
-import { createServiceApp, type KitOptions, type ServiceApp } from "../kit/app";
+import { createServiceApp, type KitOptions, type ServiceApp } from "../kit/service-app";
 import { fault, type Fault } from "../kit/faults";
 import type { Product } from "../contracts/product";
-import { PRODUCTS } from "./data";
+import { PRODUCTS } from "./catalog-data";
 import { productsRoutes } from "./products";
 
 export interface CatalogDeps {

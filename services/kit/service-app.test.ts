@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { testKit } from "../../test/support/kit";
 import { labelValues, sampleValue } from "../../test/support/metrics";
-import { createServiceApp } from "./app";
+import { createServiceApp } from "./service-app";
 import type { ServiceEnv } from "./context";
 import { AppError } from "./errors";
 import { jsonBody, validate } from "./validation";

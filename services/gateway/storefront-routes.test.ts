@@ -2,10 +2,10 @@ import { createHash } from "node:crypto";
 import { expect } from "chai";
 import { testKit } from "../../test/support/kit";
 import { testStorefront } from "../../test/support/storefront";
-import type { ServiceApp } from "../kit/app";
+import type { ServiceApp } from "../kit/service-app";
 import { Upstream } from "../kit/http-client";
-import { createGatewayApp } from "./app";
-import { matchesEtag } from "./storefront";
+import { createGatewayApp } from "./gateway-app";
+import { matchesEtag } from "./storefront-routes";
 import { ASSET_CACHE_CONTROL } from "./storefront/assets";
 
 /** Every directive of a Content-Security-Policy header, by name. */

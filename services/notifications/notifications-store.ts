@@ -6,7 +6,7 @@
  *   notifications:user:<user>   list of notification JSON, newest first, capped
  */
 import { Notification } from "../contracts/notification";
-import { LuaScript, type RedisClient } from "../kit/redis";
+import { LuaScript, type RedisClient } from "../kit/redis-client";
 
 const DEDUPE_SECONDS = 7 * 24 * 3600;
 /** Notifications kept per user. */

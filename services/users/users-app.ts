@@ -1,7 +1,7 @@
 /** users: read-only reference data, no store, no upstreams. */
-import { createServiceApp, type KitOptions, type ServiceApp } from "../kit/app";
+import { createServiceApp, type KitOptions, type ServiceApp } from "../kit/service-app";
 import type { User } from "../contracts/user";
-import { USERS } from "./data";
+import { USERS } from "./users-data";
 import { usersRoutes } from "./users";
 
 export interface UsersDeps {

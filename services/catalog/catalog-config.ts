@@ -1,7 +1,7 @@
 /** catalog's own variables. */
 import { z } from "zod";
 import { ENV } from "../topology";
-import { envField, loadEnv } from "../kit/config";
+import { envField, loadEnv } from "../kit/service-config";
 
 export function catalogConfig(env: Readonly<Record<string, string | undefined>>): { errorRate: number } {
   const parsed = loadEnv(z.object({ [ENV.catalogErrorRate]: envField.rate().default(0) }), env);
