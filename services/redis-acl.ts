@@ -74,7 +74,7 @@ export const REDIS_ACL: { readonly [U in RedisUser]: RedisAclEntry } = {
  * the default user, and up to at least 7.4.1 EXEC re-checks the ACL while
  * replaying, so a default user without them silently drops every
  * transaction and script effect from the AOF on restart (redis/redis#14541,
- * fixed by #14545; reproduced here with 7.0.15: test/services/redis-acl.test.ts).
+ * fixed by #14545; reproduced here with 7.0.15: test/services/redis-acl-enforced.test.ts).
  */
 export function defaultUserRules(): string {
   const services = REDIS_SERVICE_USERS.map((user) => REDIS_ACL[user]);

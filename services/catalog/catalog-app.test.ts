@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { testKit } from "../../test/support/kit";
-import { sampleValue } from "../../test/support/metrics";
+import { sampleValue } from "../../test/support/prometheus-text";
 import { fault, seededRandom } from "../kit/faults";
 import { Product, ProductList } from "../contracts/product";
 import { createCatalogApp } from "./catalog-app";

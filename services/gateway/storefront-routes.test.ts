@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { expect } from "chai";
 import { testKit } from "../../test/support/kit";
-import { testStorefront } from "../../test/support/storefront";
+import { testStorefront } from "../../test/support/test-storefront";
 import type { ServiceApp } from "../kit/service-app";
 import { Upstream } from "../kit/http-client";
 import { createGatewayApp } from "./gateway-app";

@@ -3,7 +3,7 @@ import { request as httpRequest } from "node:http";
 import { expect } from "chai";
 import { Hono } from "hono";
 import { z } from "zod";
-import { serveApp } from "../../test/support/http";
+import { serveApp } from "../../test/support/loopback-http";
 import { testKit } from "../../test/support/kit";
 import { createServiceApp } from "./service-app";
 import type { ServiceEnv } from "./context";

@@ -1,6 +1,6 @@
 /** Upstream.forward(), the gateway's transport: answers of every size and status pass on as they came. */
 import { expect } from "chai";
-import { rawServer, type RawServer } from "../../test/support/http";
+import { rawServer, type RawServer } from "../../test/support/loopback-http";
 import { AppError } from "./errors";
 import { Upstream, type ForwardedAnswer } from "./http-client";
 import { withTraceHeaders } from "./trace";

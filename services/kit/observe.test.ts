@@ -6,9 +6,9 @@
 import { request as httpRequest } from "node:http";
 import { expect } from "chai";
 import { Hono } from "hono";
-import { serveApp } from "../../test/support/http";
+import { serveApp } from "../../test/support/loopback-http";
 import { testKit } from "../../test/support/kit";
-import { sampleValue } from "../../test/support/metrics";
+import { sampleValue } from "../../test/support/prometheus-text";
 import { createServiceApp, type KitOptions } from "./service-app";
 import type { ServiceEnv } from "./context";
 import { AppError } from "./errors";

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { Hono } from "hono";
 import { z } from "zod";
 import { testKit } from "../../test/support/kit";
-import { labelValues, sampleValue } from "../../test/support/metrics";
+import { labelValues, sampleValue } from "../../test/support/prometheus-text";
 import { createServiceApp } from "./service-app";
 import type { ServiceEnv } from "./context";
 import { AppError } from "./errors";

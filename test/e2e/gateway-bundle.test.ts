@@ -10,8 +10,8 @@ import { expect } from "chai";
 import { spawnService, type ServiceProcess } from "../../scripts/launcher/service-process";
 import { ENV, SERVICE_NAMES, upstreamUrlEnv } from "../../services/topology";
 import { bundle } from "../support/build";
-import { closedUrl } from "../support/http";
-import { storefrontAssets } from "../support/storefront";
+import { closedUrl } from "../support/loopback-http";
+import { storefrontAssets } from "../support/test-storefront";
 
 describe("the gateway bundle carries the storefront", function () {
   this.timeout(60_000);

@@ -10,7 +10,7 @@
  * another, so the draws, and the outcome, are the same on every run.
  */
 import { expect } from "chai";
-import { sampleValue } from "../support/metrics";
+import { sampleValue } from "../support/prometheus-text";
 import { startDurableRedis, type DurableRedis } from "./support/durable-redis";
 import { recordScenario, tally, writeFigures } from "./support/figures";
 import { startScenarioShop, type ScenarioShop } from "./support/scenario-shop";

@@ -15,7 +15,7 @@ import { Cart, CheckoutResult } from "../../services/contracts/cart";
 import { OrderList } from "../../services/contracts/order";
 import { startShop, type Shop } from "../../scripts/launcher/start-shop";
 import { bundle } from "../support/build";
-import { sampleValue } from "../support/metrics";
+import { sampleValue } from "../support/prometheus-text";
 import { postJson } from "../support/services";
 
 describe("resilience: attacks on idempotency against the running shop", function () {

@@ -5,10 +5,10 @@ import type { GatewayUpstream } from "../../services/gateway/public-api";
 import type { Upstream } from "../../services/kit/http-client";
 import type { RunningServer } from "../../services/kit/server";
 import { backendUrl, startBackend, type Backend } from "../support/backend";
-import { closedUrl, hangs, rawServer, type RawServer } from "../support/http";
+import { closedUrl, hangs, rawServer, type RawServer } from "../support/loopback-http";
 import { testKit } from "../support/kit";
-import { testStorefront } from "../support/storefront";
-import { sampleValue } from "../support/metrics";
+import { testStorefront } from "../support/test-storefront";
+import { sampleValue } from "../support/prometheus-text";
 import { postJson, redisSuite } from "../support/services";
 
 type Name = GatewayUpstream;

@@ -16,7 +16,7 @@ import { startHealthServer } from "../../services/load-generator/health-server";
 import type { LoadSummary } from "../../services/load-generator/load-report";
 import type { Shop } from "../../scripts/launcher/start-shop";
 import { localShopSuite } from "../support/local-shop-suite";
-import { sampleValue } from "../support/metrics";
+import { sampleValue } from "../support/prometheus-text";
 
 const ROOT = join(__dirname, "../..");
 /** The journeys and the requests each makes, as issue 12 and the generator's docs define them. */

@@ -7,7 +7,7 @@ import { OrdersStore } from "../../services/orders/orders-store";
 import type { RunningService } from "../../services/kit/run";
 import type { RunningServer } from "../../services/kit/server";
 import { testKit } from "../support/kit";
-import { sampleValue } from "../support/metrics";
+import { sampleValue } from "../support/prometheus-text";
 import { postJson, redisSuite } from "../support/services";
 import { waitFor } from "../support/wait";
 

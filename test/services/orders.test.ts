@@ -5,7 +5,7 @@ import { createOrdersService } from "../../services/orders/orders-app";
 import { createUsersApp } from "../../services/users/users-app";
 import type { ServiceApp } from "../../services/kit/service-app";
 import type { RunningServer } from "../../services/kit/server";
-import { answersGarbage, closedUrl, hangs, type RawServer } from "../support/http";
+import { answersGarbage, closedUrl, hangs, type RawServer } from "../support/loopback-http";
 import { testKit } from "../support/kit";
 import { postJson, redisSuite } from "../support/services";
 import { waitFor } from "../support/wait";

@@ -14,7 +14,7 @@ import { expect } from "chai";
 import { startShop, type Shop } from "../../scripts/launcher/start-shop";
 import { CheckoutResult } from "../../services/contracts/cart";
 import { bundle } from "../support/build";
-import { sampleValue } from "../support/metrics";
+import { sampleValue } from "../support/prometheus-text";
 import { startTestRedis, type TestRedis } from "../support/redis";
 import { postJson } from "../support/services";
 

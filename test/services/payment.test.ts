@@ -5,7 +5,7 @@ import { createPaymentApp, type PaymentDeps } from "../../services/payment/payme
 import { BackgroundTasks } from "../../services/kit/background";
 import { fault } from "../../services/kit/faults";
 import type { RunningServer } from "../../services/kit/server";
-import { closedUrl, hangs } from "../support/http";
+import { closedUrl, hangs } from "../support/loopback-http";
 import { testKit } from "../support/kit";
 import { postJson, redisSuite } from "../support/services";
 import { waitFor } from "../support/wait";

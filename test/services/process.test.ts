@@ -9,7 +9,7 @@ import { expect } from "chai";
 import { spawnService, type ServiceProcess } from "../../scripts/launcher/service-process";
 import type { ServiceName } from "../../services/topology";
 import { bundle } from "../support/build";
-import { closedUrl } from "../support/http";
+import { closedUrl } from "../support/loopback-http";
 import { startTestRedis, type TestRedis } from "../support/redis";
 import { postJson } from "../support/services";
 import { waitFor } from "../support/wait";

@@ -13,7 +13,7 @@ import { Upstream } from "../../services/kit/http-client";
 import { closeRedis, connectInBackground, createRedis, type RedisClient } from "../../services/kit/redis-client";
 import type { Fetchable, RunningServer } from "../../services/kit/server";
 import { createLogger } from "../../services/kit/logger";
-import { serveApp } from "./http";
+import { serveApp } from "./loopback-http";
 import { startTestRedis, type TestRedis } from "./redis";
 import { waitFor } from "./wait";
 

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { buildStorefrontAssets } from "../../../scripts/storefront-assets.mjs";
-import { storefrontAssets } from "../../../test/support/storefront";
+import { storefrontAssets } from "../../../test/support/test-storefront";
 import { ASSET_CACHE_CONTROL, createStorefront, PAGE_CACHE_CONTROL } from "./assets";
 
 describe("storefront assets", () => {

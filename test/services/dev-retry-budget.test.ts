@@ -10,9 +10,9 @@ import { createGatewayApp } from "../../services/gateway/gateway-app";
 import { buildContext } from "../../services/kit/run";
 import { createOrdersService } from "../../services/orders/orders-app";
 import type { ServiceName } from "../../services/topology";
-import { rawServer, type RawServer } from "../support/http";
+import { rawServer, type RawServer } from "../support/loopback-http";
 import { redisSuite } from "../support/services";
-import { testStorefront } from "../support/storefront";
+import { testStorefront } from "../support/test-storefront";
 import { waitFor } from "../support/wait";
 
 const QUIET = { LOG_LEVEL: "error", UPSTREAM_RETRIES: "1" };

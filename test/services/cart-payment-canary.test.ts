@@ -7,7 +7,7 @@
 import { expect } from "chai";
 import { CheckoutResult } from "../../services/contracts/cart";
 import { seededRandom, type Random } from "../../services/kit/faults";
-import { sampleValue } from "../support/metrics";
+import { sampleValue } from "../support/prometheus-text";
 import { startBackend, switchable, type Backend } from "../support/backend";
 import { postJson, redisSuite } from "../support/services";
 
