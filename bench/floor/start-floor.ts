@@ -1,5 +1,5 @@
 /**
- * Builds the floor (bench/floor/*.ts) the way scripts/build.mjs builds the
+ * Builds the floor (bench/floor/floor-*.ts) the way scripts/build.mjs builds the
  * services — esbuild, one ESM bundle per server — and starts users,
  * catalog, orders and gateway as processes with the launcher's
  * spawnService(), on free loopback ports, wired to each other and to the
@@ -20,7 +20,7 @@ export interface Floor {
 
 /** Bundles the floor servers into `<dir>/services/<name>.mjs` (the layout spawnService expects). */
 export async function buildFloor(dir: string): Promise<void> {
-  await bundleServers(Object.fromEntries(FLOOR_SERVICES.map((name) => [name, join(__dirname, `${name}.ts`)])), dir);
+  await bundleServers(Object.fromEntries(FLOOR_SERVICES.map((name) => [name, join(__dirname, `floor-${name}.ts`)])), dir);
 }
 
 /** Starts the floor built into `dir` (buildFloor), using the Redis at `redisUrl`. */

@@ -11,7 +11,7 @@
  */
 import { delta, total, type VersionCounts } from "./payment-requests";
 import { Findings, type CheckReport } from "./report";
-import { addAndCheckOut } from "./shopper";
+import { addAndCheckOut } from "./shopper-journey";
 
 export interface CanaryOptions {
   readonly baseUrl: string;

@@ -9,7 +9,7 @@
  * purpose rather than read from the gateway's code: a check that derived its
  * expectations from the code it checks would agree with any bug.
  */
-import { exchange, freshUserId } from "./http";
+import { exchange, freshUserId } from "./http-exchange";
 import { Findings, type CheckReport } from "./report";
 
 interface Probe {

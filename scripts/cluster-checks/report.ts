@@ -3,7 +3,7 @@
  * passed or failed. A check never throws for a wrong answer from the shop; it
  * records it, so one run shows every problem at once.
  */
-import { describe, type Exchange } from "./http";
+import { describe, type Exchange } from "./http-exchange";
 
 export interface Finding {
   readonly ok: boolean;

@@ -7,9 +7,9 @@
  */
 import { Cart } from "../../services/contracts/cart";
 import { Product, ProductList } from "../../services/contracts/product";
-import { exchange } from "./http";
+import { exchange } from "./http-exchange";
 import { Findings, type CheckReport } from "./report";
-import { addAndCheckOut } from "./shopper";
+import { addAndCheckOut } from "./shopper-journey";
 
 export interface SmokeOptions {
   readonly baseUrl: string;

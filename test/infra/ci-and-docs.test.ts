@@ -64,7 +64,7 @@ describe("GitHub workflows", () => {
     const w = workflow("e2e-kind.yml");
     expect(Object.keys(w.on).sort()).to.deep.equal(["schedule", "workflow_dispatch"]);
     const run = steps(w).map((s) => s.run ?? "").join("\n");
-    for (const check of ["smoke", "authz", "canary", "leftovers"]) expect(run).to.contain(`scripts/cluster-checks/main.ts ${check}`);
+    for (const check of ["smoke", "authz", "canary", "leftovers"]) expect(run).to.contain(`scripts/cluster-checks/cluster-checks-cli.ts ${check}`);
     expect(run).to.match(/pulumi login "?file:\/\//);
     // the cluster comes from kind's local-registry recipe, a script both jobs run
     expect(run).to.contain("bash .ci/kind-with-registry.sh");

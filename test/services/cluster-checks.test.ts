@@ -14,7 +14,7 @@ import { serviceAccountName } from "../../infra/workload/spec";
 import { CURL_IMAGE, curlArgs, probePod } from "../../scripts/cluster-checks/authz-cluster";
 import { PROBE_REQUESTS, probeRequest, probeTable, verdict } from "../../scripts/cluster-checks/authz-table";
 import { canary, defaultTolerance } from "../../scripts/cluster-checks/canary";
-import { run } from "../../scripts/cluster-checks/main";
+import { run } from "../../scripts/cluster-checks/cluster-checks-cli";
 import { fromMetricsUrls, paymentRequests } from "../../scripts/cluster-checks/payment-requests";
 import { publicApi } from "../../scripts/cluster-checks/public-api-probe";
 import { formatReport, type CheckReport } from "../../scripts/cluster-checks/report";
@@ -76,10 +76,10 @@ describe("cluster checks against the local shop", function () {
     expect(failed(report).join("\n")).to.match(/v2 share 0\.0% \(expected 50%/);
   });
 
-  it("the command line runs the same checks (npx tsx scripts/cluster-checks/main.ts) and exits 0, or 1 on a failed finding", async () => {
+  it("the command line runs the same checks (npx tsx scripts/cluster-checks/cluster-checks-cli.ts) and exits 0, or 1 on a failed finding", async () => {
     const cli = (args: string[]) =>
       new Promise<{ code: number | null; output: string }>((resolve) => {
-        const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "scripts/cluster-checks/main.ts"), ...args], { cwd: ROOT });
+        const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "scripts/cluster-checks/cluster-checks-cli.ts"), ...args], { cwd: ROOT });
         let output = "";
         child.stdout.on("data", (c: Buffer) => (output += c.toString()));
         child.stderr.on("data", (c: Buffer) => (output += c.toString()));
@@ -99,7 +99,7 @@ describe("cluster checks against the local shop", function () {
   it("run() refuses an unknown check with the usage", async () => {
     let error: Error | undefined;
     await run(["smok"]).catch((err: Error) => (error = err));
-    expect(error?.message).to.match(/^usage: main\.ts smoke\|authz\|canary\|leftovers/);
+    expect(error?.message).to.match(/^usage: cluster-checks-cli\.ts smoke\|authz\|canary\|leftovers/);
   });
 });
 

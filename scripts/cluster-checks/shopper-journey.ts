@@ -6,7 +6,7 @@
  */
 import type { z } from "zod";
 import { Cart, CheckoutResult } from "../../services/contracts/cart";
-import { exchange, freshUserId, type Exchange } from "./http";
+import { exchange, freshUserId, type Exchange } from "./http-exchange";
 
 export interface Journey {
   readonly userId: string;

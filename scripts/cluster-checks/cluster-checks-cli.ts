@@ -2,13 +2,13 @@
  * The cluster checks' command line; the same checks run against the local
  * shop (`npm start`) and against a cluster (the e2e-kind workflow):
  *
- *   tsx scripts/cluster-checks/main.ts smoke --base-url http://localhost:30080
- *   tsx scripts/cluster-checks/main.ts authz --base-url URL                 # the edge's public API only
- *   tsx scripts/cluster-checks/main.ts authz --base-url URL --namespace meshmart --mesh istio
+ *   tsx scripts/cluster-checks/cluster-checks-cli.ts smoke --base-url http://localhost:30080
+ *   tsx scripts/cluster-checks/cluster-checks-cli.ts authz --base-url URL                 # the edge's public API only
+ *   tsx scripts/cluster-checks/cluster-checks-cli.ts authz --base-url URL --namespace meshmart --mesh istio
  *                                          # + every service pair from probe pods (needs kubectl)
- *   tsx scripts/cluster-checks/main.ts canary --base-url URL --weight 5 --prometheus-url http://127.0.0.1:9090
- *   tsx scripts/cluster-checks/main.ts canary --base-url URL --weight 0 --metrics-url http://127.0.0.1:5003/metrics
- *   tsx scripts/cluster-checks/main.ts leftovers                           # after pulumi destroy (needs kubectl)
+ *   tsx scripts/cluster-checks/cluster-checks-cli.ts canary --base-url URL --weight 5 --prometheus-url http://127.0.0.1:9090
+ *   tsx scripts/cluster-checks/cluster-checks-cli.ts canary --base-url URL --weight 0 --metrics-url http://127.0.0.1:5003/metrics
+ *   tsx scripts/cluster-checks/cluster-checks-cli.ts leftovers                           # after pulumi destroy (needs kubectl)
  *
  * Prints one report per check and exits 1 when any finding failed.
  */
@@ -21,7 +21,7 @@ import { publicApi } from "./public-api-probe";
 import { formatReport, type CheckReport } from "./report";
 import { smoke } from "./smoke";
 
-const USAGE = "usage: main.ts smoke|authz|canary|leftovers [--base-url URL] [--namespace NS --mesh none|istio|linkerd] [--weight P (--prometheus-url URL | --metrics-url URL...)] [--checkouts N] [--tolerance P]";
+const USAGE = "usage: cluster-checks-cli.ts smoke|authz|canary|leftovers [--base-url URL] [--namespace NS --mesh none|istio|linkerd] [--weight P (--prometheus-url URL | --metrics-url URL...)] [--checkouts N] [--tolerance P]";
 
 export async function run(argv: readonly string[]): Promise<CheckReport[]> {
   const { positionals, values } = parseArgs({
