@@ -18,7 +18,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SERVICE_NAMES } from "../services/topology";
-import { REPO_ROOT, imageRef } from "../scripts/images/build";
+import { REPO_ROOT, imageRef } from "../scripts/images/image-build";
 import type { DockerCli } from "../scripts/images/docker";
 import { ensureDockerd } from "../scripts/images/dockerd";
 import { onInterrupt } from "../scripts/images/interrupt";

@@ -9,7 +9,7 @@ import { expect } from "chai";
 import { PRODUCTS } from "../../services/catalog/catalog-data";
 import { OrdersStore } from "../../services/orders/orders-store";
 import { SEED_ORDER } from "../../services/orders/seed";
-import { startTestRedis, type TestRedis } from "../../test/support/redis";
+import { startTestRedis, type TestRedis } from "../../test/support/test-redis";
 import { buildFloor, startFloor, type Floor } from "./start-floor";
 
 describe("bench: the floor", function () {

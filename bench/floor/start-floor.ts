@@ -7,7 +7,7 @@
  */
 import { join } from "node:path";
 import { spawnService, type ServiceProcess } from "../../scripts/launcher/service-process";
-import { bundleServers } from "../bundle";
+import { bundleServers } from "../bundle-servers";
 
 export const FLOOR_SERVICES = ["users", "catalog", "orders", "gateway"] as const;
 export type FloorService = (typeof FLOOR_SERVICES)[number];

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
-import { bundle } from "../../test/support/build";
+import { bundle } from "../../test/support/test-dist";
 import { buildFloor } from "../floor/start-floor";
 import { startLadder, type StartedLadder } from "./ladder";
 

@@ -15,7 +15,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { bundle } from "../../test/support/build";
+import { bundle } from "../../test/support/test-dist";
 import { buildFloor } from "../floor/start-floor";
 import { load } from "../load";
 import { cpuTimeNs } from "../processes";

@@ -5,8 +5,8 @@
  * its Redis command — while "unsampled" and "off" export none.
  */
 import { expect } from "chai";
-import { bundle } from "../../test/support/build";
-import { startTestRedis, type TestRedis } from "../../test/support/redis";
+import { bundle } from "../../test/support/test-dist";
+import { startTestRedis, type TestRedis } from "../../test/support/test-redis";
 import { waitFor } from "../../test/support/wait";
 import { measureTracingCost, startTracingBench, VARIANTS, type StartedTracingBench } from "./tracing-cost";
 

@@ -20,9 +20,9 @@
  * CPU time is /proc/<pid>/stat's (10 ms ticks): over 4 000 requests a
  * round, 2.5 µs a request.
  */
-import { bundle } from "../../test/support/build";
+import { bundle } from "../../test/support/test-dist";
 import { startOtlpReceiver, type OtlpReceiver } from "../../test/support/otlp-receiver";
-import { startTestRedis, type TestRedis } from "../../test/support/redis";
+import { startTestRedis, type TestRedis } from "../../test/support/test-redis";
 import { spawnService, type ServiceProcess } from "../../scripts/launcher/service-process";
 import { load } from "../load";
 import { cpuTimeMs } from "../processes";

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { expect } from "chai";
 import { OrdersStore } from "../../services/orders/orders-store";
 import { SEED_ORDER } from "../../services/orders/seed";
-import { startTestRedis, type TestRedis } from "../../test/support/redis";
+import { startTestRedis, type TestRedis } from "../../test/support/test-redis";
 import { waitFor } from "../../test/support/wait";
 import { buildPeers, PEERS, startPeer, type Peer, type PeerRole } from "./start-peers";
 

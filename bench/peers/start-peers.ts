@@ -7,7 +7,7 @@
  */
 import { join } from "node:path";
 import { spawnService, type ServiceProcess } from "../../scripts/launcher/service-process";
-import { bundleServers } from "../bundle";
+import { bundleServers } from "../bundle-servers";
 
 export const PEERS = ["express", "fastify"] as const;
 export type PeerName = (typeof PEERS)[number];

@@ -12,7 +12,7 @@ import { mkdtemp, readdir, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startShop } from "../../scripts/launcher/start-shop";
-import { bundle } from "../../test/support/build";
+import { bundle } from "../../test/support/test-dist";
 import { load } from "../load";
 import { pathById } from "../paths";
 import { formatSummary, summarise, type CpuProfile } from "./summarise";

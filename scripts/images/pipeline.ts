@@ -7,7 +7,7 @@ import { copyFile, mkdir } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { SERVICE_NAMES, type ServiceName } from "../../services/topology";
 import { ensureBaseImage, type BaseFlavour } from "./base";
-import { DOCKERFILE, REPO_ROOT, buildServiceImages, type BuiltImage } from "./build";
+import { DOCKERFILE, REPO_ROOT, buildServiceImages, type BuiltImage } from "./image-build";
 import type { DockerCli } from "./docker";
 
 export interface PrepareOptions {

@@ -1,6 +1,6 @@
 /**
  * A throwaway redis-server on loopback with no persistence: for `npm start`
- * when REDIS_URL is unset, and for the test suites (test/support/redis.ts).
+ * when REDIS_URL is unset, and for the test suites (test/support/test-redis.ts).
  * Picks a free port unless told one (restarting on the same port is how the
  * tests bring Redis back), waits until it accepts connections, and stops it
  * without leaving anything behind.

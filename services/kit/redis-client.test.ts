@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { ErrorReply } from "redis";
 import { testKit } from "../../test/support/kit";
-import { startTestRedis, type TestRedis } from "../../test/support/redis";
+import { startTestRedis, type TestRedis } from "../../test/support/test-redis";
 import { waitFor } from "../../test/support/wait";
 import { toAppError } from "./errors";
 import { closeRedis, connectInBackground, createRedis, LuaScript, redisReadiness, type RedisClient } from "./redis-client";

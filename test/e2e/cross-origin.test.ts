@@ -9,7 +9,7 @@ import type { AddressInfo } from "node:net";
 import { expect } from "chai";
 import type { Browser, Response as PageResponse } from "playwright-core";
 import { startShop, type Shop } from "../../scripts/launcher/start-shop";
-import { bundle } from "../support/build";
+import { bundle } from "../support/test-dist";
 import { launchChromium, openPage } from "./support/browser";
 
 /** The attacker's page: two scripted cross-origin POSTs, and a form to post. */

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { expect } from "chai";
 import { spawnService, type ServiceProcess } from "../../scripts/launcher/service-process";
 import { ENV, SERVICE_NAMES, upstreamUrlEnv } from "../../services/topology";
-import { bundle } from "../support/build";
+import { bundle } from "../support/test-dist";
 import { closedUrl } from "../support/loopback-http";
 import { storefrontAssets } from "../support/test-storefront";
 

@@ -6,7 +6,7 @@
 import { expect } from "chai";
 import type { Browser, Locator, Page } from "playwright-core";
 import { startShop, type Shop, type ShopOptions } from "../../scripts/launcher/start-shop";
-import { bundle } from "../support/build";
+import { bundle } from "../support/test-dist";
 import { waitFor } from "../support/wait";
 import { focused, launchChromium, openPage, screenshot, tabTo, type WatchedPage } from "./support/browser";
 import { auditContrast } from "./support/contrast";

@@ -19,7 +19,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { expect } from "chai";
 import { ENV, SERVICES, SERVICE_NAMES, upstreamUrlEnv, type ServiceName } from "../../services/topology";
 import { ensureBaseImage } from "../../scripts/images/base";
-import { buildServiceImage, buildServiceImages } from "../../scripts/images/build";
+import { buildServiceImage, buildServiceImages } from "../../scripts/images/image-build";
 import { DockerError } from "../../scripts/images/docker";
 import { ensureDockerd, type Daemon } from "../../scripts/images/dockerd";
 import { onInterrupt } from "../../scripts/images/interrupt";

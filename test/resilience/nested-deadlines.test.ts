@@ -8,7 +8,7 @@
  */
 import { expect } from "chai";
 import { timeBudgets } from "../../services/budgets";
-import { startTestRedis, type TestRedis } from "../support/redis";
+import { startTestRedis, type TestRedis } from "../support/test-redis";
 import { startScenarioShop, type ScenarioShop } from "./support/scenario-shop";
 import { send } from "./support/traffic";
 

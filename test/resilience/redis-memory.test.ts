@@ -7,7 +7,7 @@
 import { expect } from "chai";
 import { Cart } from "../../services/contracts/cart";
 import { startBackend } from "../support/backend";
-import { startTestRedis, type TestRedis } from "../support/redis";
+import { startTestRedis, type TestRedis } from "../support/test-redis";
 import { postJson, Stack } from "../support/services";
 
 describe("resilience: Redis at maxmemory (noeviction)", function () {

@@ -10,7 +10,7 @@
 import { expect } from "chai";
 import { spawnService, type ServiceProcess } from "../../scripts/launcher/service-process";
 import { waitReady } from "../../scripts/launcher/start-shop";
-import { bundle } from "../support/build";
+import { bundle } from "../support/test-dist";
 import { waitFor } from "../support/wait";
 import { startDurableRedis, type DurableRedis } from "./support/durable-redis";
 import { recordScenario, tally, writeFigures } from "./support/figures";

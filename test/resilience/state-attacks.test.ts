@@ -14,7 +14,7 @@ import { expect } from "chai";
 import { Cart, CheckoutResult } from "../../services/contracts/cart";
 import { OrderList } from "../../services/contracts/order";
 import { startShop, type Shop } from "../../scripts/launcher/start-shop";
-import { bundle } from "../support/build";
+import { bundle } from "../support/test-dist";
 import { sampleValue } from "../support/prometheus-text";
 import { postJson } from "../support/services";
 

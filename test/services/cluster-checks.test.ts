@@ -21,7 +21,7 @@ import { formatReport, type CheckReport } from "../../scripts/cluster-checks/rep
 import { smoke } from "../../scripts/cluster-checks/smoke";
 import { startShop, type Shop } from "../../scripts/launcher/start-shop";
 import { SERVICE_NAMES } from "../../services/topology";
-import { bundle } from "../support/build";
+import { bundle } from "../support/test-dist";
 
 const ROOT = join(__dirname, "../..");
 const failed = (report: CheckReport) => report.findings.filter((f) => !f.ok).map((f) => f.what);

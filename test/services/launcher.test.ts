@@ -12,7 +12,7 @@ import { DEFAULT_CANARY_WEIGHT, PAYMENT_V2_PORT, SHOP_PROCESSES } from "../../sc
 import { portsFor, startLevels, startShop } from "../../scripts/launcher/start-shop";
 import { SERVICE_NAMES, SERVICES } from "../../services/topology";
 import { KEYS } from "../../stacks/config";
-import { bundle } from "../support/build";
+import { bundle } from "../support/test-dist";
 import { postJson } from "../support/services";
 import { waitFor } from "../support/wait";
 

@@ -13,9 +13,9 @@
 import { expect } from "chai";
 import { startShop, type Shop } from "../../scripts/launcher/start-shop";
 import { CheckoutResult } from "../../services/contracts/cart";
-import { bundle } from "../support/build";
+import { bundle } from "../support/test-dist";
 import { sampleValue } from "../support/prometheus-text";
-import { startTestRedis, type TestRedis } from "../support/redis";
+import { startTestRedis, type TestRedis } from "../support/test-redis";
 import { postJson } from "../support/services";
 
 const CHECKOUTS = 2_000;

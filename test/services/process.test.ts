@@ -8,9 +8,9 @@ import { join } from "node:path";
 import { expect } from "chai";
 import { spawnService, type ServiceProcess } from "../../scripts/launcher/service-process";
 import type { ServiceName } from "../../services/topology";
-import { bundle } from "../support/build";
+import { bundle } from "../support/test-dist";
 import { closedUrl } from "../support/loopback-http";
-import { startTestRedis, type TestRedis } from "../support/redis";
+import { startTestRedis, type TestRedis } from "../support/test-redis";
 import { postJson } from "../support/services";
 import { waitFor } from "../support/wait";
 

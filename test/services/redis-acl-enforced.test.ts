@@ -11,7 +11,7 @@ import type { RedisClient } from "../../services/kit/redis-client";
 import { REDIS_SERVICE_USERS } from "../../services/redis-acl";
 import { startShop } from "../../scripts/launcher/start-shop";
 import { startDurableRedis } from "../resilience/support/durable-redis";
-import { bundle } from "../support/build";
+import { bundle } from "../support/test-dist";
 import { startBackend } from "../support/backend";
 import { postJson, redisSuite } from "../support/services";
 import { waitFor } from "../support/wait";

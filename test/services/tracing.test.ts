@@ -29,9 +29,9 @@ import { expect } from "chai";
 import { startShop, type Shop } from "../../scripts/launcher/start-shop";
 import { TRACE_FLUSH_TIMEOUT_MS } from "../../services/kit/run";
 import type { ServiceName } from "../../services/topology";
-import { bundle } from "../support/build";
+import { bundle } from "../support/test-dist";
 import { OTLP_SPAN_KIND, OTLP_STATUS, startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from "../support/otlp-receiver";
-import { startTestRedis, type TestRedis } from "../support/redis";
+import { startTestRedis, type TestRedis } from "../support/test-redis";
 import { postJson } from "../support/services";
 import { waitFor } from "../support/wait";
 

@@ -8,7 +8,7 @@
  *   it("…", () => fetch(`${local.shop.urls.gateway}/api/products`));
  */
 import { startShop, type Shop, type ShopOptions } from "../../scripts/launcher/start-shop";
-import { bundle } from "./build";
+import { bundle } from "./test-dist";
 
 export function localShopSuite(options: Omit<ShopOptions, "distDir" | "ports"> = {}): { readonly shop: Shop } {
   let started: Shop | undefined;

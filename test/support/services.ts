@@ -14,7 +14,7 @@ import { closeRedis, connectInBackground, createRedis, type RedisClient } from "
 import type { Fetchable, RunningServer } from "../../services/kit/server";
 import { createLogger } from "../../services/kit/logger";
 import { serveApp } from "./loopback-http";
-import { startTestRedis, type TestRedis } from "./redis";
+import { startTestRedis, type TestRedis } from "./test-redis";
 import { waitFor } from "./wait";
 
 export class Stack {

@@ -20,7 +20,7 @@ import type { MachineDescription, StackName } from "../../../scripts/mesh-report
 import { parseLoadOptions } from "../../../services/load-generator/load-options";
 import { startLoad, type LoadRun } from "../../../services/load-generator/open-loop";
 import { setTimeout as sleep } from "node:timers/promises";
-import { bundle } from "../../support/build";
+import { bundle } from "../../support/test-dist";
 import { waitFor } from "../../support/wait";
 import { startPrometheus } from "../../observability/support/prometheus";
 

@@ -18,8 +18,8 @@ import { DEFAULT_MAXMEMORY, REDIS_METRICS_SERVICE } from "../../../infra/redis/s
 import { REDIS_EXPORTER_USER } from "../../../services/redis-acl";
 import { SHOP_PROCESSES } from "../../../scripts/launcher/launcher-processes";
 import { startShop, type Shop, type ShopOptions } from "../../../scripts/launcher/start-shop";
-import { bundle } from "../../support/build";
-import { startTestRedis, type TestRedis } from "../../support/redis";
+import { bundle } from "../../support/test-dist";
+import { startTestRedis, type TestRedis } from "../../support/test-redis";
 import { startPrometheus, type RunningPrometheus } from "./prometheus";
 import { startRedisExporter, type RunningRedisExporter } from "./redis-exporter";
 

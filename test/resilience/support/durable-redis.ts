@@ -3,13 +3,13 @@
  * every write, in a directory of its own — as the cluster's Redis keeps its
  * data on a volume. It can crash (SIGKILL) and come back on the same port
  * with its data, so the suite can tell a write the service lost from one the
- * Redis lost. It is test/support/redis.ts's server, run through a wrapper
+ * Redis lost. It is test/support/test-redis.ts's server, run through a wrapper
  * that appends the persistence options (the last value wins).
  */
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startTestRedis, type TestRedis } from "../../support/redis";
+import { startTestRedis, type TestRedis } from "../../support/test-redis";
 
 export interface DurableRedis extends Pick<TestRedis, "url" | "port" | "client" | "restart" | "pause" | "resume" | "close"> {
   /** Kills the server (SIGKILL): what it acknowledged is on disk, and restart() brings it back. */

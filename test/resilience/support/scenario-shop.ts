@@ -6,7 +6,7 @@
  */
 import { startShop, type ExitReport, type Shop } from "../../../scripts/launcher/start-shop";
 import type { ServiceName } from "../../../services/topology";
-import { bundle } from "../../support/build";
+import { bundle } from "../../support/test-dist";
 
 export interface ScenarioShop extends Shop {
   /** Every line each service wrote so far. */
