@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { SERVICE_NAMES, SERVICES, type ServiceName } from "../services/topology";
 import { IMAGE_ANNOTATION } from "./images/reference";
-import { Redis, type ExternalRedisArgs } from "./redis/redis";
+import { Redis, type ExternalRedisArgs } from "./redis/shop-redis";
 import { serviceEnv, type FaultRates, type TracingEnv } from "./workload/env";
 import { Microservice } from "./workload/microservice";
 import type { WorkloadPlan } from "./workload/replica-plan";
@@ -45,7 +45,7 @@ export interface ShopArgs {
     readonly storageClass?: pulumi.Input<string>;
     /** A Pulumi secret: every ACL user's password derives from it. */
     readonly password: pulumi.Input<string>;
-    /** maxmemory (noeviction); absent: infra/redis/spec.ts DEFAULT_MAXMEMORY. */
+    /** maxmemory (noeviction); absent: infra/redis/redis-spec.ts DEFAULT_MAXMEMORY. */
     readonly maxmemory?: string;
     /** An external (managed) Redis instead of the StatefulSet. */
     readonly external?: ExternalRedisArgs;

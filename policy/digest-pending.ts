@@ -8,7 +8,7 @@
 import type { PolicyConfigSchema } from "@pulumi/policy";
 
 export const DIGEST_PENDING: readonly string[] = [
-  // The Redis exporter sidecar (infra/redis/spec.ts): public pins of this tag disagree.
+  // The Redis exporter sidecar (infra/redis/redis-spec.ts): public pins of this tag disagree.
   "oliver006/redis_exporter:v1.88.0",
 ];
 

@@ -8,7 +8,7 @@
  * parsed, logged or kept in plain text.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { MAXMEMORY_CEILING, memoryBytes } from "../infra/redis/spec";
+import { MAXMEMORY_CEILING, memoryBytes } from "../infra/redis/redis-spec";
 import { REDIS_SERVICE_USERS } from "../services/redis-acl";
 
 export const PROJECT = "meshmart";

@@ -8,9 +8,9 @@
  * add connection pools and outlier detection. NetworkPolicies keep the
  * namespace's boundary underneath. See infra/mesh/istio/.
  */
-import { REDIS_APP } from "../infra/redis/spec";
-import { IstioControlPlane } from "../infra/mesh/istio/control-plane";
-import { IstioMeshPolicy } from "../infra/mesh/istio/mesh-policy";
+import { REDIS_APP } from "../infra/redis/redis-spec";
+import { IstioControlPlane } from "../infra/mesh/istio/istio-control-plane";
+import { IstioMeshPolicy } from "../infra/mesh/istio/istio-mesh-policy";
 import {
   CONTROL_PLANE_PORTS,
   INGRESS_POD_ANNOTATIONS,
@@ -24,7 +24,7 @@ import {
   ingressAnnotations,
   prometheusPod,
   scrapeTls,
-} from "../infra/mesh/istio/values";
+} from "../infra/mesh/istio/istio-values";
 import { canarySplit, meshTimeouts } from "../infra/mesh/route-numbers";
 import { EDGE_GATEWAY_NAME, EDGE_GATEWAY_NAMESPACE } from "../infra/edge/gateway-routes-spec";
 import { ISTIO_GATEWAY_CLASS, istioGatewayEdge, istioGatewayService } from "../infra/edge/istio-gateway-class";

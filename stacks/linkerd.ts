@@ -10,9 +10,9 @@
  * Services carry consecutive-failure accrual (circuit breaking). NetworkPolicies keep
  * the namespace's boundary underneath. See infra/mesh/linkerd/.
  */
-import { LinkerdControlPlane } from "../infra/mesh/linkerd/control-plane";
+import { LinkerdControlPlane } from "../infra/mesh/linkerd/linkerd-control-plane";
 import { failureAccrualServiceAnnotations } from "../infra/mesh/linkerd/failure-accrual";
-import { LinkerdMeshPolicy } from "../infra/mesh/linkerd/mesh-policy";
+import { LinkerdMeshPolicy } from "../infra/mesh/linkerd/linkerd-mesh-policy";
 import {
   COLLECTOR_NAMESPACE_ANNOTATIONS,
   CONTROL_PLANE_PORTS,
@@ -26,7 +26,7 @@ import {
   edgeGatewayPodAnnotations,
   PROMETHEUS_POD_ANNOTATIONS,
   PROXY_RESOURCES,
-} from "../infra/mesh/linkerd/values";
+} from "../infra/mesh/linkerd/linkerd-values";
 import { canarySplit, meshTimeouts } from "../infra/mesh/route-numbers";
 import { JAEGER_HOST, JAEGER_PORTS, JAEGER_SERVICE_ACCOUNT, TRACING_NAMESPACE } from "../infra/platform/jaeger-values";
 import { versionServiceNames } from "../infra/workload/spec";

@@ -17,7 +17,7 @@ import { ClosedNamespaceRelease } from "../infra/platform/closed-namespace-relea
 import { prometheusUrl } from "../infra/platform/monitoring";
 import { istioCanaryService, linkerdCanaryService } from "../infra/mesh/flagger/mesh-canary";
 import { FlaggerCanary } from "../infra/mesh/flagger/flagger-canary";
-import type { NamedSpec } from "../infra/mesh/istio/policy-spec";
+import type { NamedSpec } from "../infra/mesh/istio/istio-policy-spec";
 import { failureAccrualServiceAnnotations } from "../infra/mesh/linkerd/failure-accrual";
 import { meshTimeouts, type MeshTimeouts } from "../infra/mesh/route-numbers";
 import type { Microservice } from "../infra/workload/microservice";

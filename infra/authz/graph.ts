@@ -4,7 +4,7 @@
  * in dev, mesh policies in istio/linkerd) is generated from `authzEdges`.
  */
 import { CALL_OPERATIONS, SERVICE_NAMES, SERVICES, type Operation, type ServiceName, type ServiceSpec } from "../../services/topology";
-import { REDIS_EXPORTER_PORT } from "../redis/spec";
+import { REDIS_EXPORTER_PORT } from "../redis/redis-spec";
 
 export type { Operation } from "../../services/topology";
 

@@ -5,7 +5,7 @@
  * Pure; the stacks fill MeshPeers from the platform and the Shop.
  */
 import { REDIS_PORT, SERVICE_NAMES, SERVICES, type ServiceName } from "../../services/topology";
-import { REDIS_APP } from "../redis/spec";
+import { REDIS_APP } from "../redis/redis-spec";
 import { serviceAccountName } from "../workload/spec";
 import { COLLECTOR, LOAD_GENERATOR, type AuthzEdge, type Peer, type Topology } from "../authz/graph";
 

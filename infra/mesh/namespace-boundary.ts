@@ -25,7 +25,7 @@ import { SERVICE_NAMES, SERVICES } from "../../services/topology";
 import type { Topology } from "../authz/graph";
 import { appSelector } from "../labels";
 import type { ExternalPeer, NamedPolicy } from "../policy/authz-network-policy-spec";
-import { REDIS_EXPORTER_PORT } from "../redis/spec";
+import { REDIS_EXPORTER_PORT } from "../redis/redis-spec";
 
 type PolicyPeer = k8s.types.input.networking.v1.NetworkPolicyPeer;
 type PolicyPort = k8s.types.input.networking.v1.NetworkPolicyPort;

@@ -19,7 +19,7 @@
  *   program's); Istio's root namespace is istio-system, not Kiali's own
  *   (the chart's default). Grafana links are off (Kiali would poll it).
  */
-import { ISTIO_NAMESPACE } from "../mesh/istio/values";
+import { ISTIO_NAMESPACE } from "../mesh/istio/istio-values";
 import { MESH_CHARTS } from "../mesh/mesh-charts";
 import { POD_SECURITY } from "../pod-security";
 import type { ExternalPeer } from "../policy/authz-network-policy-spec";

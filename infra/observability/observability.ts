@@ -6,7 +6,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { PART_OF } from "../labels";
-import { REDIS_APP, REDIS_EXPORTER_PORT_NAME, REDIS_METRICS_COMPONENT } from "../redis/spec";
+import { REDIS_APP, REDIS_EXPORTER_PORT_NAME, REDIS_METRICS_COMPONENT } from "../redis/redis-spec";
 import { DASHBOARD_FILE, redDashboard, type DashboardSources } from "./dashboard";
 import { alertRules, type AlertThresholds } from "./rules";
 import { sloRules } from "./slo";

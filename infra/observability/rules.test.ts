@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { memoryBytes } from "../redis/spec";
+import { memoryBytes } from "../redis/redis-spec";
 import { alertRules, DEFAULT_THRESHOLDS, REDIS_MEMORY_ALERT_SHARE } from "./rules";
 
 type Rule = { alert: string; expr: string; for: string };

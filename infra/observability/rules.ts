@@ -3,7 +3,7 @@
  * latency per service, over the services' own metrics; and Redis's memory
  * before it reaches maxmemory (where, with noeviction, writes start failing).
  */
-import { DEFAULT_MAXMEMORY, memoryBytes, REDIS_APP } from "../redis/spec";
+import { DEFAULT_MAXMEMORY, memoryBytes, REDIS_APP } from "../redis/redis-spec";
 import { errorRatio, latencyQuantile, TRAFFIC_ONLY } from "./queries";
 
 export interface AlertThresholds {

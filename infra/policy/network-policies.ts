@@ -1,7 +1,7 @@
 /**
  * NetworkPolicies in the shop's namespace, from pure specs: the authorization
- * graph in dev, where no mesh enforces it (network-policy-spec.ts), and the
- * namespace's boundary in the mesh stacks (../mesh/network-policy-spec.ts).
+ * graph in dev, where no mesh enforces it (authz-network-policy-spec.ts), and the
+ * namespace's boundary in the mesh stacks (../mesh/namespace-boundary.ts).
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";

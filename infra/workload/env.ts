@@ -9,7 +9,7 @@ import { timeBudgets } from "../../services/budgets";
 import { REDIS_SERVICE_USERS, type RedisServiceUser } from "../../services/redis-acl";
 import { ENV, SERVICES, upstreamTimeoutEnv, upstreamUrlEnv, type ServiceName } from "../../services/topology";
 import type { Topology } from "../authz/graph";
-import { passwordKey } from "../redis/spec";
+import { passwordKey } from "../redis/redis-spec";
 import { workloadName } from "./spec";
 
 type EnvVar = k8s.types.input.core.v1.EnvVar;
@@ -33,7 +33,7 @@ export interface ServiceEnvArgs {
   readonly faults: FaultRates;
   /**
    * Redis's URL without credentials (redis://host:port, rediss:// for TLS) and
-   * the Secret holding each ACL user's password (infra/redis/spec.ts passwordKey).
+   * the Secret holding each ACL user's password (infra/redis/redis-spec.ts passwordKey).
    */
   readonly redis: { readonly url: string; readonly secretName: string };
   /**

@@ -16,8 +16,8 @@
 import { JOURNEYS } from "../../infra/observability/slo";
 import { errorRatio, latencyQuantile, requestRate, TRAFFIC_ONLY, type Matchers } from "../../infra/observability/queries";
 import { INGRESS_NAMESPACE } from "../../infra/platform/ingress-nginx";
-import { ISTIO_NAMESPACE } from "../../infra/mesh/istio/values";
-import { LINKERD_CNI_NAMESPACE, LINKERD_NAMESPACE, LINKERD_VIZ_NAMESPACE } from "../../infra/mesh/linkerd/values";
+import { ISTIO_NAMESPACE } from "../../infra/mesh/istio/istio-values";
+import { LINKERD_CNI_NAMESPACE, LINKERD_NAMESPACE, LINKERD_VIZ_NAMESPACE } from "../../infra/mesh/linkerd/linkerd-values";
 import { LOAD_GENERATOR } from "../../infra/authz/graph";
 
 /** The proxies' container names: Istio's injected sidecar, Linkerd's injected proxy. */

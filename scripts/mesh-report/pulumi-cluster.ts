@@ -18,7 +18,7 @@ import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import { PROMETHEUS_SERVICE } from "../../infra/platform/monitoring";
 import { LOAD_GENERATOR } from "../../infra/authz/graph";
-import { LINKERD_CNI_NAMESPACE } from "../../infra/mesh/linkerd/values";
+import { LINKERD_CNI_NAMESPACE } from "../../infra/mesh/linkerd/linkerd-values";
 import { leftovers, PROGRAM_NAMESPACES } from "../cluster-checks/leftovers";
 import { kubectlOk } from "../cluster-checks/kubectl";
 import { freePort } from "../launcher/ports";

@@ -220,7 +220,7 @@ describe("load generator workload (meshmart:loadGenerator)", function () {
     } satisfies Record<string, Pod>;
 
     for (const stack of Object.keys(LOAD_RUNS) as Stack[]) {
-      it(`${stack}: NetworkPolicies let it reach the controller's HTTPS port only, and admit nobody to it`, async () => {
+      it(`${stack}: NetworkPolicies let it reach the controller's HTTPS port only, admit nobody to it, and let no other pod of the shop reach the edge`, async () => {
         const r = await loadRun(stack);
         const policies = objects(r, "NetworkPolicy") as Policy[];
         const pods = shopPods(r);
@@ -229,6 +229,8 @@ describe("load generator workload (meshmart:loadGenerator)", function () {
         expect(allowed(policies, lgPod, outside.ingress, EDGE_POD_PORT), "→ edge :443").to.equal(true);
         expect(allowed(policies, lgPod, outside.ingress, EDGE_PLAIN_PORT), "→ edge :80 (only redirects)").to.equal(false);
         expect(allowed(policies, lgPod, outside.monitoring, 9090), "→ Prometheus").to.equal(false);
+        // The graph's only edge to the edge is the load generator's (docs/architecture.md): no service is its client.
+        for (const p of pods.filter((p) => p.app !== LG)) expect(allowed(policies, { name: p.name, namespace: NS, labels: p.labels }, outside.ingress, EDGE_POD_PORT), `${p.name} → edge`).to.equal(false);
         if (stack === "dev") {
           // Without a mesh the NetworkPolicies are the graph: no service, not Redis.
           for (const p of pods.filter((p) => p.app !== LG)) expect(allowed(policies, lgPod, { name: p.name, namespace: NS, labels: p.labels }, p.port), `→ ${p.name}`).to.equal(false);

@@ -9,7 +9,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildDigest, contextFiles, DEFAULT_SPECIAL, randomPassword } from "./support/mock-providers";
-import { userPasswords } from "../../infra/redis/spec";
+import { userPasswords } from "../../infra/redis/redis-spec";
 import { objects, ofType, run, reveal } from "./support/stacks";
 import { SERVICE_NAMES } from "../../services/topology";
 

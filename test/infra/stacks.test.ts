@@ -7,7 +7,7 @@ import { expect } from "chai";
 import { ENV, SERVICE_NAMES, SERVICES, upstreamUrlEnv } from "../../services/topology";
 import { CHART_PINS } from "./fixtures/upstream";
 import { allRuns, byUrn, directDependencies, isSecret, objects, ofType, plainText, reveal, run, type StackRun } from "./support/stacks";
-import { userPasswords } from "../../infra/redis/spec";
+import { userPasswords } from "../../infra/redis/redis-spec";
 import { TRACKS } from "./support/shop-shape";
 
 const K8S_PROVIDER = "urn:pulumi:STACK::meshmart::pulumi:providers:kubernetes::k8s::";

@@ -24,7 +24,7 @@ import { spawn } from "node:child_process";
 import { JOURNEYS, errorRatioRecord, sloRules, WINDOWS } from "../../infra/observability/slo";
 import { alertRules } from "../../infra/observability/rules";
 import { redDashboard } from "../../infra/observability/dashboard";
-import { DEFAULT_MAXMEMORY, memoryBytes } from "../../infra/redis/spec";
+import { DEFAULT_MAXMEMORY, memoryBytes } from "../../infra/redis/redis-spec";
 import { SHOP_PROCESSES } from "../../scripts/launcher/launcher-processes";
 import { postJson } from "../support/services";
 import { waitFor } from "../support/wait";

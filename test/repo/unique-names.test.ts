@@ -20,16 +20,7 @@ const SOURCE = /\.(d\.)?(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/;
  * when its files are renamed (a group that no longer collides fails the test,
  * so this list never hides a new one).
  */
-const NOT_YET_RENAMED: readonly (readonly string[])[] = [
-  // the two meshes' building blocks, one folder each
-  ["infra/mesh/istio/control-plane.ts", "infra/mesh/linkerd/control-plane.ts"],
-  ["infra/mesh/istio/mesh-policy.ts", "infra/mesh/linkerd/mesh-policy.ts"],
-  ["infra/mesh/istio/policy-spec.ts", "infra/mesh/linkerd/policy-spec.ts"],
-  ["infra/mesh/istio/values.ts", "infra/mesh/linkerd/values.ts"],
-  ["infra/redis/spec.ts", "infra/workload/spec.ts"],
-  // the root index.ts keeps its name (KEEPS_ITS_NAME): stacks/index.ts is the one to rename
-  ["index.ts", "stacks/index.ts"],
-];
+const NOT_YET_RENAMED: readonly (readonly string[])[] = [];
 
 /**
  * Files whose name a tool fixes; in a collision the other file is renamed.

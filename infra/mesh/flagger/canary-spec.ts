@@ -31,7 +31,7 @@
  * requires with Flagger: no load-test webhook, nobody but cart calls payment.
  */
 import type { ServiceName } from "../../../services/topology";
-import type { NamedSpec } from "../istio/policy-spec";
+import type { NamedSpec } from "../istio/istio-policy-spec";
 
 export const CANARY_API = "flagger.app/v1beta1";
 /** How often the analysis runs, and how many failed checks roll back. */

@@ -8,7 +8,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ServiceName } from "../../../services/topology";
 import { PART_OF } from "../../labels";
-import type { NamedSpec } from "../istio/policy-spec";
+import type { NamedSpec } from "../istio/istio-policy-spec";
 import { CANARY_API, canarySpec } from "./canary-spec";
 
 export interface FlaggerCanaryArgs {

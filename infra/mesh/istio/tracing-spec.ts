@@ -9,7 +9,7 @@
  * (ProviderRef `name`), `random_sampling_percentage`), served as
  * telemetry.istio.io/v1 by the `base` chart's CRDs.
  */
-import { ISTIO_NAMESPACE } from "./values";
+import { ISTIO_NAMESPACE } from "./istio-values";
 
 /** The provider's name, as the Telemetry resource refers to it. */
 export const TRACING_PROVIDER = "otel-tracing";

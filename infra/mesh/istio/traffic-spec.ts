@@ -23,7 +23,7 @@ import { SERVICE_NAMES, SERVICES, type ServiceName } from "../../../services/top
 import type { Topology } from "../../authz/graph";
 import type { MeshTimeouts, WeightedVersion } from "../route-numbers";
 import { serviceHost } from "../mesh-identities";
-import type { NamedSpec } from "./policy-spec";
+import type { NamedSpec } from "./istio-policy-spec";
 
 /** What a retried GET is retried on. */
 export const GET_RETRY_ON = "connect-failure,refused-stream,reset,5xx";

@@ -11,7 +11,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
-import { TRUST_DOMAIN } from "./values";
+import { TRUST_DOMAIN } from "./linkerd-values";
 
 /** What a CA certificate may do: sign certificates and revocation lists (the TLS provider's names; docs/upstream.md). */
 export const CA_USES = ["cert_signing", "crl_signing"];

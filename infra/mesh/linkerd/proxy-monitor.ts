@@ -8,7 +8,7 @@
  * `version`), `namespace` and `pod`. Only the request metrics the
  * dashboard's Linkerd canary row reads are kept; linkerd-viz's Prometheus
  * still keeps everything for `linkerd viz`. The proxies' admin port admits
- * this Prometheus's identity on GET /metrics (policy-spec.ts,
+ * this Prometheus's identity on GET /metrics (linkerd-policy-spec.ts,
  * proxyAdminPolicies).
  */
 

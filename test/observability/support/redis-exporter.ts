@@ -1,7 +1,7 @@
 /**
  * Redis's metrics exporter for a test: Debian's `prometheus-redis-exporter`
  * (oliver006/redis_exporter packaged, 1.45 on bookworm) with the cluster's
- * command line (infra/redis/spec.ts redisExporterArgs), pointed at a test
+ * command line (infra/redis/redis-spec.ts redisExporterArgs), pointed at a test
  * Redis as the exporter's own ACL user, listening on a free 127.0.0.1 port.
  *
  *   const exporter = await startRedisExporter(redis.userUrl("exporter"));
@@ -9,7 +9,7 @@
  *   await exporter.stop();
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { redisExporterArgs } from "../../../infra/redis/spec";
+import { redisExporterArgs } from "../../../infra/redis/redis-spec";
 import { freePort } from "../../../scripts/launcher/ports";
 import { waitFor } from "../../support/wait";
 

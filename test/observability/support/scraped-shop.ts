@@ -14,7 +14,7 @@
  */
 import { alertRules } from "../../../infra/observability/rules";
 import { sloRules } from "../../../infra/observability/slo";
-import { DEFAULT_MAXMEMORY, REDIS_METRICS_SERVICE } from "../../../infra/redis/spec";
+import { DEFAULT_MAXMEMORY, REDIS_METRICS_SERVICE } from "../../../infra/redis/redis-spec";
 import { REDIS_EXPORTER_USER } from "../../../services/redis-acl";
 import { SHOP_PROCESSES } from "../../../scripts/launcher/launcher-processes";
 import { startShop, type Shop, type ShopOptions } from "../../../scripts/launcher/start-shop";

@@ -5,7 +5,7 @@
  * HTTPRoutes per service (GET retried, everything timed out; payment split
  * 95/5 across its version Services); with monitoring, a PodMonitor for the
  * proxies' own metrics. Every resource depends on the releases/manifests
- * installing its CRDs. The specs come from policy-spec.ts, route-spec.ts and
+ * installing its CRDs. The specs come from linkerd-policy-spec.ts, http-route-spec.ts and
  * proxy-monitor.ts.
  */
 import * as k8s from "@pulumi/kubernetes";
@@ -15,9 +15,9 @@ import type { AuthzEdge } from "../../authz/graph";
 import { PART_OF } from "../../labels";
 import type { MeshPeers } from "../mesh-identities";
 import type { MeshTimeouts, WeightedVersion } from "../route-numbers";
-import { proxyAdminPolicies, targetPolicies } from "./policy-spec";
+import { proxyAdminPolicies, targetPolicies } from "./linkerd-policy-spec";
 import { proxyPodMonitorSpec } from "./proxy-monitor";
-import { LINKERD_NAMESPACE } from "./values";
+import { LINKERD_NAMESPACE } from "./linkerd-values";
 import { allServiceRoutes, canaryBackends, routeHeaders } from "./http-route-spec";
 
 export interface LinkerdMeshPolicyArgs {

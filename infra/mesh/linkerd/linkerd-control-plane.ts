@@ -24,7 +24,7 @@ import {
   linkerdCrdsValues,
   linkerdVizValues,
   type LinkerdTracing,
-} from "./values";
+} from "./linkerd-values";
 
 export interface LinkerdControlPlaneArgs {
   /**

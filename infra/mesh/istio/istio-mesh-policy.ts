@@ -4,7 +4,7 @@
  * graph, and each service's DestinationRule and VirtualService (plus Redis's
  * DestinationRule); with monitoring, a PodMonitor for the sidecars' Envoy
  * statistics. Every resource depends on the release installing its CRD.
- * The specs come from policy-spec.ts, traffic-spec.ts and values.ts.
+ * The specs come from istio-policy-spec.ts, traffic-spec.ts and istio-values.ts.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -13,9 +13,9 @@ import type { AuthzEdge } from "../../authz/graph";
 import { PART_OF } from "../../labels";
 import type { MeshPeers } from "../mesh-identities";
 import type { MeshTimeouts, WeightedVersion } from "../route-numbers";
-import { authorizationPolicySpecs, peerAuthenticationSpec } from "./policy-spec";
+import { authorizationPolicySpecs, peerAuthenticationSpec } from "./istio-policy-spec";
 import { externalRedisServiceEntrySpec, redisDestinationRuleSpec, trafficSpecs } from "./traffic-spec";
-import { envoyPodMonitorSpec } from "./values";
+import { envoyPodMonitorSpec } from "./istio-values";
 
 export interface IstioMeshPolicyArgs {
   /** The shop's namespace (resolves after it exists). */

@@ -29,7 +29,7 @@ import {
   redisServiceSpec,
   redisStatefulSetSpec,
   userPasswords,
-} from "./spec";
+} from "./redis-spec";
 
 /** A Redis the program does not run: its address, TLS, and each service user's password. */
 export interface ExternalRedisArgs {

@@ -20,9 +20,9 @@
  */
 import { SERVICES, type ServiceName } from "../../../services/topology";
 import type { AuthzEdge, Operation, Topology } from "../../authz/graph";
-import { REDIS_EXPORTER_PORT_NAME } from "../../redis/spec";
+import { REDIS_EXPORTER_PORT_NAME } from "../../redis/redis-spec";
 import { callerIdentities, identityOf, targetsOf, type MeshPeers, type Target, type WorkloadIdentity } from "../mesh-identities";
-import { LINKERD_VIZ_NAMESPACE, VIZ_PROMETHEUS_SERVICE_ACCOUNT } from "./values";
+import { LINKERD_VIZ_NAMESPACE, VIZ_PROMETHEUS_SERVICE_ACCOUNT } from "./linkerd-values";
 
 export const POLICY_GROUP = "policy.linkerd.io";
 export const SERVER_API = `${POLICY_GROUP}/v1beta3`;
@@ -142,7 +142,7 @@ function redisMetricsPolicies(edges: readonly AuthzEdge[], peers: MeshPeers): Po
     apiVersion: SERVER_API,
     kind: "Server",
     name: REDIS_METRICS_SERVER,
-    // The exporter's named container port (infra/redis/spec.ts), in Redis's pod.
+    // The exporter's named container port (infra/redis/redis-spec.ts), in Redis's pod.
     spec: { podSelector: { matchLabels: { app: "redis" } }, port: REDIS_EXPORTER_PORT_NAME, proxyProtocol: "HTTP/1", accessPolicy: "deny" },
   };
   const scraped = callerIdentities("redis", edges, peers, ["scrape"]).length > 0;

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { DEFAULT_MAXMEMORY, MAXMEMORY_CEILING, memoryBytes, REDIS_RESOURCES, redisConf, userPasswords } from "./spec";
+import { DEFAULT_MAXMEMORY, MAXMEMORY_CEILING, memoryBytes, REDIS_RESOURCES, redisConf, userPasswords } from "./redis-spec";
 
 describe("redis spec: memory limit under the container's, per-user passwords", () => {
   it("keeps maxmemory (default and ceiling) under 90% of the container's memory limit", () => {

@@ -9,7 +9,7 @@
 import type { AuthzEdge, Operation, Topology } from "../../authz/graph";
 import { SERVICES } from "../../../services/topology";
 import { identityOf, portOf, targetsOf, type MeshPeers, type Target, type WorkloadIdentity } from "../mesh-identities";
-import { TRUST_DOMAIN } from "./values";
+import { TRUST_DOMAIN } from "./istio-values";
 
 export interface NamedSpec {
   readonly name: string;

@@ -5,9 +5,9 @@
  * - Identity: the trust anchor and issuer come from the program (identity.ts)
  *   and reach the chart as values; the issuer key stays a Pulumi secret.
  * - The shop's namespace defaults to `deny`: a port no Server selects admits
- *   nobody; each Server (policy-spec.ts) admits its callers' identities only.
+ *   nobody; each Server (linkerd-policy-spec.ts) admits its callers' identities only.
  *   Kubelet probes keep working through an explicit probe route per Server
- *   (policy-spec.ts): Linkerd's default probe authorization applies only to
+ *   (linkerd-policy-spec.ts): Linkerd's default probe authorization applies only to
  *   a Server without routes.
  * - Prometheus is meshed (linkerd.io/inject on its pod), so its scrapes are
  *   mTLS from its own service account, which each service's /metrics

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { authzEdges } from "../../authz/graph";
 import { SERVICE_NAMES } from "../../../services/topology";
 import type { MeshPeers } from "../mesh-identities";
-import { meshTlsSpec, serverSpec, targetPolicies } from "./policy-spec";
+import { meshTlsSpec, serverSpec, targetPolicies } from "./linkerd-policy-spec";
 
 const peers = (monitoring: boolean): MeshPeers => ({
   namespace: "shop",
@@ -11,7 +11,7 @@ const peers = (monitoring: boolean): MeshPeers => ({
   monitoring: monitoring ? { namespace: "monitoring", serviceAccount: "kps-prometheus" } : undefined,
 });
 
-describe("Linkerd policy specs (infra/mesh/linkerd/policy-spec.ts)", () => {
+describe("Linkerd policy specs (infra/mesh/linkerd/linkerd-policy-spec.ts)", () => {
   it("serves HTTP/1 on the services' named port and Redis opaque, denying by default", () => {
     expect(serverSpec("cart")).to.deep.equal({ podSelector: { matchLabels: { app: "cart" } }, port: "http", proxyProtocol: "HTTP/1", accessPolicy: "deny" });
     expect(serverSpec("redis")).to.include({ port: "redis", proxyProtocol: "opaque" });

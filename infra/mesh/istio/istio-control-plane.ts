@@ -5,7 +5,7 @@
  * namespace can enforce `restricted`), then `istiod` (control plane, CA,
  * sidecar injector, told to rely on the CNI plugin), as pinned Helm releases. Istio's custom resources depend on `crdRelease`;
  * workloads wait for `release` (the injector must be up before their pods).
- * No gateway chart: the entry point is ingress-nginx (see values.ts) or,
+ * No gateway chart: the entry point is ingress-nginx (see istio-values.ts) or,
  * with the Gateway API edge, a Gateway that istiod itself provisions; then
  * the pinned Gateway API CRDs come before istiod (which watches them).
  */
@@ -16,7 +16,7 @@ import { chartSource } from "../../platform/platform-charts";
 import { POD_SECURITY } from "../../pod-security";
 import { MESH_CHARTS } from "../mesh-charts";
 import { meshTelemetry, type IstioTracing } from "./tracing-spec";
-import { ISTIO_NAMESPACE, istioBaseValues, istiodValues } from "./values";
+import { ISTIO_NAMESPACE, istioBaseValues, istiodValues } from "./istio-values";
 
 export interface IstioControlPlaneArgs {
   /** Proxy spans to this collector (an extension provider and a mesh-wide Telemetry); absent: no tracing. */
