@@ -17,7 +17,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "../../scripts/launcher/ports";
 import { spawnService, type ServiceProcess } from "../../scripts/launcher/service-process";
-import { bundleServers } from "../bundle";
+import { SERVICE_NODE_FLAGS } from "../../services/node-flags";
+import { bundleServers } from "../bundle-servers";
 import { load } from "../load";
 import { cpuTimeMs } from "../processes";
 import { median } from "../stats";
@@ -43,10 +44,10 @@ function env(spec: RungSpec, port: number): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH ?? "", PORT: String(port), HOST: "127.0.0.1", ...spec.env };
 }
 
-/** Starts a rung that does not announce its port: on a free one, ready once /healthz answers. */
+/** Starts a rung that does not announce its port: on a free one, ready once /healthz answers; node's flags as spawnService gives every rung. */
 async function spawnQuiet(spec: RungSpec, distDir: string): Promise<ServiceProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [join(distDir, "services", `${spec.entry}.mjs`)], { env: env(spec, port), stdio: "ignore" });
+  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, join(distDir, "services", `${spec.entry}.mjs`)], { env: env(spec, port), stdio: "ignore" });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
   const deadline = Date.now() + 20_000;
   for (;;) {

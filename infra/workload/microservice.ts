@@ -8,6 +8,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { SERVICE_COMMAND } from "../../services/node-flags";
 import { pullSecretRefs } from "../images/pull-secret";
 import { FLAGGER_SELECTOR_LABEL } from "../mesh/flagger/flagger-values";
 import { appLabels, appSelector, recommendedLabels, versionSelector } from "../labels";
@@ -123,6 +124,8 @@ export class Microservice extends pulumi.ComponentResource {
             port: args.port,
             image: args.image,
             imagePullPolicy: args.imagePullPolicy,
+            // node with the flags the bench measured, as the image's ENTRYPOINT has them
+            command: SERVICE_COMMAND,
             // Under an HPA the autoscaler owns the count (it starts from its minimum).
             replicas: track.autoscaling ? undefined : track.replicas,
             env: track.env,

@@ -1,6 +1,6 @@
 /**
- * One service as a child process: `node dist/services/<name>.mjs` with its
- * env, in a process group of its own (a terminal's Ctrl-C reaches only the
+ * One service as a child process: `node <flags> dist/services/<name>.mjs`
+ * (the images' flags, services/node-flags.ts) with its env, in a process group of its own (a terminal's Ctrl-C reaches only the
  * launcher, which stops everything in order). Resolves once the service logs
  * "listening" (with the port it got, so PORT=0 works), rejects with its last
  * output when it exits first.
@@ -8,6 +8,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { SERVICE_NODE_FLAGS } from "../../services/node-flags";
 import type { ServiceName } from "../../services/topology";
 
 export interface ServiceProcess {
@@ -24,6 +25,8 @@ export interface SpawnOptions {
   readonly distDir: string;
   readonly env: NodeJS.ProcessEnv;
   readonly node?: string;
+  /** Node's and V8's flags, before the entry; the images' (services/node-flags.ts) unless given. */
+  readonly nodeFlags?: readonly string[];
   /** Every line the service writes (stdout and stderr). */
   readonly onLine?: (line: string) => void;
   readonly listenTimeoutMs?: number;
@@ -31,7 +34,7 @@ export interface SpawnOptions {
 
 export function spawnService(options: SpawnOptions): Promise<ServiceProcess> {
   const entry = join(options.distDir, "services", `${options.service}.mjs`);
-  const child = spawn(options.node ?? process.execPath, [entry], { env: options.env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  const child = spawn(options.node ?? process.execPath, [...(options.nodeFlags ?? SERVICE_NODE_FLAGS), entry], { env: options.env, stdio: ["ignore", "pipe", "pipe"], detached: true });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
   const recent: string[] = [];
   return new Promise((resolve, reject) => {

@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "chai";
 import { SERVICES, SERVICE_NAMES } from "../../services/topology";
-import { buildArgs, DOCKERFILE, REPO_ROOT } from "../../scripts/images/build";
+import { buildArgs, DOCKERFILE, REPO_ROOT } from "../../scripts/images/image-build";
 
 interface Instruction {
   readonly keyword: string;
@@ -88,7 +88,8 @@ describe("services/Dockerfile", () => {
   it("runs as uid 10001 with node as PID 1, a health check, and no shell anywhere", () => {
     const runtime = stage("runtime");
     expect(args(runtime, "USER")).to.deep.equal(["10001:10001"]);
-    expect(args(runtime, "ENTRYPOINT")).to.deep.equal(['["node", "/app/services/main.mjs"]']);
+    // node's flags as every Deployment states them too (services/node-flags.ts; docs/benchmarks.md, "Idle memory: what was tried")
+    expect(args(runtime, "ENTRYPOINT")).to.deep.equal(['["node", "--max-semi-space-size=2", "/app/services/main.mjs"]']);
     expect(args(runtime, "HEALTHCHECK").join()).to.match(/CMD \["node", "-e", ".*\/healthz/);
     const runs = dockerfile.stages.flatMap((s) => args(s, "RUN"));
     expect(runs).to.have.length.greaterThan(0);
