@@ -6,6 +6,7 @@
  * process's resident set. The figure right after the traffic is kept too,
  * and when each process last changed by more than 1 MiB (its settling).
  */
+import type { ServiceName } from "../services/topology";
 import { load } from "./load";
 import { memoryOf, type Memory } from "./processes";
 
@@ -22,6 +23,29 @@ export interface WarmupRequest {
   readonly method?: "GET" | "POST";
   readonly headers?: Record<string, string>;
   readonly body?: string;
+}
+
+/**
+ * Each service's own warm-up request, against `baseUrl` (one process of it:
+ * payment v1 and v2 each get theirs). payment replays one idempotent charge:
+ * the first request decides it, every later one is answered from its record.
+ */
+export function warmupRequest(service: ServiceName, baseUrl: string): WarmupRequest {
+  const paths: Record<Exclude<ServiceName, "payment">, string> = {
+    gateway: "/api/products",
+    users: "/users/1",
+    orders: "/orders/1",
+    catalog: "/products",
+    cart: "/cart/bench-user",
+    notifications: "/notifications/bench-user",
+  };
+  if (service !== "payment") return { url: `${baseUrl}${paths[service]}` };
+  return {
+    url: `${baseUrl}/payments`,
+    method: "POST",
+    headers: { "content-type": "application/json", "idempotency-key": "bench-warmup" },
+    body: JSON.stringify({ user_id: "bench-user", amount_cents: 100 }),
+  };
 }
 
 /** A few seconds of traffic to each service, so each has run its code paths before it is measured idle. */

@@ -21,12 +21,12 @@
  * Used to decide the undici swap (docs/benchmarks.md, "The HTTP client swap").
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnService, type ServiceProcess } from "../../scripts/launcher/service-process";
-import { startTestRedis, type TestRedis } from "../../test/support/redis";
-import { bundle } from "../../test/support/build";
+import { startTestRedis, type TestRedis } from "../../test/support/test-redis";
+import { bundle } from "../../test/support/test-dist";
 import { SERVICES, upstreamUrlEnv, type ServiceName } from "../../services/topology";
 import { load } from "../load";
 import { cpuTimeNs, memoryOf } from "../processes";
@@ -53,15 +53,25 @@ export interface Chain {
 /** The files of the outbound HTTP client: all that HTTP_CLIENT_FROM swaps. */
 export const CLIENT_FILES = ["services/kit/http-client.ts", "services/kit/http-transport.ts"] as const;
 
+/** What the build script of the ref says to esbuild, so a try can add `minify` to exactly that. */
+const BUILD_OPTION_ANCHOR = "bundle: true,";
+
 /**
  * Builds the bundles of git ref `ref` (its tree, this checkout's
  * node_modules) into a temporary directory; with `clientFrom`, the
- * client's files are those of that ref.
+ * client's files are those of that ref; with `minify`, esbuild minifies
+ * them (the ref's scripts/build.mjs with `minify: true` added).
  */
-export function bundleOfRef(ref: string, clientFrom?: string): { dist: string; remove(): void } {
+export function bundleOfRef(ref: string, clientFrom?: string, options: { readonly minify?: boolean } = {}): { dist: string; remove(): void } {
   const tree = mkdtempSync(join(tmpdir(), "meshmart-client-baseline-"));
   execFileSync("sh", ["-c", `git -C "$1" archive "$2" | tar -x -C "$3"`, "sh", ROOT, ref, tree]);
   if (clientFrom !== undefined) execFileSync("sh", ["-c", `git -C "$1" archive "$2" "$4" "$5" | tar -x -C "$3"`, "sh", ROOT, clientFrom, tree, ...CLIENT_FILES]);
+  if (options.minify) {
+    const script = join(tree, "scripts", "build.mjs");
+    const text = readFileSync(script, "utf8");
+    if (!text.includes(BUILD_OPTION_ANCHOR)) throw new Error(`${ref}'s scripts/build.mjs has no "${BUILD_OPTION_ANCHOR}" to add minify to`);
+    writeFileSync(script, text.replace(BUILD_OPTION_ANCHOR, `${BUILD_OPTION_ANCHOR} minify: true,`));
+  }
   symlinkSync(join(ROOT, "node_modules"), join(tree, "node_modules"));
   const dist = join(tree, "dist-bench");
   const remove = () => rmSync(tree, { recursive: true, force: true });

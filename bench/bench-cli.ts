@@ -26,16 +26,17 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startRedisServer } from "../scripts/launcher/redis-server";
+import { processesOf } from "../scripts/launcher/launcher-processes";
 import { startShop, type Shop } from "../scripts/launcher/start-shop";
 import { SERVICE_NAMES } from "../services/topology";
-import { bundle } from "../test/support/build";
+import { bundle } from "../test/support/test-dist";
 import type { ResilienceFigures } from "../test/resilience/support/figures";
 import { coldStart, type ColdStart } from "./cold-start";
 import { buildFloor, startFloor, type Floor } from "./floor/start-floor";
 import { buildPeers, PEER_ROLES, PEERS, startPeer, type Peer, type PeerRole } from "./peers/start-peers";
 import { measureLadder, startLadder, type Rung } from "./ladder/ladder";
 import { currentLoad, describeMachine } from "./machine";
-import { idleMemory, warmEveryService, type WarmupRequest } from "./memory";
+import { idleMemory, warmEveryService, warmupRequest, type WarmupRequest } from "./memory";
 import { PATHS } from "./paths";
 import { canPin, pinSelf, unpinSelf } from "./processes";
 import { GOALS, imageTable, renderResults, type BenchReport, type BenchSettings } from "./results";
@@ -67,23 +68,13 @@ function settingsFromEnv(env: NodeJS.ProcessEnv): BenchSettings & { idleS: numbe
   };
 }
 
-/** A few seconds of each service's own traffic (payment replays one idempotent charge). */
+/**
+ * A few seconds of each process's own traffic (bench/memory.ts; payment's
+ * two versions each replay one idempotent charge), so none is measured idle
+ * without having served.
+ */
 function warmupRequests(shop: Shop): WarmupRequest[] {
-  const { urls } = shop;
-  return [
-    { url: `${urls.gateway}/api/products` },
-    { url: `${urls.users}/users/1` },
-    { url: `${urls.orders}/orders/1` },
-    { url: `${urls.catalog}/products` },
-    { url: `${urls.cart}/cart/bench-user` },
-    {
-      url: `${urls.payment}/payments`,
-      method: "POST",
-      headers: { "content-type": "application/json", "idempotency-key": "bench-warmup" },
-      body: JSON.stringify({ user_id: "bench-user", amount_cents: 100 }),
-    },
-    { url: `${urls.notifications}/notifications/bench-user` },
-  ];
+  return SERVICE_NAMES.flatMap((service) => processesOf(service).map(({ process }) => warmupRequest(service, shop.urls[process])));
 }
 
 /** Runs the resilience suite as `npm run test:resilience` does, asking it for its figures. */
