@@ -65,10 +65,23 @@ describe("bench: RESULTS.md", () => {
   it("says which services had not shrunk yet when the memory was read", () => {
     const base = report({ ratio: 1, coldMs: 100, rss: 80 });
     const shrank = explanations(base).join("\n");
-    expect(shrank).to.include("Ours hold users 38.0 MiB private");
+    // private memory (Private_Clean + Private_Dirty: rss 80 → 39.0 in the fixture), not the anonymous part (38.0)
+    expect(shrank).to.include("Ours hold users 39.0 MiB private");
+    expect(shrank).to.include("The floor's bare node:http servers idle at 53.0 MiB RSS with 12.0 MiB private");
     expect(shrank).not.to.include("never shrank");
     const unshrunk = explanations({ ...base, memory: { ...base.memory, settledS: { users: 0 } } }).join("\n");
     expect(unshrunk).to.include("- users never shrank in 100 s idle");
+    // the cause measured with --trace-memory-reducer, and the leak check that rules a leak out
+    expect(unshrunk).to.include("memory reducer");
+    expect(unshrunk).to.include("bench/ladder/retained-memory.ts");
+    expect(unshrunk).not.to.include("young generation at the size the traffic grew it to");
+  });
+
+  it("says what the idle memory is made of, the flags the services run with, and where the tries are", () => {
+    const text = explanations(report({ ratio: 1, coldMs: 100, rss: 80 })).join("\n");
+    expect(text).to.include("glibc's malloc arenas");
+    expect(text).to.include("`node --max-semi-space-size=2`");
+    expect(text).to.include('docs/benchmarks.md, "Idle memory: what was tried"');
   });
 
   it("includes the machine, the resilience figures and the image table", () => {

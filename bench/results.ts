@@ -3,6 +3,7 @@
  * so it is tested without running anything. Ratios are ours ÷ floor; the
  * goals are the issue's.
  */
+import { SERVICE_NODE_FLAGS } from "../services/node-flags";
 import type { ResilienceFigures } from "../test/resilience/support/figures";
 import type { ColdStart } from "./cold-start";
 import type { Rung } from "./ladder/ladder";
@@ -117,15 +118,16 @@ export function explanations(report: BenchReport): string[] {
   if (heavy.length) {
     const floor = Object.values(report.floorMemory.idle);
     const floorRss = floor.length ? Math.min(...floor.map((m) => m.rssMiB)) : Number.NaN;
-    const floorAnon = floor.length ? Math.min(...floor.map((m) => m.anonMiB)) : Number.NaN;
+    const floorPrivate = floor.length ? Math.min(...floor.map((m) => m.privateMiB)) : Number.NaN;
     const file = Math.min(...heavy.map(([, m]) => m.fileMiB));
     lines.push(
-      `- **Idle RSS.** ${num(file, 0)} MiB or more of each process's RSS is file-backed: the node binary's own code, mapped by every node process and shared between them (one copy in memory per node machine). The floor's bare node:http servers idle at ${num(floorRss, 1)} MiB RSS with ${num(floorAnon, 1)} MiB private, so 60 MB would leave about ${num(GOALS.idleRssMiB - file, 0)} MiB private for Hono, zod, prom-client, the Redis client and the service. Ours hold ${heavy.map(([name, m]) => `${name} ${num(m.anonMiB, 1)}`).join(", ")} MiB private: code and the V8 heap.`,
+      `- **Idle RSS.** ${num(file, 0)} MiB or more of each process's RSS is file-backed: the node binary's own code, mapped by every node process and shared between them (one copy in memory per node machine). The floor's bare node:http servers idle at ${num(floorRss, 1)} MiB RSS with ${num(floorPrivate, 1)} MiB private, so 60 MB would leave about ${num(GOALS.idleRssMiB - file, 0)} MiB private for Hono, zod, prom-client, the Redis client and the service. Ours hold ${heavy.map(([name, m]) => `${name} ${num(m.privateMiB, 1)}`).join(", ")} MiB private.`,
+      `- What that private memory is, measured inside the services (bench/ladder/idle-memory.ts): V8's heap, 17–25 MiB once collected, plus what traffic grew it to until V8 gives it back; glibc's malloc arenas, 22–62 MiB after traffic (what V8's compiler and collector threads and node's own buffers allocated, kept by glibc for reuse); and the code. Every service runs as \`node ${SERVICE_NODE_FLAGS.join(" ")}\` (services/node-flags.ts), here as in the images and the Deployments: V8 would otherwise size its young generation from the memory node sees (64 MiB per semi-space on a 24 GiB machine, 1 MiB in a pod with a 256 MiB limit), and the bench would measure a runtime no pod runs. What else was tried and not kept, with the figures and the CPU each costs per request: docs/benchmarks.md, "Idle memory: what was tried".`,
     );
     const unshrunk = heavy.filter(([name]) => !report.memory.settledS[name]).map(([name]) => name);
     if (unshrunk.length) {
       lines.push(
-        `- ${unshrunk.join(", ")} never shrank in ${report.memory.idleS} s idle: V8 still held the young generation at the size the traffic grew it to (two semi-spaces, up to 16 MiB each when measured by hand on Node 20), which only its memory reducer gives back, at a moment of its own choosing. Measured by hand on Node 20, the same service settled 35–40 MiB lower once it does, so these figures are the worst case an idle pod shows, not a leak.`,
+        `- ${unshrunk.join(", ")} never shrank in ${report.memory.idleS} s idle: V8's memory reducer, which gives back the heap the traffic grew, had not run. It waits while the allocation rate it measured at the last collection is high, and an idle process collects nothing to measure it again (\`--trace-memory-reducer\` prints "high alloc" every 8 s until some collection happens), so these figures are the worst case an idle pod shows. Not a leak: payment's live heap after a full collection stays at 21–23 MiB over 86,000 replayed charges (bench/ladder/retained-memory.ts).`,
       );
     }
   }
@@ -237,7 +239,7 @@ export function renderResults(report: BenchReport): string {
   const lines = [
     "# Benchmark results",
     "",
-    "Written by `npm run bench` (bench/main.ts); do not edit by hand. How to read and rerun it: docs/benchmarks.md.",
+    "Written by `npm run bench` (bench/bench-cli.ts); do not edit by hand. How to read and rerun it: docs/benchmarks.md.",
     "",
     `- Measured: ${report.date}`,
     `- Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.platform}`,
