@@ -25,13 +25,18 @@ export interface WarmupRequest {
   readonly body?: string;
 }
 
+/** What a service without a warm-up request of its own here is warmed with: its readiness, which every service answers. */
+export const DEFAULT_WARMUP_PATH = "/readyz";
+
 /**
  * Each service's own warm-up request, against `baseUrl` (one process of it:
  * payment v1 and v2 each get theirs). payment replays one idempotent charge:
  * the first request decides it, every later one is answered from its record.
+ * A service added to the topology and not listed here is warmed with
+ * DEFAULT_WARMUP_PATH, so the bench still measures it.
  */
 export function warmupRequest(service: ServiceName, baseUrl: string): WarmupRequest {
-  const paths: Record<Exclude<ServiceName, "payment">, string> = {
+  const paths: Partial<Record<Exclude<ServiceName, "payment">, string>> = {
     gateway: "/api/products",
     users: "/users/1",
     orders: "/orders/1",
@@ -39,7 +44,7 @@ export function warmupRequest(service: ServiceName, baseUrl: string): WarmupRequ
     cart: "/cart/bench-user",
     notifications: "/notifications/bench-user",
   };
-  if (service !== "payment") return { url: `${baseUrl}${paths[service]}` };
+  if (service !== "payment") return { url: `${baseUrl}${paths[service] ?? DEFAULT_WARMUP_PATH}` };
   return {
     url: `${baseUrl}/payments`,
     method: "POST",

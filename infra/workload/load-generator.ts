@@ -34,6 +34,7 @@ import { createHash } from "node:crypto";
 import { LOAD_GENERATOR } from "../authz/graph";
 import { pullSecretRefs } from "../images/pull-secret";
 import { appLabels } from "../labels";
+import { SERVICE_COMMAND } from "../../services/node-flags";
 import { deploymentSpec, serviceAccountName, type ConfigMapMount, type Resources } from "./spec";
 
 /** Its health port (the image's PORT, services/Dockerfile); nobody but the kubelet reaches it. */
@@ -117,6 +118,8 @@ export function loadGeneratorDeploymentSpec(a: Omit<LoadGeneratorArgs, "namespac
     port: LOAD_GENERATOR_PORT,
     image: a.image,
     imagePullPolicy: a.imagePullPolicy,
+    // node with the services' flags, as the image's ENTRYPOINT has them (the same image and runtime as the gateway)
+    command: SERVICE_COMMAND,
     replicas: 1,
     env: a.edgeCertificatePem === undefined ? [] : edgeCaEnv(),
     args: loadGeneratorArgs(a.flags),
