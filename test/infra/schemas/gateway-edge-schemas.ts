@@ -44,10 +44,13 @@ export const ENVOY_GATEWAY_SOURCE: CrdSource = {
 function main(): void {
   const [gatewayApiGit, envoyGatewayGit] = process.argv.slice(2);
   if (!gatewayApiGit || !envoyGatewayGit) throw new Error("usage: gateway-edge-schemas.ts <gateway-api git dir> <envoyproxy/gateway git dir>");
-  writeSchemaFiles([
-    [GATEWAY_API_STANDARD_SOURCE, gatewayApiGit],
-    [ENVOY_GATEWAY_SOURCE, envoyGatewayGit],
-  ]);
+  writeSchemaFiles(
+    [
+      [GATEWAY_API_STANDARD_SOURCE, gatewayApiGit],
+      [ENVOY_GATEWAY_SOURCE, envoyGatewayGit],
+    ],
+    { generator: "test/infra/schemas/gateway-edge-schemas.ts" },
+  );
 }
 
 if (require.main === module) main();
