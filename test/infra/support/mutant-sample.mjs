@@ -99,8 +99,11 @@ export function sampleIgnorer(sample) {
   const plans = new WeakMap();
   /** Every planned node's place → its stratum, for scoring a report afterwards (one file per ignorer there). */
   const strata = new Map();
+  /** The clusters drawn, by place (one file per ignorer when scoring). */
+  const drawnClusters = new Set();
   return {
     strata,
+    drawnClusters,
     shouldIgnore(path) {
       if (sample === undefined || path.isProgram()) return undefined;
       const program = path.findParent((parent) => parent.isProgram());
@@ -109,6 +112,7 @@ export function sampleIgnorer(sample) {
         plan = planProgram(sample, program);
         plans.set(program.node, plan);
         for (const [node, stratum] of plan.stratum) strata.set(nodeKey(node), stratum);
+        for (const cluster of plan.drawnClusters) drawnClusters.add(cluster);
       }
       const stratum = plan.stratum.get(path.node) ?? "census";
       return stratum === "census" || plan.drawnClusters.has(stratum)
