@@ -126,7 +126,7 @@ describe("mutation sample (MESHMART_MUTANT_SAMPLE)", function () {
     const { mutants, ignorer } = await instrument("infra/workload/spec.ts", sampling.parseSample("0.2"));
     const census = mutants.filter((m) => ignorer.strata.get(m.place) === "census").length;
     expect(census / mutants.length).to.be.below(0.25);
-    expect(sampling.CLUSTER_SIZE).to.equal(40);
+    expect(sampling.CLUSTER_SIZE).to.equal(120);
   });
 
   it("refuses a sampled run that would write into another run's incremental file, naming the file to use", () => {

@@ -16,8 +16,8 @@
 import { createHash } from "node:crypto";
 import { PluginKind, commonTokens, declareFactoryPlugin } from "@stryker-mutator/api/plugin";
 
-/** The largest cluster, in syntax nodes (a statement or two of object literal). */
-export const CLUSTER_SIZE = 40;
+/** The largest cluster, in syntax nodes (a statement, a small object literal, an argument list). */
+export const CLUSTER_SIZE = 120;
 
 /** The sample asked for: `rate[:seed]`, or undefined when sampling is off. */
 export function parseSample(text) {
