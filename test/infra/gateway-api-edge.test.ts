@@ -72,6 +72,8 @@ const CASES: readonly Case[] = [
   },
   { variant: "devGatewayApi", mesh: "none", impl: ENVOY, tls: true, host: "shop.example.test", loadGenerator: false, url: "https://shop.example.test/" },
   { variant: "linkerdGatewayApi", mesh: "linkerd", impl: ENVOY, tls: true, loadGenerator: true, url: "https://localhost:30443/" },
+  { variant: "istioGatewayApiHttp", mesh: "istio", impl: ISTIO, tls: false, loadGenerator: false, url: "http://localhost:30080/" },
+  { variant: "linkerdGatewayApiHttp", mesh: "linkerd", impl: ENVOY, tls: false, loadGenerator: false, url: "http://localhost:30080/" },
 ];
 
 interface Answer {
@@ -305,6 +307,36 @@ for (const c of CASES) {
     }
   });
 }
+
+describe("the Gateway API edge with edgeTls off opens no HTTPS (NodePort)", function () {
+  this.timeout(180_000);
+
+  it("istio: one listener on 80, and the Service istiod provisions opens node port 30080 alone", async () => {
+    const r = await run("istioGatewayApiHttp");
+    const [gw] = objects(r, "Gateway");
+    expect(gw.spec.listeners.map((l: any) => [l.port, l.protocol])).to.deep.equal([[80, "HTTP"]]);
+    expect(gw.metadata.annotations).to.deep.equal({ [ISTIO_GATEWAY_API.serviceTypeAnnotation]: "NodePort" });
+    const cm = objects(r, "ConfigMap").find((x) => x.metadata.name === gw.spec.infrastructure.parametersRef.name && x.metadata.namespace === EDGE_NS)!;
+    expect(JSON.parse(cm.data.service)).to.deep.equal({ spec: { ports: [{ name: gw.spec.listeners[0].name, port: 80, nodePort: 30080 }] } });
+  });
+
+  it("linkerd: Envoy's Service opens node port 30080 alone, and only the plain listener's port skips the proxy", async () => {
+    const r = await run("linkerdGatewayApiHttp");
+    const [gw] = objects(r, "Gateway");
+    expect(gw.spec.listeners.map((l: any) => [l.port, l.protocol])).to.deep.equal([[80, "HTTP"]]);
+    const k = objects(r, "EnvoyProxy")[0].spec.provider.kubernetes;
+    expect(k.envoyService).to.deep.equal({
+      name: ENVOY_GATEWAY.workload,
+      type: "NodePort",
+      externalTrafficPolicy: "Local",
+      patch: { type: "StrategicMerge", value: { spec: { ports: [{ port: 80, nodePort: 30080 }] } } },
+    });
+    expect(k.envoyDeployment.pod.annotations).to.deep.equal({
+      "linkerd.io/inject": "enabled",
+      "config.linkerd.io/skip-inbound-ports": `${ENVOY_GATEWAY.podHttpPort}`,
+    });
+  });
+});
 
 describe("the Gateway API edge: Istio's provisioning (istio stack)", function () {
   this.timeout(180_000);

@@ -120,6 +120,10 @@ export const VARIANTS = {
     stack: "istio",
     overrides: { "meshmart:edge": "gateway-api", "meshmart:edgeTls": "off", "meshmart:ingressServiceType": "ClusterIP", "meshmart:loadGenerator": "true" },
   },
+  /** Istio's Gateway in plain HTTP (edgeTls off) on the fixed node ports: one listener, one node port. */
+  istioGatewayApiHttp: { stack: "istio", overrides: { "meshmart:edge": "gateway-api", "meshmart:edgeTls": "off" } },
+  /** Envoy Gateway in Linkerd's mesh in plain HTTP (edgeTls off) on the fixed node ports: one listener, one node port, one skipped port. */
+  linkerdGatewayApiHttp: { stack: "linkerd", overrides: { "meshmart:edge": "gateway-api", "meshmart:edgeTls": "off" } },
   /** Envoy Gateway without a mesh: cert-manager's certificate for a host, behind a cloud LoadBalancer. */
   devGatewayApi: {
     stack: "dev",
