@@ -51,6 +51,11 @@ describe("Linkerd routes (infra/mesh/linkerd/http-route-spec.ts)", () => {
       ]);
     }
     expect(allServiceRoutes(T, backends)).to.have.length(SERVICE_NAMES.length * 2);
+    // Every other service's routes forward to that service alone, on the port the route is attached to.
+    for (const r of allServiceRoutes(T, backends).filter((x) => !x.name.startsWith("payment"))) {
+      const [parent] = (r.spec as any).parentRefs;
+      expect((r.spec as any).rules[0].backendRefs, r.name).to.deep.equal([{ name: parent.name, port: parent.port }]);
+    }
     expect(() => canaryBackends(canarySplit(5), { v1: "payment-v1" })).to.throw("no Service for version v2");
   });
 });
