@@ -158,6 +158,19 @@ for (const c of CASES) {
       r = await run(c.variant);
     });
 
+    it("labels the edge's namespace (and the Gateway's parameters) as the shop's, baseline enforced and restricted warned and audited", () => {
+      const ns = objects(r, "Namespace").find((n) => n.metadata.name === EDGE_NS);
+      expect(ns.metadata.labels).to.deep.equal({
+        "app.kubernetes.io/part-of": "meshmart",
+        "pod-security.kubernetes.io/enforce": "baseline",
+        "pod-security.kubernetes.io/warn": "restricted",
+        "pod-security.kubernetes.io/audit": "restricted",
+      });
+      for (const cm of objects(r, "ConfigMap").filter((x) => x.metadata.namespace === EDGE_NS && x.metadata.name === "meshmart-gateway")) {
+        expect(cm.metadata.labels).to.deep.equal({ "app.kubernetes.io/part-of": "meshmart" });
+      }
+    });
+
     it("replaces ingress-nginx: one Gateway of the implementation's class in the edge's namespace, admitting the shop's routes only", () => {
       expect(r.errors).to.deep.equal([]);
       expect(objects(r, "Ingress")).to.deep.equal([]);

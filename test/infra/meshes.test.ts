@@ -9,7 +9,7 @@
 import { expect } from "chai";
 import { CALL_OPERATIONS, ENV, SERVICE_NAMES, SERVICES } from "../../services/topology";
 import { authzEdges, INGRESS_OPERATIONS } from "../../infra/authz/graph";
-import { CHART_PINS, GATEWAY_API_STANDARD_INSTALL, ISTIO_PROMETHEUS_PROXY_METADATA } from "./fixtures/upstream";
+import { CHART_PINS, GATEWAY_API_STANDARD_INSTALL, ISTIO_PROMETHEUS_PROXY_METADATA, LINKERD_VIZ_PROXY_RELABELINGS } from "./fixtures/upstream";
 import { meshTimeouts } from "../../infra/mesh/route-numbers";
 import { directDependencies, isSecret, objects, ofType, plainText, reveal, run, transitiveDependencies, type Registration, type StackRun } from "./support/stacks";
 import { TRACKS } from "./support/shop-shape";
@@ -317,9 +317,8 @@ describe("the mesh stacks under mocks", function () {
       expect(monitor.spec.selector).to.deep.equal({ matchExpressions: [{ key: "linkerd.io/control-plane-ns", operator: "In", values: ["linkerd"] }] });
       const [endpoint] = monitor.spec.podMetricsEndpoints;
       expect(endpoint).to.include({ port: "linkerd-admin", path: "/metrics" });
-      // linkerd-viz's linkerd-proxy job: linkerd.io/proxy-deployment becomes `deployment`.
-      expect(endpoint.relabelings).to.deep.include({ action: "labelmap", regex: "__meta_kubernetes_pod_label_linkerd_io_proxy_(.+)" });
-      expect(endpoint.relabelings).to.deep.include({ sourceLabels: ["__meta_kubernetes_pod_label_linkerd_io_proxy_job"], action: "replace", targetLabel: "k8s_job" });
+      // linkerd-viz's linkerd-proxy job, rule for rule (linkerd.io/proxy-deployment becomes `deployment`).
+      expect(endpoint.relabelings).to.deep.equal(LINKERD_VIZ_PROXY_RELABELINGS);
       const kept = new RegExp(`^(?:${endpoint.metricRelabelings[0].regex})$`);
       for (const name of ["response_total", "response_latency_ms_bucket", "request_total"]) expect(kept.test(name), name).to.equal(true);
       expect(kept.test("tcp_open_total")).to.equal(false);

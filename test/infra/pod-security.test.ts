@@ -90,6 +90,8 @@ describe("cluster hardening", function () {
     const r = await run("istio");
     const cni = release(r, "cni")!;
     expect(cni.inputs).to.deep.include({ name: "istio-cni", namespace: "kube-system", version: "1.30.3" });
+    // The chart's defaults (a values map Helm can merge, not a list).
+    expect(reveal(cni.inputs.values)).to.deep.equal({});
     const istiod = release(r, "istiod")!;
     expect(reveal(istiod.inputs.values).cni).to.deep.equal({ enabled: true });
     expect(transitiveDependencies(r, istiod).has(cni.urn)).to.equal(true);
