@@ -14,6 +14,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Instrumenter } from "@stryker-mutator/instrumenter";
+import { seededRandom } from "../services/kit/faults.ts";
 import { parseSample, placeKeyOfReported, sampleIgnorer } from "../test/infra/support/mutant-sample.mjs";
 
 const DETECTED = new Set(["Killed", "Timeout"]);
@@ -35,18 +36,6 @@ export function folderOf(file) {
   return parts.length > 2 ? `${parts[0]}/${parts[1]}/` : `${parts[0]}/`;
 }
 
-/** A small seeded generator (mulberry32), so the intervals are the same on every run. */
-function generator(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
 /** Estimated score of a group: census counts plus the drawn clusters' counts over the rate; and a 95% interval by resampling the clusters. */
 export function estimate(group, rate, rounds = 2000) {
   const totals = (clusters) => {
@@ -60,7 +49,8 @@ export function estimate(group, rate, rounds = 2000) {
   };
   const clusters = [...group.clusters.values()];
   const point = totals(clusters);
-  const random = generator(20261129);
+  // The kit's seeded generator, so the intervals are the same on every run.
+  const random = seededRandom(20261129);
   const scores = [];
   for (let round = 0; round < rounds && clusters.length > 0; round++) {
     scores.push(totals(clusters.map(() => clusters[Math.floor(random() * clusters.length)])).score);
