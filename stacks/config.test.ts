@@ -167,6 +167,8 @@ describe("stack config (stacks/config.ts)", () => {
       kind: "metallb",
       addresses: ["172.18.255.200/29", "fc00:f853:ccd:e793::/124", "10.0.0.5-10.0.0.5"],
     });
+    // MetalLB trims each side of a range (internal/config/config.go ParseCIDR at v0.16.1: strings.TrimSpace on both), so spaces around the dash are a valid range.
+    expect(lb("172.18.255.200 - 172.18.255.250")).to.deep.equal({ kind: "metallb", addresses: ["172.18.255.200 - 172.18.255.250"] });
     for (const mode of ["off", "self-signed", "cert-manager"]) expect(parseConfig(from({ edgeTls: mode }), "dev").ingress.tls).to.equal(mode);
     expect(parseConfig(from({ ingressHttpsNodePort: "31443" }), "dev").ingress.httpsNodePort).to.equal(31443);
   });
