@@ -72,6 +72,10 @@ async function main() {
   const groups = new Map();
   const survivors = [];
   const inconsistent = [];
+  /** The sample as the report holds it: its mutants by status, how many in the census, and the drawn clusters that hold one. */
+  const inSampleByStatus = new Map();
+  const clustersHolding = new Set();
+  let censusMutants = 0;
   const group = (name) => {
     if (!groups.has(name)) groups.set(name, { census: { killed: 0, survived: 0 }, clusters: new Map(), tested: 0, compileErrors: 0, ignored: 0 });
     return groups.get(name);
@@ -81,6 +85,11 @@ async function main() {
     for (const mutant of mutants) {
       const place = placeKeyOfReported(mutant.location);
       const stratum = strata.get(place);
+      if (stratum === "census" || drawnClusters.has(stratum)) {
+        inSampleByStatus.set(mutant.status, (inSampleByStatus.get(mutant.status) ?? 0) + 1);
+        if (stratum === "census") censusMutants++;
+        else clustersHolding.add(`${file}:${stratum}`); // a cluster's key is its place: unique in its file only
+      }
       for (const name of [folderOf(file), "all"]) {
         const g = group(name);
         const inSample = stratum === "census" || drawnClusters.has(stratum);
@@ -104,7 +113,7 @@ async function main() {
         const counts =
           stratum === "census"
             ? g.census
-            : g.clusters.get(stratum) ?? g.clusters.set(stratum, { killed: 0, survived: 0 }).get(stratum);
+            : g.clusters.get(`${file}:${stratum}`) ?? g.clusters.set(`${file}:${stratum}`, { killed: 0, survived: 0 }).get(`${file}:${stratum}`);
         if (DETECTED.has(mutant.status)) counts.killed++;
         else counts.survived++;
       }
@@ -113,7 +122,10 @@ async function main() {
       }
     }
   }
-  console.log(`Sample ${sample.rate}:${sample.seed}, report ${reportPath}\n`);
+  const sampled = [...inSampleByStatus.values()].reduce((total, n) => total + n, 0);
+  const statuses = [...inSampleByStatus].sort(([a], [b]) => a.localeCompare(b)).map(([status, n]) => `${status} ${n}`).join(", ");
+  console.log(`Sample ${sample.rate}:${sample.seed}, report ${reportPath}`);
+  console.log(`${sampled} mutants in the sample (${censusMutants} in the census, the rest in ${clustersHolding.size} drawn clusters): ${statuses}\n`);
   console.log("| folder | tested | compile errors | killed / survived (census) | drawn clusters: killed / survived | estimated score | 95% interval |");
   console.log("| --- | --- | --- | --- | --- | --- | --- |");
   for (const [name, g] of [...groups].sort(([a], [b]) => (a === "all" ? 1 : b === "all" ? -1 : a.localeCompare(b)))) {

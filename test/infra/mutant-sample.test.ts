@@ -1,8 +1,11 @@
 // The sample a mutation run can test instead of every mutant
 // (test/infra/support/mutant-sample.mjs): run through Stryker's own
 // instrumenter, as `stryker run` does, over files of this repository.
-import { readFileSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { expect } from "chai";
 import type * as SampleModule from "./support/mutant-sample.mjs";
 import type * as ScoreModule from "../../scripts/mutation-sample-score.mjs";
@@ -167,6 +170,29 @@ describe("mutation sample score (scripts/mutation-sample-score.mjs)", () => {
     // The worst resample draws cluster a twice: killed 10 + 6 × 4, survived 2 × 4.
     expect(e.low).to.be.closeTo(34 / 42, 1e-12);
     expect(e.high).to.equal(1);
+  });
+
+  it("counts a cluster of one file apart from a cluster at the same place in another", async () => {
+    // Two files alike: their one statement is a cluster at the same place (1:0-1:24) in each.
+    const tree = mkdtempSync(join(tmpdir(), "meshmart-sample-score-"));
+    try {
+      mkdirSync(join(tree, "infra/x"), { recursive: true });
+      for (const f of ["a.ts", "b.ts"]) writeFileSync(join(tree, "infra/x", f), "export const a = [1, 2];\n");
+      const at = { start: { line: 1, column: 18 }, end: { line: 1, column: 24 } }; // the array, 1-based as Stryker reports it
+      const report = {
+        files: {
+          "infra/x/a.ts": { mutants: [{ id: "1", mutatorName: "ArrayDeclaration", replacement: "[]", location: at, status: "Killed" }] },
+          "infra/x/b.ts": { mutants: [{ id: "2", mutatorName: "ArrayDeclaration", replacement: "[]", location: at, status: "Survived" }] },
+        },
+      };
+      writeFileSync(join(tree, "report.json"), JSON.stringify(report));
+      const { stdout } = await promisify(execFile)(process.execPath, [join(root, "scripts/mutation-sample-score.mjs"), join(tree, "report.json"), "1:any", tree]);
+      expect(stdout).to.include("2 mutants in the sample (0 in the census, the rest in 2 drawn clusters): Killed 1, Survived 1");
+      // Two clusters, one killed and one survived: resampling them gives 0% to 100%.
+      expect(stdout).to.include("| **all** | 2 | 0 | 0 / 0 | 2: 1 / 1 | 50.0% | 0.0%–100.0% |");
+    } finally {
+      rmSync(tree, { recursive: true, force: true });
+    }
   });
 
   it("scores stacks/config.ts on its own and the rest by folder", () => {
