@@ -9,6 +9,8 @@ describe("namespace quota (infra/quota.ts)", () => {
     expect(parseQuantity("1Gi")).to.equal(2 ** 30);
     expect(parseQuantity("1G")).to.equal(1e9);
     expect(() => parseQuantity("lots")).to.throw("not a Kubernetes quantity");
+    // A quantity is the whole string: nothing before the number, nothing after the suffix.
+    for (const q of ["64Mix", "x64Mi", "1.5 G", "-1"]) expect(() => parseQuantity(q), q).to.throw(`not a Kubernetes quantity: ${JSON.stringify(q)}`);
   });
   it("formats CPU in millicores and memory in Mi, rounding up", () => {
     expect(formatCpu(1.2)).to.equal("1200m");

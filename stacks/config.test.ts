@@ -71,6 +71,8 @@ describe("stack config (stacks/config.ts)", () => {
     expect([c.workloads.replicas, c.workloads.maxReplicas, c.images.push, c.faults.catalogErrorRate, c.canary.weight, c.ingress.serviceType]).to.deep.equal([
       3, 6, false, 0.05, 10, "LoadBalancer",
     ]);
+    // Spaces around a number are not part of it (a quoted YAML value may carry them).
+    expect(parseConfig(from({ replicas: " 3 " }), "dev").workloads.replicas).to.equal(3);
   });
 
   const bad: [string, Partial<Record<Key, string>>, string][] = [
@@ -79,6 +81,9 @@ describe("stack config (stacks/config.ts)", () => {
     ["fractional weight", { canaryWeight: "5.5" }, 'meshmart:canaryWeight must be an integer between 0 and 100; got "5.5"'],
     ["replicas", { replicas: "1" }, 'meshmart:replicas must be an integer between 2 and 50; got "1"'],
     ["replicas text", { replicas: "two" }, 'meshmart:replicas must be an integer between 2 and 50; got "two"'],
+    // Number() would read these as 10 and 16: an integer key takes decimal digits alone.
+    ["replicas in exponent form", { replicas: "1e1" }, 'meshmart:replicas must be an integer between 2 and 50; got "1e1"'],
+    ["replicas in hexadecimal", { replicas: "0x10" }, 'meshmart:replicas must be an integer between 2 and 50; got "0x10"'],
     ["max below min", { replicas: "4", maxReplicas: "3" }, 'meshmart:maxReplicas must be at least meshmart:replicas (4); got "3"'],
     ["fault rate", { paymentDeclineRate: "1.5" }, 'meshmart:paymentDeclineRate must be a number between 0 and 1; got "1.5"'],
     ["fault rate text", { catalogErrorRate: "often" }, 'meshmart:catalogErrorRate must be a number between 0 and 1; got "often"'],

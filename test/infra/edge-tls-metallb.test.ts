@@ -137,6 +137,8 @@ describe("HTTPS at the edge and MetalLB, in every stack", function () {
       expect(inputs.allowedUses).to.include("server_auth");
       for (const use of inputs.allowedUses) expect(TLS_ALLOWED_USES as readonly string[], use).to.include(use);
       expect(inputs.isCaCertificate ?? false).to.equal(false);
+      // A year, renewed by the next `pulumi up` in its last 30 days (whole hours: the provider's fields are integers).
+      expect([inputs.validityPeriodHours, inputs.earlyRenewalHours]).to.deep.equal([8760, 720]);
     });
 
     it("self-signed: the key is a Pulumi secret everywhere, and the Secret is kubernetes.io/tls in the shop's namespace", async () => {
@@ -163,6 +165,8 @@ describe("HTTPS at the edge and MetalLB, in every stack", function () {
       expect(reveal(certificate.inputs).metadata.namespace).to.equal(NS);
       expect([spec.secretName, spec.dnsNames, spec.issuerRef]).to.deep.equal(["meshmart-edge-tls", [HOST], { group: "cert-manager.io", kind: "ClusterIssuer", name: issuer.metadata.name }]);
       expect(spec.usages).to.include("server auth");
+      // A year, renewed 30 days before it ends (Go durations, as cert-manager's CRD takes them).
+      expect([spec.duration, spec.renewBefore]).to.deep.equal(["8760h", "720h"]);
       const rel = release(r, CHART_PINS.certManager.chart)!;
       expect([rel.inputs.version, rel.inputs.repositoryOpts.repo]).to.deep.equal([CHART_PINS.certManager.version, CHART_PINS.certManager.repo]);
       // CRDs by the chart, not kept on uninstall; the Secret owned by its Certificate: destroy leaves neither behind.

@@ -60,6 +60,9 @@ describe("Kiali in the istio stack (meshmart:kiali)", function () {
     expect(allowed(policies, kiali, jaeger, JAEGER_CHART_OBJECTS.ports.query)).to.equal(true);
     for (const port of [JAEGER_CHART_OBJECTS.ports.otlpGrpc, JAEGER_CHART_OBJECTS.ports.otlpHttp]) expect(allowed(policies, kiali, jaeger, port), String(port)).to.equal(false);
     expect(allowed(policies, other, jaeger, JAEGER_CHART_OBJECTS.ports.query)).to.equal(false);
+    // Only Jaeger's pods: another pod in the tracing namespace is not opened to Kiali.
+    const neighbour: Pod = { name: "neighbour", namespace: "tracing", labels: { app: "neighbour" } };
+    expect(allowed(policies, kiali, neighbour, JAEGER_CHART_OBJECTS.ports.query)).to.equal(false);
   });
 
   it("is absent, with its tracing policy, unless turned on", async () => {
