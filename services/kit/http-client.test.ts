@@ -150,6 +150,15 @@ describe("kit: outbound HTTP client", () => {
     expect(server.requests).to.have.length(2);
   });
 
+  it("forwards a HEAD as idempotent as a GET (one retry after a reset), a DELETE never again", async () => {
+    const server = await track(resets());
+    const head = await failure(client(server.url).forward({ method: "HEAD", path: "/things/1", headers: {} }));
+    expect(head.status).to.equal(503);
+    expect(server.requests).to.have.length(2);
+    await failure(client(server.url).forward({ method: "DELETE", path: "/things/1", headers: {} }));
+    expect(server.requests).to.have.length(3);
+  });
+
   it("maps a hanging upstream to 504 within the timeout, without retrying", async () => {
     const server = await track(hangs());
     const started = Date.now();
