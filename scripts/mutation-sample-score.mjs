@@ -85,14 +85,15 @@ async function main() {
     for (const mutant of mutants) {
       const place = placeKeyOfReported(mutant.location);
       const stratum = strata.get(place);
-      if (stratum === "census" || drawnClusters.has(stratum)) {
+      const inSample = stratum === "census" || drawnClusters.has(stratum);
+      const cluster = `${file}:${stratum}`; // a cluster's key is its place: unique in its file only
+      if (inSample) {
         inSampleByStatus.set(mutant.status, (inSampleByStatus.get(mutant.status) ?? 0) + 1);
         if (stratum === "census") censusMutants++;
-        else clustersHolding.add(`${file}:${stratum}`); // a cluster's key is its place: unique in its file only
+        else clustersHolding.add(cluster);
       }
       for (const name of [folderOf(file), "all"]) {
         const g = group(name);
-        const inSample = stratum === "census" || drawnClusters.has(stratum);
         if (stratum === undefined || inSample === (mutant.status === "Ignored")) {
           if (name === "all") inconsistent.push(`${file}:${place} (${mutant.status}): stratum ${stratum ?? "none"}`);
           continue;
@@ -113,7 +114,7 @@ async function main() {
         const counts =
           stratum === "census"
             ? g.census
-            : g.clusters.get(`${file}:${stratum}`) ?? g.clusters.set(`${file}:${stratum}`, { killed: 0, survived: 0 }).get(`${file}:${stratum}`);
+            : g.clusters.get(cluster) ?? g.clusters.set(cluster, { killed: 0, survived: 0 }).get(cluster);
         if (DETECTED.has(mutant.status)) counts.killed++;
         else counts.survived++;
       }

@@ -182,8 +182,6 @@ async function spawnRun(args: readonly string[]): Promise<{ result: string; reac
     const [stack, ...rest] = args;
     const running = exec(process.execPath, ["--import", "tsx", join(ROOT, "test/infra/support/run-stack.ts"), stack!, out, ...rest], {
       cwd: ROOT,
-      // Every run loads the same modules (Pulumi's SDKs, protobuf, grpc): V8's code cache on disk spares each run compiling them again.
-      env: { ...process.env, NODE_COMPILE_CACHE: process.env["NODE_COMPILE_CACHE"] ?? join(tmpdir(), "node-compile-cache") },
       maxBuffer: 16 * 1024 * 1024,
       timeout: 300_000,
     });
