@@ -15,6 +15,7 @@ import { KEYS } from "../../stacks/config";
 import { bundle } from "../support/test-dist";
 import { postJson } from "../support/services";
 import { waitFor } from "../support/wait";
+import { activeMutant } from "../support/active-mutant";
 
 interface Launched {
   readonly child: ChildProcess;
@@ -49,7 +50,7 @@ describe("the launcher (npm start)", function () {
 
   /** Runs dist/launcher.mjs with `env`; resolves once it printed where everything listens. */
   async function launch(env: Record<string, string> = {}): Promise<Launched> {
-    const child = spawn(process.execPath, [join(dist, "launcher.mjs")], { env: { PATH: process.env.PATH, SHOP_PORTS: "free", ...env } });
+    const child = spawn(process.execPath, [join(dist, "launcher.mjs")], { env: { PATH: process.env.PATH, SHOP_PORTS: "free", ...activeMutant(), ...env } });
     launched.push(child);
     let output = "";
     child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -152,7 +153,7 @@ describe("the launcher (npm start)", function () {
       [{ PAYMENT_CANARY_WEIGHT: "101" }, "PAYMENT_CANARY_WEIGHT must be a whole percent 0-100"],
       [{ PAYMENT_CANARY_WEIGHT: "10", PAYMENT_VERSION: "v2" }, "set PAYMENT_VERSION or PAYMENT_CANARY_WEIGHT, not both"],
     ] as const) {
-      const child = spawn(process.execPath, [join(dist, "launcher.mjs")], { env: { PATH: process.env.PATH, ...env } });
+      const child = spawn(process.execPath, [join(dist, "launcher.mjs")], { env: { PATH: process.env.PATH, ...activeMutant(), ...env } });
       let output = "";
       child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
       expect(await new Promise((resolve) => child.on("exit", resolve))).to.equal(1);

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { expect } from "chai";
 import { spawnService, type ServiceProcess } from "../../scripts/launcher/service-process";
 import type { ServiceName } from "../../services/topology";
+import { activeMutant } from "../support/active-mutant";
 import { bundle } from "../support/test-dist";
 import { closedUrl } from "../support/loopback-http";
 import { startTestRedis, type TestRedis } from "../support/test-redis";
@@ -25,7 +26,7 @@ describe("services as processes (the built bundles)", function () {
     const started = await spawnService({
       service,
       distDir: dist,
-      env: { PATH: process.env.PATH, HOST: "127.0.0.1", PORT: "0", REDIS_URL: redis.url, ...env },
+      env: { PATH: process.env.PATH, HOST: "127.0.0.1", PORT: "0", REDIS_URL: redis.url, ...activeMutant(), ...env },
       onLine: (line) => lines.push(line),
     });
     running.push(started);
@@ -35,7 +36,7 @@ describe("services as processes (the built bundles)", function () {
   /** Runs a bundle to its end; resolves with the exit code and output. */
   function runToExit(service: ServiceName, env: Record<string, string>): Promise<{ code: number | null; output: string }> {
     return new Promise((resolve) => {
-      const child = spawn(process.execPath, [join(dist, "services", `${service}.mjs`)], { env: { PATH: process.env.PATH, ...env } });
+      const child = spawn(process.execPath, [join(dist, "services", `${service}.mjs`)], { env: { PATH: process.env.PATH, ...activeMutant(), ...env } });
       let output = "";
       child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
       child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -110,6 +111,25 @@ describe("services as processes (the built bundles)", function () {
     notifications.child.kill("SIGTERM");
     expect((await notifications.exited).code).to.equal(0);
     expect(Date.now() - started).to.be.below(3_000);
+  });
+
+  it("notifications, stopped in the middle of a batch, finishes and acknowledges the batch in hand before Redis closes", async () => {
+    await redis.flush();
+    const client = await redis.client();
+    // a backlog of thousands, so that SIGTERM finds the consumer handling a batch, not waiting for one
+    await Promise.all(Array.from({ length: 5_000 }, (_, i) => client.xAdd("events", "*", { type: "order.created", order_id: String(i + 1), user_id: `backlog-${i % 10}`, total_cents: "100" })));
+    const notifications = await start("notifications", { REDIS_TIMEOUT_MS: "5000" });
+    const entriesRead = async () => Number((await client.xInfoGroups("events"))[0]?.["entries-read"] ?? 0);
+    await waitFor("the consumer under way", async () => (await entriesRead()) >= 100, { timeoutMs: 10_000, intervalMs: 5 });
+    // Redis holds every write for a moment: the entry in hand waits on its write while the process is told to stop
+    await client.sendCommand(["CLIENT", "PAUSE", "500", "WRITE"]);
+    notifications.child.kill("SIGTERM");
+    expect((await notifications.exited).code).to.equal(0);
+    const read = await entriesRead();
+    expect(read, "the backlog was not all read before the stop").to.be.below(5_000);
+    const { pending } = await client.xPending("events", "notifications");
+    expect(pending, `entries read (${read}) but never acknowledged`).to.equal(0);
+    expect(notifications.lines.filter((line) => line.includes('"level":"warn"') || line.includes('"level":"error"')), "a clean stop").to.deep.equal([]);
   });
 
   it("starts while Redis is down (not ready, 503s) and recovers by itself when Redis comes", async () => {

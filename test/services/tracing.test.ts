@@ -34,6 +34,7 @@ import { OTLP_SPAN_KIND, OTLP_STATUS, startOtlpReceiver, type OtlpReceiver, type
 import { startTestRedis, type TestRedis } from "../support/test-redis";
 import { postJson } from "../support/services";
 import { waitFor } from "../support/wait";
+import { activeMutant } from "../support/active-mutant";
 
 /** Every service a checkout touches, by the name its spans carry (OTEL_SERVICE_NAME defaults to it). */
 const CHECKOUT_SERVICES: readonly ServiceName[] = ["gateway", "cart", "catalog", "payment", "orders", "notifications"];
@@ -74,6 +75,11 @@ async function checkout(gateway: string, user: string, requestId: string): Promi
   expect(added.status, await added.clone().text()).to.equal(200);
   const done = await fetch(`${gateway}/api/cart/${user}/checkout`, { method: "POST", headers: { "x-request-id": requestId } });
   expect(done.status, await done.clone().text()).to.equal(201);
+}
+
+/** A span's messaging.* attributes, whole. */
+function messagingAttributes(span: ReceivedSpan | undefined): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(span?.attributes ?? {}).filter(([key]) => key.startsWith("messaging.")));
 }
 
 function randomHex(bytes: number): string {
@@ -121,6 +127,13 @@ describe("tracing: one checkout is one trace, gateway to notifications", functio
       expect(roots.map((s) => `${s.service} ${s.name}`)).to.deep.equal(["gateway POST /api/cart/:userId/checkout"]);
       expect(roots[0]!.kind).to.equal(OTLP_SPAN_KIND.server);
       expect(roots[0]!.spanId, "the access line's span is the root").to.equal(logged.span_id);
+      const { "http.request.method": method, "url.path": path, "url.scheme": scheme, "http.route": route } = roots[0]!.attributes;
+      expect({ method, path, scheme, route }, "the request as the gateway received it, over plain HTTP").to.deep.equal({
+        method: "POST",
+        path: "/api/cart/tracer/checkout",
+        scheme: "http",
+        route: "/api/cart/:userId/checkout",
+      });
       expect(spans.filter((s) => s.statusCode === OTLP_STATUS.error).map((s) => `${s.service} ${s.name}`), "a healthy checkout has no failed span").to.deep.equal([]);
       const orphans = spans.filter((s) => s.parentSpanId !== undefined && !byId.has(s.parentSpanId));
       expect(orphans.map((s) => `${s.service} ${s.name} → ${s.parentSpanId}`), "spans whose parent is not in the trace").to.deep.equal([]);
@@ -140,6 +153,7 @@ describe("tracing: one checkout is one trace, gateway to notifications", functio
         expect(client?.kind).to.equal(OTLP_SPAN_KIND.client);
         expect(client?.attributes["http.request.method"]).to.equal(name.split(" ")[0]);
         expect(server!.attributes["http.route"]).to.equal(name.split(" ")[1]);
+        expect(server!.attributes["url.scheme"], "every service serves plain HTTP").to.equal("http");
         expect(server!.attributes["http.response.status_code"]).to.be.within(200, 299);
         expect(client?.attributes["http.response.status_code"], "the caller saw what the callee answered").to.equal(server!.attributes["http.response.status_code"]);
         expect(server!.statusCode).to.equal(OTLP_STATUS.unset);
@@ -147,13 +161,28 @@ describe("tracing: one checkout is one trace, gateway to notifications", functio
       expect(spans.find((s) => s.service === "payment")?.version, "payment's spans say which version served").to.equal("v1");
 
       // the asynchronous hop: orders' producer span, notifications' consumer span its child
+      // (messaging attributes and span names as OpenTelemetry's messaging conventions spell them: "{operation} {destination}")
       const producer = spans.find((s) => s.service === "orders" && s.kind === OTLP_SPAN_KIND.producer);
       expect(producer?.name).to.equal("send events");
-      expect(producer?.attributes["messaging.destination.name"]).to.equal("events");
+      expect(messagingAttributes(producer)).to.deep.equal({
+        "messaging.system": "redis",
+        "messaging.destination.name": "events",
+        "messaging.operation.type": "send",
+        "messaging.operation.name": "send",
+      });
       const consumer = spans.find((s) => s.service === "notifications" && s.kind === OTLP_SPAN_KIND.consumer);
       expect(consumer?.name).to.equal("process events");
       expect(consumer?.parentSpanId, "the consumer's parent is the producer").to.equal(producer?.spanId);
-      expect(consumer?.attributes["messaging.consumer.group.name"]).to.equal("notifications");
+      const entryId = consumer?.attributes["messaging.message.id"];
+      expect(entryId, "the stream entry's id").to.be.a("string").and.match(/^\d+-\d+$/);
+      expect(messagingAttributes(consumer)).to.deep.equal({
+        "messaging.system": "redis",
+        "messaging.destination.name": "events",
+        "messaging.operation.type": "process",
+        "messaging.operation.name": "process",
+        "messaging.consumer.group.name": "notifications",
+        "messaging.message.id": entryId,
+      });
 
       // Redis: a span per command, in the services that keep state, under their request or event
       const redis = spans.filter((s) => s.attributes["db.system.name"] === "redis");
@@ -306,7 +335,7 @@ describe("tracing: one checkout is one trace, gateway to notifications", functio
     this.timeout(90_000);
     const receiver = await startOtlpReceiver();
     const child = spawn(process.execPath, [join(await bundle(), "launcher.mjs")], {
-      env: { PATH: process.env.PATH, SHOP_PORTS: "free", OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_TRACES_SAMPLER: "parentbased_traceidratio", OTEL_TRACES_SAMPLER_ARG: "1" },
+      env: { PATH: process.env.PATH, SHOP_PORTS: "free", ...activeMutant(), OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_TRACES_SAMPLER: "parentbased_traceidratio", OTEL_TRACES_SAMPLER_ARG: "1" },
     });
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -334,7 +363,7 @@ describe("tracing: one checkout is one trace, gateway to notifications", functio
     const dist = await bundle();
     const run = (env: Record<string, string>) =>
       new Promise<{ code: number | null; output: string }>((resolve) => {
-        const child = spawn(process.execPath, [join(dist, "services", "catalog.mjs")], { env: { PATH: process.env.PATH, PORT: "0", HOST: "127.0.0.1", ...env } });
+        const child = spawn(process.execPath, [join(dist, "services", "catalog.mjs")], { env: { PATH: process.env.PATH, PORT: "0", HOST: "127.0.0.1", ...activeMutant(), ...env } });
         let output = "";
         child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
         child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));

@@ -21,6 +21,7 @@ import { startTestRedis, type TestRedis } from "../../support/test-redis";
 import { waitFor } from "../../support/wait";
 import { parseAnswer, rawRequest, type RawAnswer } from "../support/raw-http";
 import { alive, startScenarioShop, type ScenarioShop } from "../support/scenario-shop";
+import { activeMutant } from "../../support/active-mutant";
 
 /** How long a client may take to send a whole request, in this section's shop (ms). */
 const RECEIVE_TIMEOUT_MS = 1_000;
@@ -228,7 +229,7 @@ export function describeBusinessLogic(): void {
       const url = redis.url.replace("redis://", `redis://default:${password}@`);
       const output: string[] = [];
       const child = spawn(process.execPath, [join(dist, "services", "orders.mjs")], {
-        env: { PATH: process.env.PATH ?? "", PORT: "0", HOST: "127.0.0.1", REDIS_URL: url, USERS_URL: "http://127.0.0.1:9", REDIS_TIMEOUT_MS: "200" },
+        env: { PATH: process.env.PATH ?? "", PORT: "0", HOST: "127.0.0.1", REDIS_URL: url, USERS_URL: "http://127.0.0.1:9", REDIS_TIMEOUT_MS: "200", ...activeMutant() },
         stdio: ["ignore", "pipe", "pipe"],
       });
       const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));

@@ -1,0 +1,128 @@
+/**
+ * The kit's spans as a collector receives them: the real OpenTelemetry SDK
+ * (startTracing) exporting OTLP/HTTP to a receiver on 127.0.0.1, each span's
+ * attributes compared whole, so that one attribute lost or renamed shows.
+ * test/services/tracing.test.ts follows a checkout through every service;
+ * this holds the shapes the kit gives the spans:
+ *
+ * - a SERVER span's url.scheme is the scheme the request came in over (http
+ *   on a plain socket, also for a path that ends in "https:"; https on TLS);
+ * - a PRODUCER span "send <destination>" and a CONSUMER span "process
+ *   <destination>", its child through the traceparent the producer hands the
+ *   entry, with OpenTelemetry's messaging attributes (semantic conventions,
+ *   messaging spans: operation types "send" and "process").
+ */
+import { createServer as createHttpsServer, request as httpsRequest } from "node:https";
+import type { AddressInfo } from "node:net";
+import { context, diag, propagation, trace } from "@opentelemetry/api";
+import { getRequestListener } from "@hono/node-server";
+import { expect } from "chai";
+import { Hono } from "hono";
+import { testKit } from "../../test/support/kit";
+import { serveApp } from "../../test/support/loopback-http";
+import { OTLP_SPAN_KIND, startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from "../../test/support/otlp-receiver";
+import { testCertificate } from "../../test/support/test-certificate";
+import type { ServiceEnv } from "./context";
+import type { RunningServer } from "./server";
+import { createServiceApp } from "./service-app";
+import { startTracing } from "./tracing";
+import { installTracing, type Tracing } from "./tracing-hooks";
+
+const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-01$/;
+
+/** GET over TLS, trusting `ca`. */
+function getOverTls(url: string, ca: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(url, { ca }, (res) => {
+      res.resume();
+      res.on("end", () => resolve(res.statusCode!));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+describe("kit: tracing's spans, exported over OTLP/HTTP to a receiver on 127.0.0.1", function () {
+  this.timeout(30_000);
+  let receiver: OtlpReceiver;
+  let tracing: Tracing | undefined;
+  let plain: RunningServer | undefined;
+  const certificate = testCertificate(["localhost"]);
+  const tls = createHttpsServer({ key: certificate.key, cert: certificate.cert });
+  let handed: string | undefined;
+
+  before(async () => {
+    receiver = await startOtlpReceiver();
+    const { kit } = testKit("demo");
+    tracing = startTracing({ config: { tracesUrl: `${receiver.url}/v1/traces`, sampler: "always_on", ratio: 1, serviceName: "demo" }, version: "v7", edge: false, logger: kit.logger });
+    const app = createServiceApp(kit, { routes: (a) => a.route("/things", new Hono<ServiceEnv>().get("/:id", (c) => c.json({ id: c.req.param("id") }))) });
+    plain = await serveApp(app);
+    tls.on("request", getRequestListener(app.fetch));
+    await new Promise<void>((resolve) => tls.listen(0, "127.0.0.1", resolve));
+    const tlsPort = (tls.address() as AddressInfo).port;
+
+    expect((await fetch(`${plain.url}/things/1`)).status).to.equal(200);
+    expect((await fetch(`${plain.url}/things/https:`)).status).to.equal(200);
+    expect(await getOverTls(`https://localhost:${tlsPort}/things/2`, certificate.cert)).to.equal(200);
+
+    await tracing.produce("orders-stream", async (traceparent) => {
+      handed = traceparent;
+    });
+    await tracing.consume({ destination: "orders-stream", group: "mailers", id: "1732900000000-0", traceparent: handed }, async () => undefined);
+    // shutting down exports everything still queued
+    expect(await tracing.shutdown(10_000), "flushed in time").to.equal(true);
+  });
+
+  after(async () => {
+    installTracing(undefined);
+    trace.disable();
+    context.disable();
+    propagation.disable();
+    diag.disable();
+    await plain?.close(1_000);
+    await new Promise<void>((resolve) => tls.close(() => resolve()));
+    certificate.remove();
+    await receiver?.close();
+  });
+
+  const only = (predicate: (span: ReceivedSpan) => boolean): ReceivedSpan => {
+    const found = receiver.spans.filter(predicate);
+    expect(found, "exactly one such span").to.have.lengthOf(1);
+    return found[0]!;
+  };
+  const serverSpan = (path: string) => only((s) => s.kind === OTLP_SPAN_KIND.server && s.attributes["url.path"] === path);
+
+  it("names the scheme a request came in over: http on a plain socket, https over TLS", () => {
+    expect(receiver.refused, "every export was OTLP JSON at /v1/traces").to.deep.equal([]);
+    const schemes = Object.fromEntries(["/things/1", "/things/https:", "/things/2"].map((path) => [path, serverSpan(path).attributes["url.scheme"]]));
+    expect(schemes).to.deep.equal({ "/things/1": "http", "/things/https:": "http", "/things/2": "https" });
+    expect(serverSpan("/things/2").name).to.equal("GET /things/:id");
+  });
+
+  it("a producer span 'send <destination>' with the messaging attributes, whose context the entry carries", () => {
+    const producer = only((s) => s.kind === OTLP_SPAN_KIND.producer);
+    expect({ service: producer.service, version: producer.version, name: producer.name, parent: producer.parentSpanId }).to.deep.equal({ service: "demo", version: "v7", name: "send orders-stream", parent: undefined });
+    expect(producer.attributes).to.deep.equal({
+      "messaging.system": "redis",
+      "messaging.destination.name": "orders-stream",
+      "messaging.operation.type": "send",
+      "messaging.operation.name": "send",
+    });
+    const [, traceId, spanId] = TRACEPARENT.exec(handed ?? "") ?? [];
+    expect({ traceId, spanId }, `the traceparent handed to the entry: ${handed}`).to.deep.equal({ traceId: producer.traceId, spanId: producer.spanId });
+  });
+
+  it("a consumer span 'process <destination>', the producer's child, with the group and the entry's id", () => {
+    const producer = only((s) => s.kind === OTLP_SPAN_KIND.producer);
+    const consumer = only((s) => s.kind === OTLP_SPAN_KIND.consumer);
+    expect({ name: consumer.name, traceId: consumer.traceId, parent: consumer.parentSpanId }).to.deep.equal({ name: "process orders-stream", traceId: producer.traceId, parent: producer.spanId });
+    expect(consumer.attributes).to.deep.equal({
+      "messaging.system": "redis",
+      "messaging.destination.name": "orders-stream",
+      "messaging.operation.type": "process",
+      "messaging.operation.name": "process",
+      "messaging.consumer.group.name": "mailers",
+      "messaging.message.id": "1732900000000-0",
+    });
+  });
+});
