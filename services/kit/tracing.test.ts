@@ -12,7 +12,7 @@
  *   entry, with OpenTelemetry's messaging attributes (semantic conventions,
  *   messaging spans: operation types "send" and "process").
  */
-import { createServer as createHttpsServer, request as httpsRequest } from "node:https";
+import { createServer as createHttpsServer, request as httpsRequest, type Server as HttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { context, diag, propagation, trace } from "@opentelemetry/api";
 import { getRequestListener } from "@hono/node-server";
@@ -21,7 +21,7 @@ import { Hono } from "hono";
 import { testKit } from "../../test/support/kit";
 import { serveApp } from "../../test/support/loopback-http";
 import { OTLP_SPAN_KIND, startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from "../../test/support/otlp-receiver";
-import { testCertificate } from "../../test/support/test-certificate";
+import { testCertificate, type TestCertificate } from "../../test/support/test-certificate";
 import type { ServiceEnv } from "./context";
 import type { RunningServer } from "./server";
 import { createServiceApp } from "./service-app";
@@ -47,18 +47,21 @@ describe("kit: tracing's spans, exported over OTLP/HTTP to a receiver on 127.0.0
   let receiver: OtlpReceiver;
   let tracing: Tracing | undefined;
   let plain: RunningServer | undefined;
-  const certificate = testCertificate(["localhost"]);
-  const tls = createHttpsServer({ key: certificate.key, cert: certificate.cert });
+  let certificate: TestCertificate | undefined;
+  let tls: HttpsServer | undefined;
+  let flushed = false;
   let handed: string | undefined;
 
   before(async () => {
+    certificate = testCertificate(["localhost"]);
+    tls = createHttpsServer({ key: certificate.key, cert: certificate.cert });
     receiver = await startOtlpReceiver();
     const { kit } = testKit("demo");
     tracing = startTracing({ config: { tracesUrl: `${receiver.url}/v1/traces`, sampler: "always_on", ratio: 1, serviceName: "demo" }, version: "v7", edge: false, logger: kit.logger });
     const app = createServiceApp(kit, { routes: (a) => a.route("/things", new Hono<ServiceEnv>().get("/:id", (c) => c.json({ id: c.req.param("id") }))) });
     plain = await serveApp(app);
     tls.on("request", getRequestListener(app.fetch));
-    await new Promise<void>((resolve) => tls.listen(0, "127.0.0.1", resolve));
+    await new Promise<void>((resolve) => tls!.listen(0, "127.0.0.1", resolve));
     const tlsPort = (tls.address() as AddressInfo).port;
 
     expect((await fetch(`${plain.url}/things/1`)).status).to.equal(200);
@@ -70,18 +73,21 @@ describe("kit: tracing's spans, exported over OTLP/HTTP to a receiver on 127.0.0
     });
     await tracing.consume({ destination: "orders-stream", group: "mailers", id: "1732900000000-0", traceparent: handed }, async () => undefined);
     // shutting down exports everything still queued
-    expect(await tracing.shutdown(10_000), "flushed in time").to.equal(true);
+    flushed = await tracing.shutdown(10_000);
+    expect(flushed, "flushed in time").to.equal(true);
   });
 
   after(async () => {
+    // a before() that failed half-way leaves the SDK running: stop it before resetting the globals
+    if (!flushed) await tracing?.shutdown(1_000);
     installTracing(undefined);
     trace.disable();
     context.disable();
     propagation.disable();
     diag.disable();
     await plain?.close(1_000);
-    await new Promise<void>((resolve) => tls.close(() => resolve()));
-    certificate.remove();
+    if (tls?.listening) await new Promise<void>((resolve) => tls!.close(() => resolve()));
+    certificate?.remove();
     await receiver?.close();
   });
 
@@ -103,7 +109,7 @@ describe("kit: tracing's spans, exported over OTLP/HTTP to a receiver on 127.0.0
     const producer = only((s) => s.kind === OTLP_SPAN_KIND.producer);
     expect({ service: producer.service, version: producer.version, name: producer.name, parent: producer.parentSpanId }).to.deep.equal({ service: "demo", version: "v7", name: "send orders-stream", parent: undefined });
     expect(producer.attributes).to.deep.equal({
-      "messaging.system": "redis",
+      "messaging.system.name": "redis",
       "messaging.destination.name": "orders-stream",
       "messaging.operation.type": "send",
       "messaging.operation.name": "send",
@@ -117,7 +123,7 @@ describe("kit: tracing's spans, exported over OTLP/HTTP to a receiver on 127.0.0
     const consumer = only((s) => s.kind === OTLP_SPAN_KIND.consumer);
     expect({ name: consumer.name, traceId: consumer.traceId, parent: consumer.parentSpanId }).to.deep.equal({ name: "process orders-stream", traceId: producer.traceId, parent: producer.spanId });
     expect(consumer.attributes).to.deep.equal({
-      "messaging.system": "redis",
+      "messaging.system.name": "redis",
       "messaging.destination.name": "orders-stream",
       "messaging.operation.type": "process",
       "messaging.operation.name": "process",

@@ -60,7 +60,7 @@ import {
   ATTR_MESSAGING_MESSAGE_ID,
   ATTR_MESSAGING_OPERATION_NAME,
   ATTR_MESSAGING_OPERATION_TYPE,
-  ATTR_MESSAGING_SYSTEM,
+  ATTR_MESSAGING_SYSTEM_NAME,
   ATTR_SERVICE_PEER_NAME,
   DB_SYSTEM_NAME_VALUE_REDIS,
   MESSAGING_OPERATION_TYPE_VALUE_PROCESS,
@@ -325,7 +325,7 @@ export function startTracing(options: TracingOptions): Tracing {
         {
           kind: SpanKind.PRODUCER,
           attributes: {
-            [ATTR_MESSAGING_SYSTEM]: "redis",
+            [ATTR_MESSAGING_SYSTEM_NAME]: "redis",
             [ATTR_MESSAGING_DESTINATION_NAME]: destination,
             [ATTR_MESSAGING_OPERATION_TYPE]: MESSAGING_OPERATION_TYPE_VALUE_SEND,
             [ATTR_MESSAGING_OPERATION_NAME]: "send",
@@ -346,7 +346,7 @@ export function startTracing(options: TracingOptions): Tracing {
         {
           kind: SpanKind.CONSUMER,
           attributes: {
-            [ATTR_MESSAGING_SYSTEM]: "redis",
+            [ATTR_MESSAGING_SYSTEM_NAME]: "redis",
             [ATTR_MESSAGING_DESTINATION_NAME]: message.destination,
             [ATTR_MESSAGING_OPERATION_TYPE]: MESSAGING_OPERATION_TYPE_VALUE_PROCESS,
             [ATTR_MESSAGING_OPERATION_NAME]: "process",

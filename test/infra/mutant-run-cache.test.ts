@@ -7,8 +7,8 @@ import { expect } from "chai";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { activeMutant } from "../support/active-mutant";
-import { ACTIVE_MUTANT_ENV, CACHE_ENV, MutantRunCache, reachedMutants } from "./support/mutant-run-cache";
+import { ACTIVE_MUTANT_ENV } from "../support/active-mutant";
+import { CACHE_ENV, MutantRunCache, reachedMutants } from "./support/mutant-run-cache";
 
 describe("mutation runs: reuse of the runs under mocks", () => {
   let dir: string;
@@ -16,13 +16,6 @@ describe("mutation runs: reuse of the runs under mocks", () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   const cache = (active?: string) => MutantRunCache.fromEnv(dir, { [CACHE_ENV]: "runs", ...(active ? { [ACTIVE_MUTANT_ENV]: active } : {}) })!;
-
-  it("names the active mutant, and only it, to a child given an environment of its own (Stryker's variable)", () => {
-    expect(ACTIVE_MUTANT_ENV).to.equal("__STRYKER_ACTIVE_MUTANT__");
-    expect(activeMutant({ __STRYKER_ACTIVE_MUTANT__: "42", PATH: "/bin", MESHMART_MUTATION: "1" })).to.deep.equal({ __STRYKER_ACTIVE_MUTANT__: "42" });
-    expect(activeMutant({ PATH: "/bin" })).to.deep.equal({});
-    expect(activeMutant({ __STRYKER_ACTIVE_MUTANT__: "" }), "empty: none active").to.deep.equal({});
-  });
 
   it("is off without MESHMART_MUTANT_RUN_CACHE, even with a mutant active", () => {
     expect(MutantRunCache.fromEnv(dir, {})).to.equal(undefined);

@@ -118,11 +118,19 @@ describe("services as processes (the built bundles)", function () {
     const client = await redis.client();
     // a backlog of thousands, so that SIGTERM finds the consumer handling a batch, not waiting for one
     await Promise.all(Array.from({ length: 5_000 }, (_, i) => client.xAdd("events", "*", { type: "order.created", order_id: String(i + 1), user_id: `backlog-${i % 10}`, total_cents: "100" })));
+    // a command timeout well above the pause below (the default is 2 s), so that no write held by it fails
     const notifications = await start("notifications", { REDIS_TIMEOUT_MS: "5000" });
     const entriesRead = async () => Number((await client.xInfoGroups("events"))[0]?.["entries-read"] ?? 0);
     await waitFor("the consumer under way", async () => (await entriesRead()) >= 100, { timeoutMs: 10_000, intervalMs: 5 });
-    // Redis holds every write for a moment: the entry in hand waits on its write while the process is told to stop
-    await client.sendCommand(["CLIENT", "PAUSE", "500", "WRITE"]);
+    // Redis holds every write for a moment (XREADGROUP, XACK and the store's script included; XPENDING is a read):
+    // the entry in hand waits on its write while the process is told to stop. A pause that caught the consumer
+    // between batches, waiting on its read with nothing pending, is lifted and tried again.
+    await waitFor("a pause with a batch in hand", async () => {
+      await client.sendCommand(["CLIENT", "PAUSE", "500", "WRITE"]);
+      if ((await client.xPending("events", "notifications")).pending > 0) return true;
+      await client.sendCommand(["CLIENT", "UNPAUSE"]);
+      return false;
+    }, { timeoutMs: 10_000, intervalMs: 5 });
     notifications.child.kill("SIGTERM");
     expect((await notifications.exited).code).to.equal(0);
     const read = await entriesRead();
@@ -130,6 +138,25 @@ describe("services as processes (the built bundles)", function () {
     const { pending } = await client.xPending("events", "notifications");
     expect(pending, `entries read (${read}) but never acknowledged`).to.equal(0);
     expect(notifications.lines.filter((line) => line.includes('"level":"warn"') || line.includes('"level":"error"')), "a clean stop").to.deep.equal([]);
+  });
+
+  it("a write Redis still holds when the drain runs out lands: the service waits for its reply before it lets go of Redis", async () => {
+    await redis.flush();
+    const client = await redis.client();
+    // the drain's bound far under the pause below; the command timeout above it, so the held write does not time out
+    const first = await start("notifications", { SHUTDOWN_TIMEOUT_MS: "200", REDIS_TIMEOUT_MS: "5000" });
+    await waitFor("readiness", async () => (await fetch(`${first.url}/readyz`)).ok);
+    const post = (id: string) => postJson(`${first.url}/notifications`, { id, user_id: "held", type: "message", message: id });
+    expect((await post("ntf_warm")).status, "the store's script loaded, so the next write is one EVALSHA").to.equal(201);
+    await client.sendCommand(["CLIENT", "PAUSE", "1500", "WRITE"]);
+    const held = post("ntf_held").catch(() => undefined);
+    await waitFor("the write held by Redis", async () => String(await client.sendCommand(["CLIENT", "LIST"])).split("\n").some((line) => line.includes("flags=b") && line.includes("cmd=evalsha")), { timeoutMs: 1_000, intervalMs: 5 });
+    first.child.kill("SIGTERM");
+    expect((await first.exited).code, "the drain was cut short").to.equal(1);
+    await held; // ended by the drain's bound, with or without an answer: what matters is where the write went
+    const second = await start("notifications");
+    const listed = await (await fetch(`${second.url}/notifications/held`)).json();
+    expect(listed.notifications.map((n: { id: string }) => n.id).sort()).to.deep.equal(["ntf_held", "ntf_warm"]);
   });
 
   it("starts while Redis is down (not ready, 503s) and recovers by itself when Redis comes", async () => {

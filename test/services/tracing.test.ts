@@ -165,7 +165,7 @@ describe("tracing: one checkout is one trace, gateway to notifications", functio
       const producer = spans.find((s) => s.service === "orders" && s.kind === OTLP_SPAN_KIND.producer);
       expect(producer?.name).to.equal("send events");
       expect(messagingAttributes(producer)).to.deep.equal({
-        "messaging.system": "redis",
+        "messaging.system.name": "redis",
         "messaging.destination.name": "events",
         "messaging.operation.type": "send",
         "messaging.operation.name": "send",
@@ -176,7 +176,7 @@ describe("tracing: one checkout is one trace, gateway to notifications", functio
       const entryId = consumer?.attributes["messaging.message.id"];
       expect(entryId, "the stream entry's id").to.be.a("string").and.match(/^\d+-\d+$/);
       expect(messagingAttributes(consumer)).to.deep.equal({
-        "messaging.system": "redis",
+        "messaging.system.name": "redis",
         "messaging.destination.name": "events",
         "messaging.operation.type": "process",
         "messaging.operation.name": "process",

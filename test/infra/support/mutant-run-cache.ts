@@ -18,11 +18,10 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { ACTIVE_MUTANT_ENV } from "../../support/active-mutant";
 
 /** The directory of the records (relative to the repository's root: Stryker's sandbox in a mutation run). */
 export const CACHE_ENV = "MESHMART_MUTANT_RUN_CACHE";
-/** How Stryker's command runner names the active mutant to the tests and to their child processes. */
-export const ACTIVE_MUTANT_ENV = "__STRYKER_ACTIVE_MUTANT__";
 
 interface Coverage {
   static?: Record<string, number>;
