@@ -134,6 +134,25 @@ describe("kit: outbound HTTP client", () => {
     expect(sockets.size).to.be.at.most(2);
   });
 
+  it("keeps an idle connection until a second before the server's announced Keep-Alive timeout, not longer", async () => {
+    const sockets: unknown[] = [];
+    const server = await track(
+      rawServer((req, res) => {
+        sockets.push(req.socket);
+        // node's server announces its keepAliveTimeout; this one says 3 s
+        res.writeHead(200, { "content-type": "application/json", "keep-alive": "timeout=3" });
+        res.end('{"id":"1"}');
+      }),
+    );
+    const things = client(server.url);
+    await things.getJson("/things/1", Thing);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await things.getJson("/things/1", Thing); // 1.5 s idle: under 3 s - 1 s, the same connection
+    await new Promise((resolve) => setTimeout(resolve, 2_300));
+    await things.getJson("/things/1", Thing); // 2.3 s idle: over it, a new one
+    expect(sockets.map((socket) => sockets.indexOf(socket))).to.deep.equal([0, 0, 2]);
+  });
+
   it("maps a refused connection to 503", async () => {
     const error = await failure(client(await closedUrl()).getJson("/things/1", Thing));
     expect(error.status).to.equal(503);

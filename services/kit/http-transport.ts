@@ -198,10 +198,9 @@ export class UpstreamPool {
       connectTimeout: options.timeoutMs,
     });
     this.once = this.pool.compose(attempts);
-    this.retrying = this.pool.compose(
-      attempts,
-      interceptors.retry({ throwOnError: false, retryAfter: false, methods: ["GET", "HEAD"], statusCodes: SERVER_ERRORS, retry: retryPolicy }),
-    );
+    // Which calls are retried, and when, is retryPolicy's alone: undici (8.13) reads the options `methods`
+    // and `retryAfter` only in its default retry function, which ours replaces (handler/retry-handler.js).
+    this.retrying = this.pool.compose(attempts, interceptors.retry({ throwOnError: false, statusCodes: SERVER_ERRORS, retry: retryPolicy }));
   }
 
   /** Sends the request; resolves once the response headers arrive (the body still under the deadline), rejects with the timeout or the socket error. */

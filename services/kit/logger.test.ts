@@ -17,6 +17,15 @@ describe("kit: logger", () => {
     expect(new Date(parsed()[0]!.time as string).toISOString()).to.equal(parsed()[0]!.time);
   });
 
+  it("a line with no fields is still one JSON object: nothing after the message", () => {
+    const lines: string[] = [];
+    createLogger({ level: "info", base: { service: "demo", version: "v1" }, write: (line) => lines.push(line) }).info("plain");
+    expect(lines).to.have.length(1);
+    const parsed = JSON.parse(lines[0]!) as Record<string, unknown>;
+    expect(Object.keys(parsed)).to.deep.equal(["time", "level", "service", "version", "msg"]);
+    expect(parsed.msg).to.equal("plain");
+  });
+
   it("drops lines below its level", () => {
     const { logger, parsed } = captured("warn");
     logger.debug("d");

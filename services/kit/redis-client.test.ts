@@ -4,7 +4,8 @@ import { testKit } from "../../test/support/kit";
 import { startTestRedis, type TestRedis } from "../../test/support/test-redis";
 import { waitFor } from "../../test/support/wait";
 import { toAppError } from "./errors";
-import { closeRedis, connectInBackground, createRedis, LuaScript, redisReadiness, type RedisClient } from "./redis-client";
+import { closedUrl } from "../../test/support/loopback-http";
+import { closeRedis, connectInBackground, createRedis, LuaScript, onEveryConnect, redisReadiness, type RedisClient } from "./redis-client";
 
 describe("kit: Redis client", function () {
   let redis: TestRedis;
@@ -100,6 +101,41 @@ describe("kit: Redis client", function () {
     const logged = JSON.stringify(logs);
     expect(logged).to.include(`redis://cart@127.0.0.1:${redis.port}`);
     expect(logged).not.to.include(password);
+  });
+
+  it("runs a connect task once the client is ready, never before, and again after every reconnect; a failed run is logged, not thrown", async () => {
+    const { kit, logs } = testKit("kit");
+    const client = createRedis({ url: redis.url, timeoutMs: 500, logger: kit.logger });
+    clients.push(client);
+    const runs: boolean[] = [];
+    onEveryConnect(client, kit.logger, "seeding", async () => {
+      runs.push(client.isReady);
+      if (runs.length === 1) throw new Error("seed refused");
+    });
+    expect(runs, "not connected yet: nothing run").to.deep.equal([]);
+    connectInBackground(client, kit.logger);
+    await waitFor("the first run", () => runs.length === 1);
+    await waitFor("its failure logged", () => logs.some((line) => line.msg === "seeding failed"));
+    expect(logs.filter((line) => line.msg === "seeding failed").map((line) => ({ level: line.level, err: line.err }))).to.deep.equal([{ level: "warn", err: "seed refused" }]);
+    await redis.stop();
+    await redis.restart();
+    await waitFor("the run after the reconnect", () => runs.length === 2, { timeoutMs: 10_000 });
+    expect(runs, "each run on a ready client").to.deep.equal([true, true]);
+
+    // a client already ready runs the task at once
+    const late: string[] = [];
+    onEveryConnect(client, kit.logger, "late", async () => void late.push("ran"));
+    expect(late).to.deep.equal(["ran"]);
+  });
+
+  it("says at debug, and only there, that a connection still being made was given up (the client closed first)", async () => {
+    const { kit, logs } = testKit("kit");
+    const client = createRedis({ url: (await closedUrl()).replace("http://", "redis://"), timeoutMs: 500, logger: kit.logger });
+    connectInBackground(client, kit.logger);
+    client.destroy();
+    await waitFor("the abandoned connect logged", () => logs.some((line) => line.msg === "redis connect abandoned"));
+    const line = logs.find((l) => l.msg === "redis connect abandoned")!;
+    expect({ level: line.level, err: typeof line.err }).to.deep.equal({ level: "debug", err: "string" });
   });
 
   it("maps replies meaning 'cannot serve now' to 503, and our own mistakes to 500", () => {

@@ -62,6 +62,26 @@ describe("kit: configuration from env", () => {
     expect(problems(() => serviceConfig("users", { PORT: "70000" }))).to.deep.equal(['PORT: must be at most 65535; got "70000"']);
   });
 
+  it("takes REDIS_URL only as a redis:// or rediss:// URL, spaces around it trimmed", () => {
+    expect(serviceConfig("cart", { REDIS_URL: " rediss://redis.shop:6380 " }).redisUrl).to.equal("rediss://redis.shop:6380");
+    expect(problems(() => serviceConfig("cart", { REDIS_URL: "no url at all" }))[0]).to.equal('REDIS_URL: must be a redis:// URL; got "no url at all"');
+    expect(problems(() => serviceConfig("cart", { REDIS_URL: "localhost:6379" }))).to.deep.equal(['REDIS_URL: must be a redis:// or rediss:// URL; got "localhost:6379"']);
+    expect(problems(() => serviceConfig("cart", { REDIS_URL: "http://127.0.0.1:6379" }))).to.deep.equal(['REDIS_URL: must be a redis:// or rediss:// URL; got "http://127.0.0.1:6379"']);
+    expect(problems(() => serviceConfig("cart", { REDIS_URL: "unix://redis://127.0.0.1" }))).to.deep.equal(['REDIS_URL: must be a redis:// or rediss:// URL; got "unix://redis://127.0.0.1"']);
+  });
+
+  it("a ConfigError says every problem in its message, one after another", () => {
+    try {
+      serviceConfig("users", { PORT: "http", LOG_LEVEL: "loud" });
+      expect.fail("expected a ConfigError");
+    } catch (err) {
+      expect({ name: (err as Error).name, message: (err as Error).message }).to.deep.equal({
+        name: "ConfigError",
+        message: 'invalid configuration: PORT: must be a whole number; got "http"; LOG_LEVEL: must be one of debug, info, warn, error; got "loud"',
+      });
+    }
+  });
+
   it("never prints a secret", () => {
     const schema = z.object({ REDIS_PASSWORD: z.string().min(20) });
     const found = problems(() => loadEnv(schema, { REDIS_PASSWORD: "hunter2" }));

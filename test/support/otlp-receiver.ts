@@ -35,6 +35,8 @@ export interface ReceivedSpan {
   readonly kind: number;
   readonly statusCode: number;
   readonly attributes: Readonly<Record<string, AttributeValue>>;
+  /** The names of the span's events ("exception" for a recorded exception). */
+  readonly events: readonly string[];
   /** The resource's service.name and service.version. */
   readonly service: string;
   readonly version: string | undefined;
@@ -66,6 +68,7 @@ interface JsonSpan {
   kind: number;
   attributes?: KeyValue[];
   status?: { code?: number };
+  events?: { name?: string }[];
 }
 
 interface ExportRequest {
@@ -104,6 +107,7 @@ export function spansOfExport(body: ExportRequest): ReceivedSpan[] {
           kind: span.kind,
           statusCode: span.status?.code ?? OTLP_STATUS.unset,
           attributes: attributesOf(span.attributes),
+          events: (span.events ?? []).map((event) => String(event.name)),
           service: String(resource["service.name"]),
           version: resource["service.version"] === undefined ? undefined : String(resource["service.version"]),
           resource,
