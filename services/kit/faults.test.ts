@@ -17,8 +17,8 @@ describe("kit: fault injection", () => {
     expect([f.hit(), f.hit(), f.hit(), f.hit()]).to.deep.equal([true, true, false, false]);
   });
 
-  it("is mulberry32 (Tommy Ettinger's generator), drawing what other implementations draw from the same seed", () => {
-    // seed 1985: 3527837133, then 3112574143, of 2^32 (a reference test of another implementation; docs/upstream.md)
+  it("is mulberry32 (Tommy Ettinger's generator), drawing what its reference C draws from the same seed", () => {
+    // seed 1985: 3527837133, then 3112574143, of 2^32, as the reference C draws them (docs/upstream.md)
     const random = seededRandom(1985);
     expect([random() * 2 ** 32, random() * 2 ** 32]).to.deep.equal([3527837133, 3112574143]);
   });

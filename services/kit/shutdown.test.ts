@@ -58,7 +58,12 @@ describe("kit: graceful shutdown", function () {
 
   it("reports how long the sequence took, and exits 0 only when everything finished in time", async () => {
     const { kit, logs, lifecycle } = testKit("demo");
-    const server = { close: (_ms: number) => new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 150)) } as unknown as RunningServer;
+    // a drain of at least 150 ms by the same clock the report uses (a 150 ms timer can fire a millisecond early by Date.now())
+    const drainUntil = (t0: number) => new Promise<boolean>((resolve) => {
+      const check = () => (Date.now() - t0 >= 150 ? resolve(true) : setTimeout(check, 10));
+      check();
+    });
+    const server = { close: (_ms: number) => drainUntil(Date.now()) } as unknown as RunningServer;
     const started = Date.now();
     const code = await shutdown({ logger: kit.logger, lifecycle, timeoutMs: 5_000, server, background: new BackgroundTasks(kit.logger) }, "SIGTERM");
     const took = Date.now() - started;
