@@ -8,6 +8,8 @@ describe("namespace quota (infra/quota.ts)", () => {
     expect(parseQuantity("64Mi")).to.equal(64 * 2 ** 20);
     expect(parseQuantity("1Gi")).to.equal(2 ** 30);
     expect(parseQuantity("1G")).to.equal(1e9);
+    expect(parseQuantity("1.25Gi")).to.equal(1.25 * 2 ** 30);
+    expect(parseQuantity("0.5")).to.equal(0.5);
     expect(() => parseQuantity("lots")).to.throw("not a Kubernetes quantity");
     // A quantity is the whole string: nothing before the number, nothing after the suffix.
     for (const q of ["64Mix", "x64Mi", "1.5 G", "-1"]) expect(() => parseQuantity(q), q).to.throw(`not a Kubernetes quantity: ${JSON.stringify(q)}`);

@@ -105,7 +105,9 @@ describe("the dashboard and Grafana per stack", function () {
       expect(exporter.args).to.include.members(["--redis.user=exporter", "--config-command=-", "--disable-scrape-endpoint"]);
       expect(exporter.env).to.deep.equal([{ name: "REDIS_PASSWORD", valueFrom: { secretKeyRef: { name: "redis", key: "exporter-password" } } }]);
       const monitor = objects(r, "ServiceMonitor").find((m) => m.metadata.name === "redis-exporter");
-      expect(monitor.spec.selector.matchLabels).to.deep.include({ app: "redis" });
+      // the exporter's Service is the metrics component of Redis, and the monitor selects it by that
+      expect(svc.metadata.labels).to.deep.include({ app: "redis", "app.kubernetes.io/name": "redis", "app.kubernetes.io/component": "metrics" });
+      expect(monitor.spec.selector.matchLabels).to.deep.equal({ app: "redis", "app.kubernetes.io/component": "metrics" });
       expect(monitor.spec.endpoints[0]).to.deep.include({ port: "metrics", path: "/metrics", honorLabels: true });
       // through the mesh as the services' scrapes are (Istio: STRICT mTLS with Prometheus's certificate)
       const gateway = objects(r, "ServiceMonitor").find((m) => m.metadata.name === "gateway");
