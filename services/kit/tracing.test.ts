@@ -2,7 +2,7 @@
  * The kit's spans as a collector receives them: the real OpenTelemetry SDK
  * (startTracing) exporting OTLP/HTTP to a receiver on 127.0.0.1, each span's
  * attributes compared whole, so that one attribute lost or renamed shows.
- * test/services/tracing.test.ts follows a checkout through every service;
+ * test/services/shop-tracing.test.ts follows a checkout through every service;
  * this holds the shapes the kit gives the spans:
  *
  * - a SERVER span's url.scheme is the scheme the request came in over (http
